@@ -1,0 +1,128 @@
+// `kfunc-review action`: the GitHub Action entry. Reads the runner environment, reviews the
+// pull request head and reports through review comments, a check run, the job summary, a SARIF
+// file and step outputs. It reads the checkout with git but never builds or runs PR code.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Severity } from '../types.js';
+import { loadEngine, type Engine } from './engine.js';
+import { createClient, errorText, type Logger } from './octokit.js';
+import { reviewPullRequest, type Mode } from './pipeline.js';
+import { escapeData, escapeProperty, input, readPrEvent, setOutputs, type Env } from './action-env.js';
+import type { FailLevel } from './check-run.js';
+import { toolVersion } from './version.js';
+
+export interface ActionDeps {
+  /** Inject an engine (tests); default: the real one from src/review.ts. */
+  engine?: Engine;
+  log?: Logger;
+}
+
+const FAIL_LEVELS = ['none', 'info', 'warning', 'error'] as const;
+const MODES = ['review', 'check', 'both'] as const;
+
+/** `--name value` / `--name=value` flags override the INPUT_* values (handy outside Actions). */
+function flags(argv: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('--')) continue;
+    const eq = a.indexOf('=');
+    if (eq > 0) out.set(a.slice(2, eq), a.slice(eq + 1));
+    else if (i + 1 < argv.length) out.set(a.slice(2), argv[++i] as string);
+  }
+  return out;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+function actionsLogger(env: Env): Logger {
+  // In a runner, ::warning:: makes the message visible on the run page; elsewhere plain stderr.
+  const inRunner = env.GITHUB_ACTIONS === 'true';
+  return {
+    info: (m) => console.log(m),
+    warn: (m) => console.log(inRunner ? `::warning::${escapeData(m)}` : `warning: ${m}`),
+  };
+}
+
+export async function runActionCli(argv: string[], env: Env = process.env, deps: ActionDeps = {}): Promise<number> {
+  const log = deps.log ?? actionsLogger(env);
+  try {
+    const f = flags(argv);
+    const get = (name: string) => f.get(name) ?? input(env, name);
+    const failLevel: FailLevel = oneOf(get('fail-level'), FAIL_LEVELS, 'error', 'fail-level');
+    const mode: Mode = oneOf(get('mode'), MODES, 'both', 'mode');
+    const maxInline = Number(get('max-inline-comments') ?? 30);
+    if (!Number.isInteger(maxInline) || maxInline < 0) throw new Error('max-inline-comments must be a whole number ≥ 0');
+    const kernel = get('kernel');
+    const configPath = get('config');
+
+    const pr = readPrEvent(env);
+    if (!pr) {
+      log.info(`kfunc-review reviews pull requests; event "${env.GITHUB_EVENT_NAME ?? 'unknown'}" has none. Nothing to do.`);
+      return 0;
+    }
+    const token = get('token') ?? env.GITHUB_TOKEN;
+    if (!token) throw new Error('No token: set the `token` input or GITHUB_TOKEN.');
+
+    const gh = createClient({
+      token,
+      ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
+      // Test knobs: real GitHub wants 1000 ms per retry-after second and a write queue.
+      retryBaseMs: env.KFUNC_REVIEW_RETRY_BASE_MS ? Number(env.KFUNC_REVIEW_RETRY_BASE_MS) : 1000,
+      throttle: env.KFUNC_REVIEW_THROTTLE !== 'off',
+      log,
+      userAgent: `kfunc-review/${toolVersion()} (action)`,
+    });
+    const engine = deps.engine ?? (await loadEngine());
+    const sarifPath = join(env.RUNNER_TEMP ?? tmpdir(), `kfunc-review-${pr.number}.sarif`);
+    if (pr.fromFork) log.info('Pull request from a fork: the token may be read-only; unavailable channels fall back to the job summary.');
+
+    const res = await reviewPullRequest(gh, pr, {
+      engine,
+      mode,
+      maxInline,
+      failLevel,
+      ...(kernel ? { kernel } : {}),
+      ...(configPath ? { configPath } : {}),
+      ...(env.GITHUB_WORKSPACE ? { workspace: env.GITHUB_WORKSPACE } : {}),
+      ...(env.GITHUB_STEP_SUMMARY ? { stepSummaryPath: env.GITHUB_STEP_SUMMARY } : {}),
+      sarifPath,
+      toolVersion: toolVersion(),
+      log,
+    });
+
+    // Neither a review nor a check run was possible: log annotations are the last channel left.
+    const nowhere = (res.review?.forbidden ?? mode === 'check') && (res.check?.forbidden ?? true);
+    if (nowhere && env.GITHUB_ACTIONS === 'true') {
+      for (const x of res.findings.filter((x) => x.side === 'new')) {
+        const cmd = x.severity === 'info' ? 'notice' : x.severity;
+        console.log(`::${cmd} file=${escapeProperty(x.file)},line=${x.line},title=${escapeProperty(x.rule)}::${escapeData(x.message)}`);
+      }
+    }
+    for (const e of res.errors) log.warn(`Could not review ${e.input}: ${e.message}`);
+
+    setOutputs(env, {
+      findings: res.findings.length,
+      errors: res.counts.error,
+      warnings: res.counts.warning,
+      infos: res.counts.info,
+      'sarif-path': sarifPath,
+    });
+    log.info(
+      `kfunc-review: ${res.counts.error} error(s), ${res.counts.warning} warning(s), ${res.counts.info} note(s)` +
+        (res.review ? `; inline comments: +${res.review.created} ~${res.review.updated} -${res.review.removed}` : ''),
+    );
+    if (res.failed) {
+      log.info(`Failing: findings at or above fail-level "${failLevel as Severity}".`);
+      return 1;
+    }
+    return 0;
+  } catch (err) {
+    log.warn(`kfunc-review action failed: ${errorText(err)}`);
+    return 2;
+  }
+}

@@ -1,0 +1,88 @@
+// The check run: a pass/fail signal on the head commit plus one annotation per finding.
+// GitHub takes at most 50 annotations per request, so the first 50 ride on the create call
+// and the rest are appended with updates.
+import type { Finding, Severity } from '../types.js';
+import { SEVERITY_RANK } from '../types.js';
+import { httpStatus, type GitHubClient } from './octokit.js';
+import type { PullRef } from './pr-diff.js';
+import { BODY_LIMIT } from './markdown.js';
+
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+const LEVEL: Record<Severity, 'failure' | 'warning' | 'notice'> = { error: 'failure', warning: 'warning', info: 'notice' };
+
+export type FailLevel = Severity | 'none';
+
+export function conclusionFor(findings: Finding[], failLevel: FailLevel): 'success' | 'neutral' | 'failure' {
+  if (findings.length === 0) return 'success';
+  if (failLevel !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failLevel])) return 'failure';
+  return 'neutral';
+}
+
+export function toAnnotation(f: Finding) {
+  const details = f.evidence.join('\n');
+  return {
+    path: f.file,
+    start_line: Math.max(1, f.line),
+    end_line: Math.max(1, f.line),
+    annotation_level: LEVEL[f.severity],
+    title: `${f.rule}${f.kfunc ? ` (${f.kfunc})` : ''}`,
+    message: f.message.slice(0, 64000),
+    ...(details ? { raw_details: details.slice(0, 64000) } : {}),
+  };
+}
+
+export interface CheckInput {
+  name: string;
+  findings: Finding[];
+  failLevel: FailLevel;
+  title: string;
+  summary: string;
+  text?: string;
+}
+
+export interface CheckOutcome {
+  forbidden: boolean;
+  checkRunId?: number;
+  annotations: number;
+  requests: number;
+}
+
+export async function publishCheckRun(gh: GitHubClient, pr: PullRef, input: CheckInput): Promise<CheckOutcome> {
+  // Findings on the pre-image ('old' side) have no place on the head commit's files.
+  const annotations = input.findings.filter((f) => f.side === 'new').map(toAnnotation);
+  const batches: (typeof annotations)[] = [];
+  for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  const output = (batch: typeof annotations) => ({
+    title: input.title,
+    summary: input.summary.slice(0, BODY_LIMIT),
+    ...(input.text ? { text: input.text.slice(0, BODY_LIMIT) } : {}),
+    annotations: batch,
+  });
+  const out: CheckOutcome = { forbidden: false, annotations: 0, requests: 0 };
+  try {
+    const created = await gh.rest.checks.create({
+      owner: pr.owner,
+      repo: pr.repo,
+      name: input.name,
+      head_sha: pr.headSha,
+      status: 'completed',
+      conclusion: conclusionFor(input.findings, input.failLevel),
+      completed_at: new Date().toISOString(),
+      output: output(batches[0] ?? []),
+    });
+    out.checkRunId = created.data.id;
+    out.requests++;
+    out.annotations += batches[0]?.length ?? 0;
+    for (const batch of batches.slice(1)) {
+      await gh.rest.checks.update({ owner: pr.owner, repo: pr.repo, check_run_id: created.data.id, output: output(batch) });
+      out.requests++;
+      out.annotations += batch.length;
+    }
+  } catch (err) {
+    // 403: no checks: write (fork PR token, or a PAT — only Apps may write checks).
+    if (httpStatus(err) === 403) return { ...out, forbidden: true };
+    throw err;
+  }
+  return out;
+}
