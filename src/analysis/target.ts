@@ -25,3 +25,57 @@ export function parseVersion(text: string): { major: number; minor: number } | n
   const m = /^(\d+)\.(\d+)/.exec(text.trim());
   return m ? { major: Number(m[1]), minor: Number(m[2]) } : null;
 }
+
+export interface TargetHints {
+  /** --kernel X.Y */
+  kernelFlag?: string;
+  /** VERSION/PATCHLEVEL read from the --tree Makefile. */
+  treeMakefile?: string;
+  treePath?: string;
+  /** Tree named in the subject tag, e.g. 'bpf-next'. */
+  subjectTree?: string | null;
+  /** Mail date (ISO). */
+  date?: string | null;
+  /** Every visible line of the touched files (context tells what the base tree has). */
+  codeLines?: string[];
+}
+
+const DEFAULT: TargetTree = { version: '6.12', major: 6, minor: 12, source: 'default', reason: 'no --kernel, --tree or series hint: assumed 6.12' };
+
+/** The date bpf-next dropped KF_TRUSTED_ARGS (it became the default in v7.0). */
+const TRUSTED_DEFAULT_DATE = '2026-01-02';
+
+function make(version: string, source: TargetTree['source'], reason: string): TargetTree {
+  const v = parseVersion(version) ?? { major: 6, minor: 12 };
+  return { version: `${v.major}.${v.minor}`, major: v.major, minor: v.minor, source, reason };
+}
+
+export function makefileVersion(text: string): string | null {
+  const v = /^VERSION\s*=\s*(\d+)/m.exec(text);
+  const p = /^PATCHLEVEL\s*=\s*(\d+)/m.exec(text);
+  return v && p ? `${v[1]}.${p[1]}` : null;
+}
+
+/** Decides the base kernel, strongest hint first, and says why. */
+export function detectTarget(h: TargetHints): TargetTree {
+  if (h.kernelFlag && parseVersion(h.kernelFlag)) return make(h.kernelFlag, 'flag', `--kernel ${h.kernelFlag}`);
+  if (h.treeMakefile) {
+    const v = makefileVersion(h.treeMakefile);
+    if (v) return make(v, 'tree', `the Makefile of ${h.treePath ?? 'the tree'} says ${v}`);
+  }
+  if (h.subjectTree && /^bpf(-next)?$/.test(h.subjectTree) && h.date) {
+    const day = new Date(h.date).toISOString().slice(0, 10);
+    return day >= TRUSTED_DEFAULT_DATE
+      ? make('7.0', 'series', `[PATCH ${h.subjectTree}] mailed ${day}: bpf-next already had trusted args by default (v7.0)`)
+      : make('6.19', 'series', `[PATCH ${h.subjectTree}] mailed ${day}: bpf-next before v7.0 (KF_TRUSTED_ARGS still exists)`);
+  }
+  const code = h.codeLines ?? [];
+  if (code.some((l) => /\bKF_IMPLICIT_ARGS\b/.test(l))) return make('7.0', 'code', 'the code uses KF_IMPLICIT_ARGS (v7.0+)');
+  if (code.some((l) => /\bKF_TRUSTED_ARGS\b/.test(l))) {
+    return code.some((l) => /\bBTF_KFUNCS_START\b/.test(l))
+      ? make('6.19', 'code', 'the code uses KF_TRUSTED_ARGS (before v7.0) and BTF_KFUNCS_START (6.9+): assumed 6.19')
+      : make('6.12', 'code', 'the code uses KF_TRUSTED_ARGS (before v7.0): assumed 6.12');
+  }
+  if (code.some((l) => /\bBTF_KFUNCS_START\b/.test(l))) return make('6.12', 'code', 'the code uses BTF_KFUNCS_START (6.9+): assumed 6.12');
+  return DEFAULT;
+}

@@ -1,0 +1,109 @@
+// Reads kfunc sets from the visible lines of one image with a small line tokenizer (the C
+// grammar turns these macro blocks into one bogus declaration without an ERROR node):
+//
+//   BTF_KFUNCS_START(bpf_memcontrol_kfuncs)
+//   BTF_ID_FLAGS(func, bpf_get_mem_cgroup, KF_ACQUIRE | KF_RET_NULL | KF_RCU)
+//   BTF_KFUNCS_END(bpf_memcontrol_kfuncs)
+//   static const struct btf_kfunc_id_set bpf_memcontrol_kfunc_set = { .owner = THIS_MODULE, .set = &bpf_memcontrol_kfuncs };
+//   register_btf_kfunc_id_set(BPF_PROG_TYPE_UNSPEC, &bpf_memcontrol_kfunc_set);
+import type { VisibleLine } from './preproc.js';
+
+export interface RawEntry { kfunc: string; flags: string[]; set: string | null; line: number }
+export interface RawSet { name: string; macro: 'BTF_KFUNCS' | 'BTF_SET8'; line: number; endLine: number | null; entries: string[] }
+export interface RawIdSet { name: string; set: string | null; filter: string | null; owner: string | null; line: number }
+export interface RawRegister { fn: 'register_btf_kfunc_id_set' | 'register_btf_fmodret_id_set' | 'register_btf_id_dtor_kfuncs'; progType: string | null; idSet: string; line: number }
+
+export interface SetFacts { entries: RawEntry[]; sets: RawSet[]; idSets: RawIdSet[]; registers: RawRegister[] }
+
+/** Lines further apart than this do not share an open set (the start was not shown). */
+const MAX_SET_GAP = 200;
+
+export function parseFlags(expr: string): string[] {
+  return expr.split('|').map((f) => f.replace(/[()\s;]/g, '')).filter((f) => f !== '' && f !== '0');
+}
+
+export function readSets(lines: VisibleLine[]): SetFacts {
+  const facts: SetFacts = { entries: [], sets: [], idSets: [], registers: [] };
+  let open: RawSet | null = null;
+  let prev = -1;
+  let inDefine = false;
+  for (let i = 0; i < lines.length; i++) {
+    const { line, text } = lines[i];
+    if (prev >= 0 && line - prev > MAX_SET_GAP) open = null;
+    prev = line;
+    const t = text.trim();
+    // Macro bodies (`#define XDP_METADATA_KFUNC(...) BTF_ID_FLAGS(func, name, ...)`) are templates, not entries.
+    if (/^#\s*define\b/.test(t) || inDefine) { inDefine = t.endsWith('\\'); continue; }
+    let m: RegExpExecArray | null;
+    if ((m = /^BTF_(KFUNCS|SET8)_START\s*\(\s*(\w+)\s*\)/.exec(t))) {
+      open = { name: m[2], macro: m[1] === 'KFUNCS' ? 'BTF_KFUNCS' : 'BTF_SET8', line, endLine: null, entries: [] };
+      facts.sets.push(open);
+      continue;
+    }
+    if ((m = /^BTF_(KFUNCS|SET8)_END\s*\(\s*(\w+)\s*\)/.exec(t))) {
+      const s = open && open.name === m[2] ? open : null;
+      if (s) s.endLine = line;
+      else facts.sets.push({ name: m[2], macro: m[1] === 'KFUNCS' ? 'BTF_KFUNCS' : 'BTF_SET8', line, endLine: line, entries: [] });
+      open = null;
+      continue;
+    }
+    if (/^BTF_ID_FLAGS\s*\(/.test(t)) {
+      // An entry may continue on the next visible lines until its parentheses close.
+      let joined = t;
+      let k = i;
+      while (depth(joined) > 0 && k + 1 < lines.length && lines[k + 1].line === lines[k].line + 1) { k++; joined += ' ' + lines[k].text.trim(); }
+      i = k;
+      const inner = joined.slice(joined.indexOf('(') + 1, joined.lastIndexOf(')'));
+      const parts = inner.split(',').map((p) => p.trim());
+      if (parts[0] !== 'func' || !parts[1]) continue;
+      const entry: RawEntry = { kfunc: parts[1], flags: parseFlags(parts.slice(2).join(',')), set: open?.name ?? null, line };
+      open?.entries.push(entry.kfunc);
+      facts.entries.push(entry);
+    }
+  }
+  readStructsAndCalls(lines, facts);
+  return facts;
+}
+
+function depth(s: string): number {
+  let d = 0;
+  for (const c of s) { if (c === '(') d++; else if (c === ')') d--; }
+  return d;
+}
+
+/** Joins runs of consecutive lines so multi-line initialisers and calls match one regex. */
+function readStructsAndCalls(lines: VisibleLine[], facts: SetFacts): void {
+  let i = 0;
+  while (i < lines.length) {
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1].line === lines[j].line + 1) j++;
+    const run = lines.slice(i, j + 1);
+    const starts: number[] = [];
+    let text = '';
+    for (const l of run) { starts.push(text.length); text += l.text + '\n'; }
+    const lineAt = (off: number) => {
+      let k = 0;
+      while (k + 1 < starts.length && starts[k + 1] <= off) k++;
+      return run[k].line;
+    };
+    const structRe = /struct\s+btf_kfunc_id_set\s+(\w+)\s*=\s*\{([^}]*)\}/g;
+    let m: RegExpExecArray | null;
+    while ((m = structRe.exec(text))) {
+      const body = m[2];
+      facts.idSets.push({
+        name: m[1],
+        set: /\.set\s*=\s*&?\s*(\w+)/.exec(body)?.[1] ?? null,
+        filter: /\.filter\s*=\s*&?\s*(\w+)/.exec(body)?.[1] ?? null,
+        owner: /\.owner\s*=\s*(\w+)/.exec(body)?.[1] ?? null,
+        line: lineAt(m.index),
+      });
+    }
+    const regRe = /register_btf_kfunc_id_set\s*\(\s*(\w+)\s*,\s*&\s*(\w+)\s*\)/g;
+    while ((m = regRe.exec(text))) facts.registers.push({ fn: 'register_btf_kfunc_id_set', progType: m[1], idSet: m[2], line: lineAt(m.index) });
+    const fmodRe = /register_btf_fmodret_id_set\s*\(\s*&\s*(\w+)\s*\)/g;
+    while ((m = fmodRe.exec(text))) facts.registers.push({ fn: 'register_btf_fmodret_id_set', progType: null, idSet: m[1], line: lineAt(m.index) });
+    const dtorRe = /register_btf_id_dtor_kfuncs\s*\(\s*(\w+)/g;
+    while ((m = dtorRe.exec(text))) facts.registers.push({ fn: 'register_btf_id_dtor_kfuncs', progType: null, idSet: m[1], line: lineAt(m.index) });
+    i = j + 1;
+  }
+}

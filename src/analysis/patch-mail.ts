@@ -1,0 +1,92 @@
+// One input text → the patches and replies it holds: splits an mbox, decodes each mail
+// (postal-mime: MIME, quoted-printable, RFC 2047 subjects), cuts the commit message from the
+// diff the way `git mailinfo` does, and reads the diff.
+import PostalMime from 'postal-mime';
+import { splitMbox } from './mbox.js';
+import { parseSubject, type SubjectTag } from './subject.js';
+import { scanDiff } from './diff-scan.js';
+import { readDiff, type FileDiff } from './diff.js';
+
+export interface PatchRecord {
+  subject: string;
+  tag: SubjectTag;
+  from: string;
+  date: string | null;
+  messageId: string | null;
+  commitMessage: string;
+  files: FileDiff[];
+  recovered: boolean;
+  warnings: string[];
+}
+
+export interface MailRecord {
+  subject: string;
+  from: string;
+  messageId: string | null;
+  inReplyTo: string | null;
+  body: string;
+}
+
+export interface SeriesRecord {
+  patches: PatchRecord[];
+  cover: MailRecord | null;
+  /** Replies and the discussion text that follows a patch (quoted reviews, author answers). */
+  discussion: MailRecord[];
+}
+
+const HEADER_LINE = /^[A-Za-z][\w-]*:[ \t]?/;
+
+function hasMailHeaders(msg: string): boolean {
+  const head = msg.split('\n\n', 1)[0] ?? '';
+  const first = head.split('\n')[0] ?? '';
+  return HEADER_LINE.test(first) && /^(subject|from|date|message-id):/im.test(head);
+}
+
+/** git's patchbreak: the first `---` line, or a line starting `diff -` or `Index: `. */
+export function splitPatchBreak(body: string): { message: string; diff: string } {
+  const lines = body.split('\n');
+  const at = lines.findIndex((l) => /^---\s*$/.test(l) || /^diff -/.test(l) || /^Index: /.test(l));
+  if (at < 0) return { message: body, diff: '' };
+  return { message: lines.slice(0, at).join('\n'), diff: lines.slice(at).join('\n') };
+}
+
+async function decode(raw: string): Promise<{ subject: string; from: string; date: string | null; messageId: string | null; inReplyTo: string | null; body: string }> {
+  if (!hasMailHeaders(raw)) return { subject: '', from: '', date: null, messageId: null, inReplyTo: null, body: raw };
+  const mail = await PostalMime.parse(raw);
+  const body = (mail.text ?? '').replace(/\r\n?/g, '\n');
+  const from = mail.from ? (mail.from.name ? `${mail.from.name} <${mail.from.address ?? ''}>` : mail.from.address ?? '') : '';
+  return { subject: (mail.subject ?? '').replace(/\s+/g, ' ').trim(), from, date: mail.date ?? null, messageId: mail.messageId ?? null, inReplyTo: mail.inReplyTo ?? null, body };
+}
+
+/** The first non-empty line of a commit message: the subject of a headerless patch. */
+function firstLine(text: string): string {
+  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+}
+
+export async function readSeries(text: string, inputName: string): Promise<SeriesRecord> {
+  const normalised = text.replace(/\r\n?/g, '\n');
+  const series: SeriesRecord = { patches: [], cover: null, discussion: [] };
+  for (const raw of splitMbox(normalised)) {
+    const mail = await decode(raw);
+    const tag = parseSubject(mail.subject);
+    const { message, diff } = splitPatchBreak(mail.body);
+    const scan = scanDiff(diff, inputName);
+    const files = scan.diff ? readDiff(scan.diff) : [];
+    const record: MailRecord = { subject: mail.subject, from: mail.from, messageId: mail.messageId, inReplyTo: mail.inReplyTo, body: mail.body };
+    if (files.length === 0 || tag.isReply) {
+      if (tag.isPatch && tag.index === 0 && !tag.isReply) series.cover = record;
+      else series.discussion.push(record);
+      continue;
+    }
+    series.patches.push({
+      subject: mail.subject || firstLine(message),
+      tag, from: mail.from, date: mail.date, messageId: mail.messageId,
+      commitMessage: message, files, recovered: scan.recovered, warnings: scan.warnings,
+    });
+    if (scan.trailing.trim()) {
+      series.discussion.push({ subject: `Re: ${mail.subject || firstLine(message)}`, from: '', messageId: null, inReplyTo: mail.messageId, body: scan.trailing });
+    }
+  }
+  series.patches.sort((a, b) => a.tag.index - b.tag.index);
+  return series;
+}

@@ -1,0 +1,53 @@
+// Line-level preprocessor facts over the visible lines of one image: the #if stack around
+// each line, and whether a line sits inside __bpf_kfunc_start_defs()/__bpf_kfunc_end_defs()
+// (or a legacy `__diag_push(); __diag_ignore_all("-Wmissing-prototypes", ...)` block).
+
+export interface VisibleLine { line: number; text: string }
+
+export interface PreprocFacts {
+  /** Conditions enclosing the line, outermost first (`CONFIG_X`, `!CONFIG_Y`, `defined(A) && B`). */
+  ifdefsAt(line: number): string[];
+  /** true/false when a start or end marker is visible before the line, null when none is. */
+  inDefsBlockAt(line: number): boolean | null;
+}
+
+export function preprocFacts(lines: VisibleLine[]): PreprocFacts {
+  const stacks = new Map<number, string[]>();
+  const defs = new Map<number, boolean | null>();
+  let stack: string[] = [];
+  let block: boolean | null = null;
+  let prevLine = -1;
+  for (const { line, text } of lines) {
+    // A gap (unseen lines) leaves the #if stack unknown: start again from what is visible.
+    if (prevLine >= 0 && line !== prevLine + 1) stack = [];
+    prevLine = line;
+    const t = text.trim();
+    let m: RegExpExecArray | null;
+    if ((m = /^#\s*ifdef\s+(\w+)/.exec(t))) stack = [...stack, m[1]];
+    else if ((m = /^#\s*ifndef\s+(\w+)/.exec(t))) stack = [...stack, `!${m[1]}`];
+    else if ((m = /^#\s*if\s+(.*)$/.exec(t))) stack = [...stack, normaliseCond(m[1])];
+    else if ((m = /^#\s*elif\s+(.*)$/.exec(t))) stack = [...stack.slice(0, -1), normaliseCond(m[1])];
+    else if (/^#\s*else\b/.test(t)) stack = stack.length ? [...stack.slice(0, -1), negate(stack[stack.length - 1])] : stack;
+    else if (/^#\s*endif\b/.test(t)) stack = stack.slice(0, -1);
+    if (/^__bpf_kfunc_start_defs\s*\(|^__bpf_hook_start\s*\(/.test(t)) block = true;
+    else if (/^__bpf_kfunc_end_defs\s*\(|^__bpf_hook_end\s*\(/.test(t)) block = false;
+    else if (/^__diag_ignore_all\s*\(\s*"-Wmissing-prototypes"/.test(t)) block = true;
+    else if (/^__diag_pop\s*\(/.test(t) && block) block = false;
+    stacks.set(line, stack);
+    defs.set(line, block);
+  }
+  return {
+    ifdefsAt: (line) => stacks.get(line) ?? [],
+    inDefsBlockAt: (line) => defs.get(line) ?? null,
+  };
+}
+
+function normaliseCond(c: string): string {
+  const t = c.replace(/\/\*.*?\*\//g, '').trim();
+  const m = /^(?:defined\s*\(\s*(\w+)\s*\)|IS_ENABLED\s*\(\s*(\w+)\s*\)|IS_BUILTIN\s*\(\s*(\w+)\s*\))$/.exec(t);
+  return m ? (m[1] ?? m[2] ?? m[3]) : t.replace(/\s+/g, ' ');
+}
+
+function negate(c: string): string {
+  return c.startsWith('!') ? c.slice(1) : `!${c}`;
+}

@@ -1,0 +1,108 @@
+// The two images of one touched file as far as they are visible: from the hunks alone, from
+// a kernel checkout with the patch applied in memory (--tree), or a whole file (audit).
+import type { FileDiff } from './diff.js';
+
+export interface ImageView {
+  /** Visible lines by 1-based number. */
+  lines: Map<number, string>;
+  /** True when every line of the image is known. */
+  full: boolean;
+}
+
+export interface FileSource {
+  path: string;
+  isNew: boolean;
+  isDeleted: boolean;
+  post: ImageView;
+  pre: ImageView;
+  /** Post-image lines the patch adds. */
+  added: Set<number>;
+  /** Pre-image lines the patch removes. */
+  removed: Set<number>;
+  /** Post-image ranges shown by the diff (hunks), inclusive. */
+  shown: [number, number][];
+}
+
+export function sourceFromDiff(f: FileDiff): FileSource {
+  const src: FileSource = {
+    path: f.path, isNew: f.isNew, isDeleted: f.isDeleted,
+    post: { lines: new Map(), full: f.isNew }, pre: { lines: new Map(), full: false },
+    added: new Set(), removed: new Set(), shown: [],
+  };
+  for (const h of f.hunks) {
+    for (const l of h.lines) {
+      if (l.newLine !== undefined) src.post.lines.set(l.newLine, l.text);
+      if (l.oldLine !== undefined) src.pre.lines.set(l.oldLine, l.text);
+      if (l.kind === 'add' && l.newLine !== undefined) src.added.add(l.newLine);
+      if (l.kind === 'del' && l.oldLine !== undefined) src.removed.add(l.oldLine);
+    }
+    if (h.newLines > 0) src.shown.push([h.newStart, h.newStart + h.newLines - 1]);
+  }
+  return src;
+}
+
+export class ApplyError extends Error {}
+
+/**
+ * Applies the file's hunks to its pre-image text (from a kernel checkout). Context must match
+ * up to white space (web copies lose indentation); otherwise ApplyError says where.
+ */
+export function sourceFromTree(f: FileDiff, preText: string | null): FileSource {
+  const base = sourceFromDiff(f);
+  if (preText === null) {
+    if (!f.isNew) throw new ApplyError(`${f.path}: not in the tree`);
+    return base;
+  }
+  const pre = preText.replace(/\r\n?/g, '\n').split('\n');
+  if (pre.length && pre[pre.length - 1] === '') pre.pop();
+  const post: string[] = [];
+  const added = new Set<number>();
+  const shown: [number, number][] = [];
+  let cursor = 1;
+  const same = (a: string, b: string) => a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
+  for (const h of f.hunks) {
+    if (h.oldStart < cursor) throw new ApplyError(`${f.path}: hunks overlap at line ${h.oldStart}`);
+    while (cursor < h.oldStart && cursor <= pre.length) post.push(pre[cursor++ - 1]);
+    const start = post.length + 1;
+    for (const l of h.lines) {
+      if (l.kind === 'add') { post.push(l.text); added.add(post.length); continue; }
+      const have = pre[cursor - 1];
+      if (have === undefined || !same(have, l.text)) {
+        throw new ApplyError(`${f.path}:${cursor}: patch does not apply (expected "${l.text.trim()}")`);
+      }
+      if (l.kind === 'ctx') post.push(have);
+      cursor++;
+    }
+    if (post.length >= start) shown.push([start, post.length]);
+  }
+  while (cursor <= pre.length) post.push(pre[cursor++ - 1]);
+  const preLines = new Map<number, string>();
+  pre.forEach((t, i) => preLines.set(i + 1, t));
+  const postLines = new Map<number, string>();
+  post.forEach((t, i) => postLines.set(i + 1, t));
+  return { ...base, post: { lines: postLines, full: true }, pre: { lines: preLines, full: true }, added, shown };
+}
+
+/** A whole file as it stands (audit): every line is context, nothing added. */
+export function sourceFromFile(path: string, text: string): FileSource {
+  const lines = new Map<number, string>();
+  const all = text.replace(/\r\n?/g, '\n').split('\n');
+  all.forEach((t, i) => lines.set(i + 1, t));
+  return {
+    path, isNew: false, isDeleted: false,
+    post: { lines, full: true }, pre: { lines: new Map(), full: false },
+    added: new Set(), removed: new Set(), shown: [],
+  };
+}
+
+/** Contiguous runs of visible line numbers, [start, end] inclusive. */
+export function regionsOf(view: ImageView): [number, number][] {
+  const nums = [...view.lines.keys()].sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  for (const n of nums) {
+    const last = out[out.length - 1];
+    if (last && n === last[1] + 1) last[1] = n;
+    else out.push([n, n]);
+  }
+  return out;
+}

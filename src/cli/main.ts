@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// kfunc-review command line: argv → inputs → review → report → exit code.
+// Exit codes: 0 no finding at or above --fail-level, 1 some, 2 usage or input errors.
+import { parseArgs } from 'node:util';
+import { readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { reviewText, mergeResults, decodeInput, InputRejected, type ReviewResult, type ReviewOptions } from '../review.js';
+import { formatText } from '../report/text.js';
+import { formatJson } from '../report/json.js';
+import { formatEmail } from '../report/email.js';
+import { SEVERITY_RANK, type Severity } from '../types.js';
+import { TOOL } from '../version.js';
+import { HELP } from './help.js';
+
+const PATCH_FILE = /\.(patch|diff|mbox|eml|mbx|txt)$/i;
+
+class UsageError extends Error {}
+
+export interface InputItem { name: string; read(): Buffer }
+
+/** Expands paths: a directory yields its patch-like files in name order; '-' is stdin. */
+export function expandInputs(args: string[], stdin: () => Buffer): { items: InputItem[]; missing: string[] } {
+  const items: InputItem[] = [];
+  const missing: string[] = [];
+  for (const a of args) {
+    if (a === '-') { items.push({ name: '<stdin>', read: stdin }); continue; }
+    let st;
+    try { st = statSync(a); } catch { missing.push(a); continue; }
+    if (st.isDirectory()) {
+      const names = readdirSync(a).filter((n) => PATCH_FILE.test(n)).sort();
+      if (names.length === 0) missing.push(`${a} (no .patch/.mbox/.eml files)`);
+      for (const n of names) items.push({ name: join(a, n), read: () => readFileSync(join(a, n)) });
+    } else {
+      items.push({ name: a, read: () => readFileSync(a) });
+    }
+  }
+  return { items, missing };
+}
+
+function formatOutput(format: string, result: ReviewResult): string {
+  switch (format) {
+    case 'json': return formatJson(result);
+    case 'email': return formatEmail(result);
+    default: return formatText(result);
+  }
+}
+
+export async function runReview(argv: string[], io = { stdin: () => readFileSync(0), out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', short: 'f', default: 'text' },
+      'fail-level': { type: 'string', default: 'error' },
+      tree: { type: 'string' },
+      kernel: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'V', default: false },
+    },
+  });
+  if (values.help) { io.out(HELP); return 0; }
+  if (values.version) { io.out(`${TOOL.name} ${TOOL.version}\n`); return 0; }
+  const format = values.format!;
+  if (!['text', 'json', 'email', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json, sarif or email (got ${format})`);
+  const failLevel = values['fail-level']!;
+  if (!['error', 'warning', 'info', 'none'].includes(failLevel)) throw new UsageError(`--fail-level must be error, warning, info or none (got ${failLevel})`);
+  if (positionals.length === 0) throw new UsageError('no input: give a .patch, .mbox or directory path, or - for stdin');
+  if (values.tree) {
+    try { if (!statSync(values.tree).isDirectory()) throw new Error(); } catch { throw new UsageError(`--tree ${values.tree}: not a directory`); }
+  }
+  const opts: ReviewOptions = { tree: values.tree, kernel: values.kernel };
+
+  const { items, missing } = expandInputs(positionals, io.stdin);
+  const results: ReviewResult[] = [];
+  const skipped: { input: string; message: string }[] = missing.map((m) => ({ input: m, message: `${m}: no such file or directory` }));
+  for (const item of items) {
+    try {
+      const text = decodeInput(item.read(), item.name);
+      results.push(await reviewText(text, item.name, opts));
+    } catch (err) {
+      if (err instanceof InputRejected) skipped.push({ input: item.name, message: err.message });
+      else skipped.push({ input: item.name, message: `${item.name}: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+  const result = mergeResults(results);
+  result.errors.unshift(...skipped);
+  if (!values.quiet) for (const w of result.warnings) io.err(`kfunc-review: warning: ${w}\n`);
+  for (const e of skipped) io.err(`kfunc-review: ${e.message}\n`);
+  if (items.length > 1 && skipped.length) io.err(`kfunc-review: reviewed ${results.length} of ${items.length + missing.length} inputs; skipped ${skipped.length}\n`);
+
+  let text: string;
+  if (format === 'sarif') {
+    const { formatSarif } = await import('../report/sarif.js');
+    const { registry } = await import('../rules/index.js');
+    text = JSON.stringify(formatSarif(result, registry.map((r) => r.meta), TOOL.version), null, 2) + '\n';
+  } else {
+    text = result.patches.length || format === 'json' ? formatOutput(format, result) : '';
+  }
+  if (values.output) writeFileSync(values.output, text); else io.out(text);
+
+  if (skipped.length || result.errors.length) return 2;
+  if (failLevel === 'none') return 0;
+  const threshold = SEVERITY_RANK[failLevel as Severity];
+  return result.findings.some((f) => !f.disposition && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'action': return await (await import('../github/action.js')).runActionCli(rest);
+      case 'serve': {
+        const app = '../github/app.js';
+        return await ((await import(app)) as { serveCli(a: string[]): Promise<number> }).serveCli(rest);
+      }
+      default: return await runReview(argv);
+    }
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`kfunc-review: ${msg}\nTry 'kfunc-review --help'.\n`);
+    } else {
+      process.stderr.write(`kfunc-review: internal error: ${msg}\n`);
+    }
+    return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -1,0 +1,12 @@
+// The JSON contract (documented in README.md): tool, patches, findings, errors.
+import type { ReviewResult } from '../review.js';
+import { TOOL } from '../version.js';
+
+export function formatJson(result: ReviewResult): string {
+  return JSON.stringify({
+    tool: TOOL,
+    patches: result.patches,
+    findings: result.findings,
+    errors: result.errors,
+  }, null, 2) + '\n';
+}

@@ -1,0 +1,41 @@
+// checkpatch-like text: `path:line: severity: message [RULE-ID]`, indented evidence, then a
+// one-line summary per patch.
+import type { ReviewResult } from '../review.js';
+import type { Finding } from '../types.js';
+
+function count(findings: Finding[], sev: Finding['severity']): number {
+  return findings.filter((f) => f.severity === sev).length;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function formatFinding(f: Finding): string {
+  const where = f.side === 'old' ? `${f.file}:${f.line} (removed line)` : `${f.file}:${f.line}`;
+  const lines = [`${where}: ${f.severity}: ${f.message} [${f.rule}]`];
+  if (f.verdict) lines.push(`    verdict: ${f.verdict}`);
+  for (const e of f.evidence) lines.push(`    ${e}`);
+  for (const c of f.claims ?? []) lines.push(`    claim "${c.claim}": ${c.holds ? 'holds here' : 'does not hold'}: ${c.why}`);
+  if (f.disposition) lines.push(`    disposition: not-a-bug (${f.disposition.reason})${f.disposition.contradicted ? ' - disputed, model contradicts' : ''}`);
+  return lines.join('\n');
+}
+
+export function formatText(result: ReviewResult): string {
+  const out: string[] = [];
+  for (const p of result.patches) {
+    const mine = result.findings.filter((f) => f.patch === p.subject && f.patchIndex === p.index && !f.disposition);
+    if (p.total) out.push(`${p.subject || p.input}`);
+    for (const f of mine) out.push(formatFinding(f));
+    const kinds = `${plural(p.kfuncs.filter((k) => k.added).length, 'new kfunc')}, ${plural(p.registrations.filter((r) => r.added).length, 'new registration')}`;
+    out.push(`${p.subject || p.input}: total: ${plural(count(mine, 'error'), 'error')}, ${plural(count(mine, 'warning'), 'warning')}, ${plural(count(mine, 'info'), 'info')}; ${kinds}; target ${p.target.version} (${p.target.reason})`);
+    out.push('');
+  }
+  const disputed = result.findings.filter((f) => f.disposition);
+  if (disputed.length) {
+    out.push('Marked not-a-bug by a disposition:');
+    for (const f of disputed) out.push(`  ${f.file}:${f.line}: ${f.rule} ${f.kfunc}: ${f.disposition!.reason}${f.disposition!.contradicted ? ' (disputed, model contradicts)' : ''}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
