@@ -1,0 +1,94 @@
+// Small read-only questions about C syntax trees and kfunc models that several rules ask.
+// Rules use these instead of walking tree-sitter nodes by hand.
+import type { SyntaxNode } from './c-parser.js';
+import type { FunctionDef, KfuncDef, PatchModel, Registration } from './model.js';
+
+export interface CallSite {
+  /** Callee name (`foo` in `foo(a)`, `ops->bar` keeps `bar`). */
+  name: string;
+  args: SyntaxNode[];
+  node: SyntaxNode;
+  /** 1-based line of the call. */
+  line: number;
+}
+
+/** Every call expression inside `node`, in source order. */
+export function callsIn(node: SyntaxNode): CallSite[] {
+  return node.descendantsOfType('call_expression').map((c) => {
+    const fn = c.childForFieldName('function');
+    const argList = c.childForFieldName('arguments');
+    let name = fn?.text ?? '';
+    if (fn?.type === 'field_expression') name = fn.childForFieldName('field')?.text ?? name;
+    return { name, args: argList ? argList.namedChildren.filter((a) => a.type !== 'comment') : [], node: c, line: c.startPosition.row + 1 };
+  });
+}
+
+/** Every `return` statement inside `node` with its expression (null for `return;`). */
+export function returnsIn(node: SyntaxNode): { expr: SyntaxNode | null; line: number; node: SyntaxNode }[] {
+  return node.descendantsOfType('return_statement').map((r) => ({
+    expr: r.namedChildren.find((c) => c.type !== 'comment') ?? null,
+    line: r.startPosition.row + 1,
+    node: r,
+  }));
+}
+
+/** Identifiers named `name` inside `node` (uses of a parameter or local). */
+export function usesOf(node: SyntaxNode, name: string): SyntaxNode[] {
+  return node.descendantsOfType('identifier').filter((i) => i.text === name);
+}
+
+/** `const struct foo *` → `struct foo *`; drops qualifiers and annotation words. */
+export function bareType(type: string): string {
+  return type.replace(/\b(const|volatile|__user|__rcu|__iomem|__percpu|__force|restrict)\b/g, ' ').replace(/\s+/g, ' ').replace(/\s*\*/g, ' *').trim();
+}
+
+export function isPointerType(type: string): boolean {
+  return type.includes('*');
+}
+
+/** `struct foo *` (one level), the only return type KF_ACQUIRE accepts. */
+export function structPointee(type: string): string | null {
+  const m = /^struct (\w+) \*$/.exec(bareType(type));
+  return m ? m[1] : null;
+}
+
+export function isVoid(type: string): boolean {
+  return bareType(type) === 'void';
+}
+
+/** Scalar C types (integers, bool, enums, kernel typedefs such as u32/s64/size_t). */
+export function isScalarType(type: string): boolean {
+  const t = bareType(type);
+  if (t.includes('*') || t.includes('[')) return false;
+  return /^(enum \w+|(unsigned |signed )?(char|short|int|long|long long)( int)?|unsigned|signed|bool|_Bool|[us](8|16|32|64)|__[us](8|16|32|64)|u?int(8|16|32|64)_t|size_t|ssize_t|loff_t|pid_t|gfp_t)$/.test(t);
+}
+
+/** Registrations of a kfunc that the post-image keeps (added or context). */
+export function registrationsOf(model: PatchModel, name: string): Registration[] {
+  return model.registrations.filter((r) => r.kfunc === name && !r.removed);
+}
+
+/** The post-image kfuncs the patch adds or changes (context ones only in audits). */
+export function reviewedKfuncs(model: PatchModel): KfuncDef[] {
+  const audit = model.files.every((f) => f.addedLines.size === 0 && f.removedLines.size === 0);
+  return model.kfuncs.filter((k) => k.side === 'new' && (audit || k.status === 'added' || bodyTouched(model, k)));
+}
+
+/** True when the patch adds or changes a line inside the function. */
+export function bodyTouched(model: PatchModel, fn: FunctionDef): boolean {
+  const file = model.files.find((f) => f.path === fn.file);
+  if (!file) return false;
+  for (const l of file.addedLines) if (l >= fn.line && l <= fn.endLine) return true;
+  return false;
+}
+
+/** True when every line of the file is known (whole-file context), so absence is evidence. */
+export function fileFullyVisible(model: PatchModel, path: string): boolean {
+  return model.files.find((f) => f.path === path)?.visibility === 'full';
+}
+
+/** Text of a node with white space folded, for evidence lines. */
+export function snippet(node: SyntaxNode, max = 100): string {
+  const t = node.text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 3)}...` : t;
+}

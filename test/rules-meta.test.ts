@@ -1,0 +1,72 @@
+// Keeps the rule lists from drifting: registry, rule files, docs, fixtures, README table and
+// message ids all agree.
+import { describe, it, expect } from 'vitest';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { registry } from '../src/rules/index.js';
+import { reviewText } from '../src/review.js';
+import { readFixtures, ruleFixtureDirs, FIXTURES } from './support/fixtures.js';
+
+const ROOT = join(FIXTURES, '..');
+const ids = registry.map((r) => r.meta.id);
+
+describe('rule registry', () => {
+  it('is sorted and unique', () => {
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('has a fixture folder for every rule and a rule for every fixture folder', () => {
+    expect(ruleFixtureDirs()).toEqual([...ids].sort());
+  });
+
+  it('has one rule file per rule, named after its id', () => {
+    const files = readdirSync(join(ROOT, 'src', 'rules')).filter((f) => /^kf-/.test(f));
+    for (const id of ids) expect(files.filter((f) => f.startsWith(id.toLowerCase() + '-')), `src/rules/${id.toLowerCase()}-*.ts`).toHaveLength(1);
+  });
+
+  for (const rule of registry) {
+    const m = rule.meta;
+    describe(m.id, () => {
+      it('has complete metadata', () => {
+        expect(['error', 'warning', 'info']).toContain(m.severity);
+        expect(m.description.length).toBeGreaterThan(10);
+        expect(m.rationale.length).toBeGreaterThan(20);
+        expect(m.kernels).toBeTruthy();
+        expect(Object.keys(m.messages).length).toBeGreaterThan(0);
+      });
+
+      it('has a doc page with a bad and a good example', () => {
+        const doc = join(ROOT, 'docs', 'rules', `${m.id}.md`);
+        expect(existsSync(doc), doc).toBe(true);
+        const text = readFileSync(doc, 'utf8');
+        expect(text).toMatch(new RegExp(`^# ${m.id}\\b`, 'm'));
+        expect(text).toMatch(/^## Bad\b/m);
+        expect(text).toMatch(/^## Good\b/m);
+        expect(text).toMatch(/```c/);
+        expect(text).toMatch(/^## Silencing\b/m);
+      });
+
+      it('has at least two bad and two ok fixtures', () => {
+        const fx = readFixtures(m.id);
+        expect(fx.filter((f) => f.kind === 'bad').length).toBeGreaterThanOrEqual(2);
+        expect(fx.filter((f) => f.kind === 'ok').length).toBeGreaterThanOrEqual(2);
+      });
+
+      it('exercises every message in its fixtures', async () => {
+        const seen = new Set<string>();
+        for (const fx of readFixtures(m.id)) {
+          const r = await reviewText(fx.text, fx.path, { kernel: fx.kernel });
+          for (const f of r.findings) if (f.rule === m.id) seen.add(f.messageId);
+        }
+        expect([...seen].sort()).toEqual(Object.keys(m.messages).sort());
+      });
+
+      it('is listed in the README with its severity and doc link', () => {
+        const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+        expect(readme).toContain(`[${m.id}](docs/rules/${m.id}.md)`);
+        expect(readme).toMatch(new RegExp(`\\[${m.id}\\]\\(docs/rules/${m.id}\\.md\\)\\s*\\|\\s*${m.severity}\\s*\\|`));
+      });
+    });
+  }
+});
