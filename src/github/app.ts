@@ -1,0 +1,263 @@
+// `kfunc-review serve`: the GitHub App. A plain node:http server receives webhooks at
+// /api/github/webhooks, rejects anything not signed with the webhook secret before doing any
+// work, answers pull_request events with 202 at once and reviews in the background as the
+// installation (app JWT → installation token, via @octokit/auth-app).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { loadEngine, type Engine } from './engine.js';
+import { createClient, consoleLogger, errorText, type GitHubClient, type Logger } from './octokit.js';
+import { reviewPullRequest, type Mode } from './pipeline.js';
+import type { FailLevel } from './check-run.js';
+import { verifySignature } from './webhook-signature.js';
+import { RecentIds, ReviewQueue } from './review-queue.js';
+import { toolVersion } from './version.js';
+import type { Env } from './action-env.js';
+
+export const WEBHOOK_PATH = '/api/github/webhooks';
+/** GitHub caps webhook payloads at 25 MB. */
+const MAX_BODY = 25 * 1024 * 1024;
+const REVIEW_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
+
+export interface AppConfig {
+  appId: string;
+  /** PEM; PKCS#1 (as GitHub issues it) or PKCS#8. */
+  privateKey: string;
+  webhookSecret: string;
+  baseUrl?: string;
+  mode?: Mode;
+  maxInline?: number;
+  failLevel?: FailLevel;
+  kernel?: string;
+  /** Quiet period per PR before a review starts, so a push burst is reviewed once. */
+  debounceMs?: number;
+  retryBaseMs?: number;
+  throttle?: boolean;
+}
+
+export interface AppDeps {
+  engine?: Engine;
+  log?: Logger;
+}
+
+interface Job {
+  key: string;
+  delivery: string;
+  installationId: number;
+  owner: string;
+  repo: string;
+  number: number;
+  headSha: string;
+  baseSha: string;
+}
+
+interface PullRequestEvent {
+  action?: string;
+  installation?: { id?: number };
+  repository?: { name?: string; owner?: { login?: string } };
+  pull_request?: { number: number; head: { sha: string }; base: { sha: string } };
+}
+
+/** auth-app signs with WebCrypto, which takes PKCS#8 only; GitHub hands out PKCS#1. */
+export function normalizePrivateKey(pem: string): string {
+  const text = pem.includes('\\n') && !pem.includes('\n') ? pem.replace(/\\n/g, '\n') : pem;
+  return createPrivateKey(text).export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+export interface WebhookApp {
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Resolves when all queued reviews are done. */
+  idle: () => Promise<void>;
+}
+
+export function createWebhookApp(config: AppConfig, deps: AppDeps = {}): WebhookApp {
+  const log = deps.log ?? consoleLogger;
+  const privateKey = normalizePrivateKey(config.privateKey);
+  const deliveries = new RecentIds();
+  let engine: Promise<Engine> | undefined = deps.engine ? Promise.resolve(deps.engine) : undefined;
+  // One client per installation: auth-app caches the installation token until it expires.
+  const clients = new Map<number, GitHubClient>();
+  const clientFor = (installationId: number): GitHubClient => {
+    let gh = clients.get(installationId);
+    if (!gh) {
+      gh = createClient({
+        app: { appId: config.appId, privateKey, installationId },
+        ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+        ...(config.retryBaseMs !== undefined ? { retryBaseMs: config.retryBaseMs } : {}),
+        ...(config.throttle !== undefined ? { throttle: config.throttle } : {}),
+        log,
+        userAgent: `kfunc-review/${toolVersion()} (app)`,
+      });
+      clients.set(installationId, gh);
+    }
+    return gh;
+  };
+
+  const queue = new ReviewQueue<Job>(
+    async (job) => {
+      engine ??= loadEngine();
+      const gh = clientFor(job.installationId);
+      const out = await reviewPullRequest(gh, job, {
+        engine: await engine,
+        mode: config.mode ?? 'both',
+        maxInline: config.maxInline ?? 30,
+        failLevel: config.failLevel ?? 'error',
+        ...(config.kernel ? { kernel: config.kernel } : {}),
+        toolVersion: toolVersion(),
+        verifyHead: true,
+        log,
+      });
+      if (out.superseded) log.info(`${job.key}: head ${job.headSha.slice(0, 12)} is no longer current; skipped`);
+      else log.info(`${job.key}: ${out.findings.length} finding(s) at ${job.headSha.slice(0, 12)}`);
+    },
+    config.debounceMs ?? 2000,
+    (job, err) => {
+      log.warn(`${job.key}: review failed: ${errorText(err)}`);
+      deliveries.forget(job.delivery); // a manual redelivery may try again
+    },
+  );
+
+  const reply = (res: ServerResponse, status: number, message: string) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message }));
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/healthz') return reply(res, 200, 'ok');
+    if (url.pathname !== WEBHOOK_PATH) return reply(res, 404, 'not found');
+    if (req.method !== 'POST') return reply(res, 405, 'POST only');
+    const signature = req.headers['x-hub-signature-256'];
+    if (typeof signature !== 'string') {
+      // Drain nothing: refuse before reading a body the sender could not sign.
+      res.setHeader('connection', 'close');
+      return reply(res, 400, 'missing X-Hub-Signature-256');
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let aborted = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY && !aborted) {
+        aborted = true;
+        res.setHeader('connection', 'close');
+        reply(res, 413, 'payload too large');
+        req.destroy();
+      } else if (!aborted) chunks.push(c);
+    });
+    req.on('end', () => {
+      if (aborted) return;
+      const body = Buffer.concat(chunks);
+      if (!verifySignature(config.webhookSecret, body, signature)) return reply(res, 401, 'signature does not match');
+      const delivery = String(req.headers['x-github-delivery'] ?? '');
+      const event = String(req.headers['x-github-event'] ?? '');
+      if (delivery && deliveries.seen(delivery)) return reply(res, 200, 'duplicate delivery; already handled');
+      let payload: PullRequestEvent;
+      try {
+        payload = JSON.parse(body.toString('utf8')) as PullRequestEvent;
+      } catch {
+        return reply(res, 400, 'body is not JSON');
+      }
+      if (event === 'ping') return reply(res, 200, 'pong');
+      if (event !== 'pull_request' || !REVIEW_ACTIONS.has(payload.action ?? '')) return reply(res, 200, 'ignored');
+      const pr = payload.pull_request;
+      const owner = payload.repository?.owner?.login;
+      const repo = payload.repository?.name;
+      const installationId = payload.installation?.id;
+      if (!pr || !owner || !repo || !installationId) return reply(res, 400, 'pull_request event without repository or installation');
+      const key = `${owner}/${repo}#${pr.number}`;
+      queue.push({ key, delivery, installationId, owner, repo, number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha });
+      reply(res, 202, `queued review of ${key} at ${pr.head.sha.slice(0, 12)}`);
+    });
+  };
+  return { handler, idle: () => queue.idle() };
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  app: WebhookApp;
+  close: () => Promise<void>;
+}
+
+export async function startAppServer(config: AppConfig, listen: { port: number; host: string }, deps: AppDeps = {}): Promise<RunningServer> {
+  const app = createWebhookApp(config, deps);
+  const server = createServer(app.handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, resolve);
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    server,
+    url: `http://${host}:${addr.port}`,
+    app,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.idle();
+    },
+  };
+}
+
+/** Reads the App configuration from the environment; throws with the missing names. */
+export function appConfigFromEnv(env: Env): AppConfig {
+  const missing: string[] = [];
+  const appId = env.APP_ID;
+  const secret = env.WEBHOOK_SECRET;
+  let key = env.PRIVATE_KEY;
+  if (!key && env.PRIVATE_KEY_PATH) key = readFileSync(env.PRIVATE_KEY_PATH, 'utf8');
+  if (!appId) missing.push('APP_ID');
+  if (!key) missing.push('PRIVATE_KEY or PRIVATE_KEY_PATH');
+  if (!secret) missing.push('WEBHOOK_SECRET');
+  if (missing.length) throw new Error(`missing configuration: ${missing.join(', ')}`);
+  const mode = env.KFUNC_REVIEW_MODE as Mode | undefined;
+  const failLevel = env.KFUNC_REVIEW_FAIL_LEVEL as FailLevel | undefined;
+  return {
+    appId: appId as string,
+    privateKey: key as string,
+    webhookSecret: secret as string,
+    ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
+    ...(mode ? { mode } : {}),
+    ...(failLevel ? { failLevel } : {}),
+    ...(env.KFUNC_REVIEW_KERNEL ? { kernel: env.KFUNC_REVIEW_KERNEL } : {}),
+    ...(env.KFUNC_REVIEW_DEBOUNCE_MS ? { debounceMs: Number(env.KFUNC_REVIEW_DEBOUNCE_MS) } : {}),
+  };
+}
+
+/** `kfunc-review serve [--port N] [--host H]`; resolves with the exit code after SIGINT/SIGTERM. */
+export async function serveCli(argv: string[], env: Env = process.env, deps: AppDeps = {}): Promise<number> {
+  const log = deps.log ?? consoleLogger;
+  let config: AppConfig;
+  try {
+    config = appConfigFromEnv(env);
+    normalizePrivateKey(config.privateKey); // fail at start, not on the first webhook
+  } catch (err) {
+    // Never echo the key: errorText only carries the message, and key parsing errors do not quote it.
+    log.warn(`kfunc-review serve: ${err instanceof Error ? err.message : 'bad configuration'}`);
+    return 2;
+  }
+  const arg = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const port = Number(arg('port') ?? env.PORT ?? 3000);
+  const host = arg('host') ?? env.HOST ?? '0.0.0.0';
+  let running: RunningServer;
+  try {
+    running = await startAppServer(config, { port, host }, deps);
+  } catch (err) {
+    log.warn(`kfunc-review serve: cannot listen on ${host}:${port}: ${errorText(err)}`);
+    return 2;
+  }
+  log.info(`kfunc-review App listening on ${running.url}${WEBHOOK_PATH}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  log.info('Shutting down: finishing queued reviews');
+  await running.close();
+  return 0;
+}
