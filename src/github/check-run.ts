@@ -15,7 +15,7 @@ export type FailLevel = Severity | 'none';
 
 export function conclusionFor(findings: Finding[], failLevel: FailLevel): 'success' | 'neutral' | 'failure' {
   if (findings.length === 0) return 'success';
-  if (failLevel !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failLevel])) return 'failure';
+  if (failLevel !== 'none' && findings.some((f) => !f.disposition && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failLevel])) return 'failure';
   return 'neutral';
 }
 

@@ -65,7 +65,9 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
     : { patches: [], findings: [], errors: [], notes: ['The pull request has no textual diff.'] };
   const findings = result.findings;
   const counts = countBySeverity(findings);
-  const failed = o.failLevel !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[o.failLevel as Finding['severity']]);
+  // Same rule as the CLI: a finding with a user disposition does not fail the run.
+  const failed =
+    o.failLevel !== 'none' && findings.some((f) => !f.disposition && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[o.failLevel as Finding['severity']]);
   const out: PipelineOutcome = { superseded: false, findings, errors: result.errors, counts, diffSource: diff.source, wroteJobSummary: false, failed };
 
   if (o.sarifPath) {

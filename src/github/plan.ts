@@ -89,6 +89,11 @@ export function planComments(input: PlanInput): CommentPlan {
   const pending: Finding[] = [];
 
   for (const f of orderFindings(input.findings)) {
+    // A finding the user marked not-a-bug (and nothing contradicts) is listed, never commented on.
+    if (f.disposition && !f.disposition.contradicted) {
+      plan.summaryOnly.push(f);
+      continue;
+    }
     const fp = safeFp(f.fingerprint);
     wanted.add(fp);
     const side = f.side === 'old' ? 'LEFT' : 'RIGHT';

@@ -10,7 +10,7 @@ export const BASE = 'b'.repeat(40);
 
 /** A kfunc that indexes an array with an unchecked caller-supplied value (line 12 of the new file). */
 export const KFUNC_PATCH = [
-  '@@ -1,6 +1,17 @@',
+  '@@ -1,6 +1,18 @@',
   ' // SPDX-License-Identifier: GPL-2.0',
   ' #include <linux/bpf.h>',
   ' #include <linux/btf_ids.h>',
