@@ -25,10 +25,10 @@ export function formatText(result: ReviewResult): string {
   const out: string[] = [];
   for (const p of result.patches) {
     const mine = result.findings.filter((f) => f.patch === p.subject && f.patchIndex === p.index && !f.disposition);
-    if (p.total) out.push(`${p.subject || p.input}`);
+    out.push(p.subject || p.input);
     for (const f of mine) out.push(formatFinding(f));
     const kinds = `${plural(p.kfuncs.filter((k) => k.added).length, 'new kfunc')}, ${plural(p.registrations.filter((r) => r.added).length, 'new registration')}`;
-    out.push(`${p.subject || p.input}: total: ${plural(count(mine, 'error'), 'error')}, ${plural(count(mine, 'warning'), 'warning')}, ${plural(count(mine, 'info'), 'info')}; ${kinds}; target ${p.target.version} (${p.target.reason})`);
+    out.push(`total: ${plural(count(mine, 'error'), 'error')}, ${plural(count(mine, 'warning'), 'warning')}, ${plural(count(mine, 'info'), 'info')}; ${kinds}; target ${p.target.version} (${p.target.reason})`);
     out.push('');
   }
   const disputed = result.findings.filter((f) => f.disposition);
