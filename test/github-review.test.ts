@@ -131,6 +131,14 @@ describe('pull request review', () => {
     expect(gh.commentsOf(KEY)).toHaveLength(1);
   });
 
+  it('treats a 403 secondary rate limit as a wait, not as a missing permission', async () => {
+    const p = gh.addPull(pull());
+    gh.fail('POST', /\/reviews$/, 403, { times: 1, headers: { 'retry-after': '1' }, message: 'You have exceeded a secondary rate limit' });
+    const out = await reviewPullRequest(client(gh, { throttle: true }), prRef(p), opts(() => [finding()]));
+    expect(out.review).toMatchObject({ forbidden: false, created: 1 });
+    expect(gh.checkRuns).toHaveLength(0);
+  });
+
   it('moves a comment GitHub rejects (422) to the summary and posts the rest', async () => {
     const p = gh.addPull(pull());
     // The engine claims line 3 is in the diff (it is, as context) but the review is told it is not:
@@ -151,7 +159,7 @@ describe('pull request review', () => {
   it('falls back to a check run with annotations when reviews are forbidden', async () => {
     const p = gh.addPull(pull());
     gh.forbid.add('comments');
-    gh.forbid.add('reviews');
+    gh.forbid.add('reviews'); // a fork PR's read-only token: reads work, writes get 403
     const out = await reviewPullRequest(client(gh), prRef(p), opts(() => [finding()]));
     expect(out.review?.forbidden).toBe(true);
     expect(gh.checkRuns).toHaveLength(1);

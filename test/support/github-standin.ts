@@ -294,8 +294,7 @@ export class GitHubStandin {
       return this.page(url, this.pull(m).files.map((f, i) => ({ sha: `f${i}`, additions: 0, deletions: 0, changes: 0, ...f })));
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/comments$/.exec(p)) && method === 'GET') {
-      this.guard('comments');
-      const key = this.key(m);
+      const key = this.key(m); // reading is allowed even for a read-only token
       return this.page(url, this.commentsOf(key).map((c) => this.publicComment(c)));
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/reviews$/.exec(p))) {
