@@ -10,7 +10,13 @@ import type { VisibleLine } from './preproc.js';
 
 export interface RawEntry { kfunc: string; flags: string[]; set: string | null; line: number }
 export interface RawSet { name: string; macro: 'BTF_KFUNCS' | 'BTF_SET8'; line: number; endLine: number | null; entries: string[] }
-export interface RawIdSet { name: string; set: string | null; filter: string | null; owner: string | null; line: number }
+export interface RawIdSet {
+  name: string; set: string | null; filter: string | null; owner: string | null; line: number;
+  /** Declared `static` (no other file can register it). */
+  isStatic: boolean;
+  /** Lines where `&name` is taken outside a recognised register_btf_* call (a helper or an array registers it). */
+  uses: number[];
+}
 export interface RawRegister { fn: 'register_btf_kfunc_id_set' | 'register_btf_fmodret_id_set' | 'register_btf_id_dtor_kfuncs'; progType: string | null; idSet: string; line: number }
 
 export interface SetFacts { entries: RawEntry[]; sets: RawSet[]; idSets: RawIdSet[]; registers: RawRegister[] }
@@ -22,29 +28,41 @@ export function parseFlags(expr: string): string[] {
   return expr.split('|').map((f) => f.replace(/[()\s;]/g, '')).filter((f) => f !== '' && f !== '0');
 }
 
-export function readSets(lines: VisibleLine[]): SetFacts {
+/**
+ * `sections` maps the first line of a hunk to git's function-context text; a hunk headed
+ * `@@ -85,6 +136,11 @@ BTF_KFUNCS_START(foo_kfunc_ids)` sits inside set foo_kfunc_ids even
+ * though its START line is not shown.
+ */
+export function readSets(lines: VisibleLine[], sections: Map<number, string> = new Map()): SetFacts {
   const facts: SetFacts = { entries: [], sets: [], idSets: [], registers: [] };
   let open: RawSet | null = null;
+  /** Name of a set whose START is not visible but known from a hunk header. */
+  let implied: string | null = null;
   let prev = -1;
   let inDefine = false;
   for (let i = 0; i < lines.length; i++) {
     const { line, text } = lines[i];
-    if (prev >= 0 && line - prev > MAX_SET_GAP) open = null;
+    if (prev >= 0 && line - prev > MAX_SET_GAP) { open = null; implied = null; }
+    if (prev < 0 || line !== prev + 1) {
+      const hint = /^BTF_(?:KFUNCS|SET8)_START\s*\(\s*(\w+)\s*\)/.exec(sections.get(line) ?? '');
+      if (hint && !open) implied = hint[1];
+    }
     prev = line;
     const t = text.trim();
     // Macro bodies (`#define XDP_METADATA_KFUNC(...) BTF_ID_FLAGS(func, name, ...)`) are templates, not entries.
     if (/^#\s*define\b/.test(t) || inDefine) { inDefine = t.endsWith('\\'); continue; }
     let m: RegExpExecArray | null;
     if ((m = /^BTF_(KFUNCS|SET8)_START\s*\(\s*(\w+)\s*\)/.exec(t))) {
+      implied = null;
       open = { name: m[2], macro: m[1] === 'KFUNCS' ? 'BTF_KFUNCS' : 'BTF_SET8', line, endLine: null, entries: [] };
       facts.sets.push(open);
       continue;
     }
     if ((m = /^BTF_(KFUNCS|SET8)_END\s*\(\s*(\w+)\s*\)/.exec(t))) {
-      const s = open && open.name === m[2] ? open : null;
-      if (s) s.endLine = line;
-      else facts.sets.push({ name: m[2], macro: m[1] === 'KFUNCS' ? 'BTF_KFUNCS' : 'BTF_SET8', line, endLine: line, entries: [] });
+      // An END whose START is not visible records no set: its start line and entries are unknown.
+      if (open && open.name === m[2]) open.endLine = line;
       open = null;
+      implied = null;
       continue;
     }
     if (/^BTF_ID_FLAGS\s*\(/.test(t)) {
@@ -56,12 +74,14 @@ export function readSets(lines: VisibleLine[]): SetFacts {
       const inner = joined.slice(joined.indexOf('(') + 1, joined.lastIndexOf(')'));
       const parts = inner.split(',').map((p) => p.trim());
       if (parts[0] !== 'func' || !parts[1]) continue;
-      const entry: RawEntry = { kfunc: parts[1], flags: parseFlags(parts.slice(2).join(',')), set: open?.name ?? null, line };
+      const entry: RawEntry = { kfunc: parts[1], flags: parseFlags(parts.slice(2).join(',')), set: open?.name ?? implied, line };
       open?.entries.push(entry.kfunc);
       facts.entries.push(entry);
     }
   }
-  readStructsAndCalls(lines, facts);
+  const refs: { name: string; line: number }[] = [];
+  readStructsAndCalls(lines, facts, refs);
+  for (const s of facts.idSets) s.uses = refs.filter((r) => r.name === s.name).map((r) => r.line);
   return facts;
 }
 
@@ -72,7 +92,7 @@ function depth(s: string): number {
 }
 
 /** Joins runs of consecutive lines so multi-line initialisers and calls match one regex. */
-function readStructsAndCalls(lines: VisibleLine[], facts: SetFacts): void {
+function readStructsAndCalls(lines: VisibleLine[], facts: SetFacts, refs: { name: string; line: number }[]): void {
   let i = 0;
   while (i < lines.length) {
     let j = i;

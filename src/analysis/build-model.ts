@@ -107,7 +107,7 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
       model.enums.set(e.name, def);
     }
   }
-  const sets = readSets(facts.visible);
+  const sets = readSets(facts.visible, side === 'new' ? src.sections.new : src.sections.old);
   for (const e of sets.entries) {
     const st = status(e.line);
     if (side === 'old' && st !== 'removed') continue;

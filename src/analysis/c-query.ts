@@ -92,3 +92,42 @@ export function snippet(node: SyntaxNode, max = 100): string {
   const t = node.text.replace(/\s+/g, ' ').trim();
   return t.length > max ? `${t.slice(0, max - 3)}...` : t;
 }
+
+/** True when a registration's flag list carries `flag` (e.g. 'KF_RET_NULL'). */
+export function hasFlag(r: Registration, flag: string): boolean {
+  return r.flags.includes(flag);
+}
+
+/**
+ * Names of the kfuncs whose flag/definition consistency a rule should review: the reviewed
+ * definitions plus every kfunc whose BTF_ID_FLAGS entry the patch adds or changes (in an audit,
+ * every registration). Covers functions registered directly without `__bpf_kfunc`.
+ */
+export function reviewedKfuncNames(model: PatchModel): Set<string> {
+  const audit = model.files.every((f) => f.addedLines.size === 0 && f.removedLines.size === 0);
+  const names = new Set(reviewedKfuncs(model).map((k) => k.name));
+  for (const r of model.registrations) if (!r.removed && (audit || r.added)) names.add(r.kfunc);
+  return names;
+}
+
+/** The post-image definition of `name` (kfunc or plain function), when visible. */
+export function definitionOf(model: PatchModel, name: string): FunctionDef | undefined {
+  const f = model.functions.get(name);
+  return f && f.side === 'new' ? f : undefined;
+}
+
+/**
+ * Where a flag-versus-definition finding points: the BTF_ID_FLAGS entry when the patch adds or
+ * changes it (that is where the flag is fixed), else the definition when it is visible, else
+ * the entry.
+ */
+export function flagFindingAnchor(reg: Registration, def: FunctionDef | undefined): { file: string; line: number } {
+  if (reg.added || !def) return { file: reg.file, line: reg.line };
+  return { file: def.file, line: def.line };
+}
+
+/** `BTF_ID_FLAGS(func, name, KF_A | KF_B) at file:line (set S)`, for evidence lines. */
+export function describeRegistration(r: Registration): string {
+  const flags = r.flags.length ? `, ${r.flags.join(' | ')}` : '';
+  return `BTF_ID_FLAGS(func, ${r.kfunc}${flags}) at ${r.file}:${r.line}${r.set ? ` (set ${r.set})` : ''}`;
+}

@@ -91,7 +91,10 @@ function reinsertBlanks(h: HunkLine[], missing: number): HunkLine[] {
 
 export function scanDiff(text: string, inputName: string): ScanResult {
   const lines = text.split('\n');
-  const out: string[] = [];
+  /** One file section: its header lines and hunks; sections with nothing in them are dropped. */
+  const sections: { lines: string[]; git: boolean; meta: boolean; hunks: number }[] = [];
+  let sec: (typeof sections)[number] | null = null;
+  const out = { push: (...l: string[]) => { sec?.lines.push(...l); } };
   const warnings: string[] = [];
   let recovered = false;
   let inFile = false;
@@ -104,6 +107,8 @@ export function scanDiff(text: string, inputName: string): ScanResult {
     if (/^diff --git /.test(l)) {
       inFile = true;
       currentFile = /^diff --git a\/(\S+) b\/(\S+)/.exec(l)?.[2] ?? '';
+      sec = { lines: [], git: true, meta: false, hunks: 0 };
+      sections.push(sec);
       out.push(l);
       i++;
       continue;
@@ -111,11 +116,17 @@ export function scanDiff(text: string, inputName: string): ScanResult {
     if (/^--- /.test(l) && /^\+\+\+ /.test(lines[i + 1] ?? '')) {
       inFile = true;
       currentFile = /^\+\+\+ (?:b\/)?(\S+)/.exec(lines[i + 1])?.[1] ?? currentFile;
+      // `--- a/x` right after `diff --git` belongs to that section; otherwise it opens a plain diff -u one
+      if (!sec || sec.hunks > 0 || sec.lines.some((x) => x.startsWith('--- '))) {
+        sec = { lines: [], git: false, meta: false, hunks: 0 };
+        sections.push(sec);
+      }
       out.push(l, lines[i + 1]);
       i += 2;
       continue;
     }
     if (inFile && FILE_META_RE.test(l)) {
+      if (sec && !/^index /.test(l)) sec.meta = true;
       out.push(l);
       i++;
       continue;
@@ -133,7 +144,9 @@ export function scanDiff(text: string, inputName: string): ScanResult {
         const line = lines[i];
         const c = line[0];
         if (line === '') {
-          // git apply takes an empty line as a blank context line (trailing space eaten by a mailer)
+          // git apply takes an empty line as a blank context line (trailing space eaten by a
+          // mailer), but not the end of the text or a blank line before the next header.
+          if (i + 1 >= lines.length || lines.slice(i + 1).every((x) => x === '') || isTerminator(lines, i + 1)) break;
           body.push({ kind: ' ', text: '' });
           oldLeft--; newLeft--; i++;
           continue;
@@ -169,6 +182,7 @@ export function scanDiff(text: string, inputName: string): ScanResult {
         }
       }
       if (damaged) recovered = true;
+      if (sec) sec.hunks++;
       out.push(header);
       for (const b of fixed) out.push(b.kind + b.text);
       lastHunkEnd = i;
@@ -177,5 +191,6 @@ export function scanDiff(text: string, inputName: string): ScanResult {
     i++;
   }
   const trailing = lastHunkEnd >= 0 ? lines.slice(lastHunkEnd).join('\n') : '';
-  return { diff: out.length ? out.join('\n') + '\n' : '', recovered, warnings, trailing };
+  const kept = sections.filter((x) => x.hunks > 0 || (x.git && x.meta)).flatMap((x) => x.lines);
+  return { diff: kept.length ? kept.join('\n') + '\n' : '', recovered, warnings, trailing };
 }

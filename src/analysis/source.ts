@@ -21,15 +21,18 @@ export interface FileSource {
   removed: Set<number>;
   /** Post-image ranges shown by the diff (hunks), inclusive. */
   shown: [number, number][];
+  /** git's function-context text of each hunk, by its first line on each side (names an enclosing set). */
+  sections: { new: Map<number, string>; old: Map<number, string> };
 }
 
 export function sourceFromDiff(f: FileDiff): FileSource {
   const src: FileSource = {
     path: f.path, isNew: f.isNew, isDeleted: f.isDeleted,
     post: { lines: new Map(), full: f.isNew }, pre: { lines: new Map(), full: false },
-    added: new Set(), removed: new Set(), shown: [],
+    added: new Set(), removed: new Set(), shown: [], sections: { new: new Map(), old: new Map() },
   };
   for (const h of f.hunks) {
+    if (h.section) { src.sections.new.set(h.newStart, h.section); src.sections.old.set(h.oldStart, h.section); }
     for (const l of h.lines) {
       if (l.newLine !== undefined) src.post.lines.set(l.newLine, l.text);
       if (l.oldLine !== undefined) src.pre.lines.set(l.oldLine, l.text);
@@ -91,7 +94,7 @@ export function sourceFromFile(path: string, text: string): FileSource {
   return {
     path, isNew: false, isDeleted: false,
     post: { lines, full: true }, pre: { lines: new Map(), full: false },
-    added: new Set(), removed: new Set(), shown: [],
+    added: new Set(), removed: new Set(), shown: [], sections: { new: new Map(), old: new Map() },
   };
 }
 
