@@ -1,0 +1,54 @@
+// The disputes catalogue: per-parameter assessment and reply matching.
+import { describe, expect, it } from 'vitest';
+import { DISPUTES, claimsFor, matchDisputeReply } from '../src/analysis/disputes.js';
+import '../src/analysis/semantics/index.js';
+
+const holds = (ctx: Parameters<typeof claimsFor>[0], id: string) => claimsFor(ctx).find((c) => c.id === id)?.holds;
+
+describe('catalogue', () => {
+  it('has the two seed disputes, both false in general', () => {
+    expect(DISPUTES.find((d) => d.id === 'verifier-range-checks-enum')?.holds).toBe(false);
+    expect(DISPUTES.find((d) => d.id === 'signed-enum-bypass')?.holds).toBe(false);
+    for (const d of DISPUTES) expect(d.evidence.length).toBeGreaterThan(0);
+  });
+});
+
+describe('claimsFor', () => {
+  it('the verifier claim never holds, even with __k', () => {
+    expect(holds({ paramType: 'enum vm_event_item' }, 'verifier-range-checks-enum')).toBe(false);
+    expect(holds({ paramType: 'u32', suffix: '__k' }, 'verifier-range-checks-enum')).toBe(false);
+  });
+
+  it('signed-enum bypass: false for an unsigned enum, true for int with only >= N', () => {
+    expect(holds({ paramType: 'enum memcg_memory_event', guard: 'event >= MEMCG_NR_MEMORY_EVENTS' }, 'signed-enum-bypass')).toBe(false);
+    expect(holds({ paramType: 'int', guard: 'idx >= MEMCG_NR_STAT' }, 'signed-enum-bypass')).toBe(true);
+    expect(holds({ paramType: 'int', guard: 'idx < 0 || idx >= MEMCG_NR_STAT' }, 'signed-enum-bypass')).toBe(false);
+    expect(holds({ paramType: 'int', guard: '(u32)idx >= MEMCG_NR_STAT' }, 'signed-enum-bypass')).toBe(false);
+    expect(holds({ paramType: 'u32', guard: 'x >= N' }, 'signed-enum-bypass')).toBeUndefined();
+  });
+
+  it('range-check sufficiency follows the verdict', () => {
+    expect(holds({ paramType: 'int', verdict: 'warn-reachable' }, 'range-check-sufficient')).toBe(false);
+    expect(holds({ paramType: 'int', verdict: 'refuted' }, 'range-check-sufficient')).toBe(true);
+  });
+});
+
+describe('matchDisputeReply', () => {
+  it('maps the seed replies to claims', () => {
+    const r1 = matchDisputeReply('This is a false positive: the check is enforced by the bpf verifier based on type information.');
+    expect(r1.disputes).toBe(true);
+    expect(r1.claims.map((c) => c.id)).toContain('verifier-range-checks-enum');
+    expect(matchDisputeReply('the bpf verifier enforces event > 0').claims[0]?.id).toBe('verifier-range-checks-enum');
+    expect(matchDisputeReply('enum is signed, so -1 bypasses the check').claims[0]?.id).toBe('signed-enum-bypass');
+    expect(matchDisputeReply('programs use vmlinux.h constants anyway').claims[0]?.id).toBe('vmlinux-constants-only');
+  });
+
+  it('infers the verifier claim for a bare "false positive" on a scalar finding', () => {
+    const r = matchDisputeReply('False positive, as explained on v1.', { paramType: 'enum vm_event_item' });
+    expect(r.claims).toEqual([expect.objectContaining({ id: 'verifier-range-checks-enum', inferred: true })]);
+  });
+
+  it('does not see a dispute in an ack', () => {
+    expect(matchDisputeReply('Acked-by: Someone <a@b.c>\nLooks good to me.')).toEqual({ disputes: false, claims: [] });
+  });
+});
