@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { GitHubStandin } from './support/github-standin.js';
 import { fakeEngine, finding, pull, quietLog, HEAD, BASE, KFUNC_FILE } from './support/github-fixtures.js';
-import { startAppServer, WEBHOOK_PATH, type RunningServer } from '../src/github/app.js';
+import { serveCli, startAppServer, WEBHOOK_PATH, type RunningServer } from '../src/github/app.js';
 import { signPayload } from '../src/github/webhook-signature.js';
 
 const SECRET = 'webhook-secret-for-tests';
@@ -82,6 +82,10 @@ describe('GitHub App webhooks', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]!.user.login).toBe('kfunc-review[bot]');
     expect(gh.checkRuns).toHaveLength(1);
+    // Neither the key nor the installation token may reach the log.
+    const logged = quietLog.lines.join('\n');
+    expect(logged).not.toContain('ghs_standin');
+    expect(logged).not.toContain('PRIVATE KEY');
   });
 
   it('does no work twice for a redelivered event', async () => {
@@ -120,5 +124,15 @@ describe('GitHub App webhooks', () => {
     expect((await send({}, { event: 'issues' })).status).toBe(200);
     await app.app.idle();
     expect(gh.requests).toHaveLength(0);
+  });
+});
+
+describe('serveCli', () => {
+  it('refuses to start without configuration or with an unreadable key, naming only what is missing', async () => {
+    const log = { lines: [] as string[], info(m: string) { this.lines.push(m); }, warn(m: string) { this.lines.push(m); } };
+    expect(await serveCli([], {}, { log })).toBe(2);
+    expect(log.lines.join('\n')).toContain('APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET');
+    expect(await serveCli([], { APP_ID: '1', WEBHOOK_SECRET: 's', PRIVATE_KEY: 'not a key' }, { log })).toBe(2);
+    expect(log.lines.join('\n')).not.toContain('not a key');
   });
 });

@@ -137,6 +137,7 @@ function appendErrorsAndNotes(parts: string[], errors: SummaryInput['errors'], n
 function clip(s: string): string {
   if (s.length <= BODY_LIMIT) return s;
   // Keep the tail: it carries the hidden markers that make re-runs idempotent.
-  const tail = s.slice(s.lastIndexOf('\n<!--'));
+  const at = s.lastIndexOf('\n<!--');
+  const tail = at >= 0 ? s.slice(at) : '';
   return `${s.slice(0, BODY_LIMIT - tail.length - 40)}\n\n…(truncated)${tail}`;
 }
