@@ -142,3 +142,11 @@ describe('memory_events', () => {
     expect(t.paths[0]!.result.kind).toBe('sentinel');
   });
 });
+
+describe('flush_stats', () => {
+  it('#20 records that it may sleep (KF_SLEEPABLE needed)', () => {
+    const t = run(v2, 'bpf_mem_cgroup_flush_stats', '', 0n);
+    expect(t.paths[0]!.effects.some((e) => e.kind === 'may-sleep')).toBe(true);
+    expect(formatTrace(t).join('\n')).toContain('may sleep: mem_cgroup_flush_stats()');
+  });
+});

@@ -118,6 +118,15 @@ describe('visible helper definitions and unknown code', () => {
     expect(v.chain).toContain('events_slot(idx)');
   });
 
+  it('an accessor given as a definition (WARN_ONCE, READ_ONCE, vmstats->events) gives the same verdict as the summary', () => {
+    const v = one(helpers, 'bpf_events_unchecked_visible');
+    expect(v.verdict).toBe('confirmed');
+    expect(v.chain).toBe(
+      'bpf_events_unchecked_visible(event) -> acc_events(memcg, event) -> events_slot(event) -> mem_cgroup_events_index[idx] (u8[NR_VM_EVENT_ITEMS])',
+    );
+    expect(v.warn).toMatchObject({ returns: 'zero', reach: '90 of 121 in-range values', message: '%s: missing stat item %d' });
+  });
+
   it('an unmodelled check leaves the finding unconfirmed', () => {
     const v = one(helpers, 'bpf_events_opaque');
     expect(v.verdict).toBe('unconfirmed');

@@ -24,7 +24,8 @@ export function traceKfunc(
   probe: bigint,
   config: string,
 ): Trace {
-  if (!kfunc.params.some((p) => p.name === param))
+  // An empty param traces a kfunc with no scalar argument (e.g. to see MaySleep effects).
+  if (param !== '' && !kfunc.params.some((p) => p.name === param))
     throw new Error(`${kfunc.name} has no parameter '${param}' (has: ${kfunc.params.map((p) => p.name).join(', ')})`);
   if (!profileNames().includes(config)) throw new Error(`unknown config '${config}' (known: ${profileNames().join(', ')})`);
   return runProbe(kfunc, env.functions, param, probe, `0x${BigInt.asUintN(64, probe).toString(16)}`, config).trace;
