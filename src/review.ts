@@ -11,6 +11,7 @@ import type { PatchModel, Param } from './analysis/model.js';
 import { runRules } from './engine.js';
 import { registry } from './rules/index.js';
 import type { Finding, Rule } from './types.js';
+import { applyConfig, type Config } from './config.js';
 
 export interface ReviewOptions {
   /** Kernel checkout the patch applies to. */
@@ -18,6 +19,8 @@ export interface ReviewOptions {
   /** --kernel X.Y */
   kernel?: string;
   rules?: Rule[];
+  /** Rule levels and user dispositions (.kfunc-review.json). */
+  config?: Config;
 }
 
 export interface KfuncJson { name: string; file: string; line: number; returnType: string; params: Pick<Param, 'name' | 'type'>[]; added: boolean; removed: boolean }
@@ -84,7 +87,7 @@ function sourcesFor(p: PatchRecord, opts: ReviewOptions, warnings: string[], inp
   });
 }
 
-function summarise(model: PatchModel, input: string, recovered: boolean): PatchSummary {
+export function summarise(model: PatchModel, input: string, recovered: boolean): PatchSummary {
   return {
     subject: model.subject, index: model.index, total: model.total, input,
     files: model.files.map((f) => f.path),
@@ -129,7 +132,7 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
     const run = runRules(model, opts.rules ?? registry);
     result.models.push(model);
     result.patches.push(summarise(model, input, p.recovered));
-    result.findings.push(...run.findings);
+    result.findings.push(...(opts.config ? applyConfig(run.findings, opts.config) : run.findings));
     result.errors.push(...run.errors.map((message) => ({ input, message })));
   }
   return result;

@@ -15,6 +15,7 @@ Options:
       --fail-level L   exit 1 when a finding is at or above L: error (default), warning, info, none
       --tree DIR       kernel checkout the patch applies to (whole-file context)
       --kernel X.Y     target kernel version (else from --tree, the series, or the code)
+  -c, --config FILE    rule levels and dispositions (default: ./.kfunc-review.json if present)
   -o, --output FILE    write the report to FILE
   -q, --quiet          no warnings on stderr
   -h, --help           this help

@@ -2,7 +2,7 @@
 // kfunc-review command line: argv → inputs → review → report → exit code.
 // Exit codes: 0 no finding at or above --fail-level, 1 some, 2 usage or input errors.
 import { parseArgs } from 'node:util';
-import { readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { reviewText, mergeResults, decodeInput, InputRejected, type ReviewResult, type ReviewOptions } from '../review.js';
 import { formatText } from '../report/text.js';
@@ -11,6 +11,7 @@ import { formatEmail } from '../report/email.js';
 import { SEVERITY_RANK, type Severity } from '../types.js';
 import { TOOL } from '../version.js';
 import { HELP } from './help.js';
+import { loadConfig, ConfigError, DEFAULT_CONFIG_FILE, type Config } from '../config.js';
 
 const PATCH_FILE = /\.(patch|diff|mbox|eml|mbx|txt)$/i;
 
@@ -54,6 +55,7 @@ export async function runReview(argv: string[], io = { stdin: () => readFileSync
       'fail-level': { type: 'string', default: 'error' },
       tree: { type: 'string' },
       kernel: { type: 'string' },
+      config: { type: 'string', short: 'c' },
       output: { type: 'string', short: 'o' },
       quiet: { type: 'boolean', short: 'q', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -70,7 +72,12 @@ export async function runReview(argv: string[], io = { stdin: () => readFileSync
   if (values.tree) {
     try { if (!statSync(values.tree).isDirectory()) throw new Error(); } catch { throw new UsageError(`--tree ${values.tree}: not a directory`); }
   }
-  const opts: ReviewOptions = { tree: values.tree, kernel: values.kernel };
+  let config: Config | undefined;
+  const configPath = values.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  if (configPath) {
+    try { config = loadConfig(configPath); } catch (err) { throw new UsageError((err as ConfigError).message); }
+  }
+  const opts: ReviewOptions = { tree: values.tree, kernel: values.kernel, config };
 
   const { items, missing } = expandInputs(positionals, io.stdin);
   const results: ReviewResult[] = [];
@@ -110,6 +117,8 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
+      case 'model': return await (await import('./model-command.js')).runModelCli(rest);
+      case 'audit': return await (await import('../audit/cli.js')).runAuditCli(rest);
       case 'action': return await (await import('../github/action.js')).runActionCli(rest);
       case 'serve': {
         const app = '../github/app.js';
@@ -119,7 +128,8 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const usage = err instanceof UsageError || (err instanceof Error && err.name === 'ModelUsageError') || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (usage || (err instanceof Error && err.constructor.name === 'InputRejected')) {
       process.stderr.write(`kfunc-review: ${msg}\nTry 'kfunc-review --help'.\n`);
     } else {
       process.stderr.write(`kfunc-review: internal error: ${msg}\n`);

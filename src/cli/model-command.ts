@@ -1,0 +1,60 @@
+// `kfunc-review model <kfunc> <input> [--param P] [--probe V] [--config NAME]`: runs one kfunc
+// of a patch through the semantics model and prints the verdicts and the trace of each probe.
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { reviewText, decodeInput } from '../review.js';
+import { evaluateKfunc, traceKfunc, formatTrace, parseProbe, profileNames } from '../analysis/semantics/index.js';
+import { isScalarType } from '../analysis/c-query.js';
+
+export class ModelUsageError extends Error {
+  override name = 'ModelUsageError';
+}
+
+export async function runModelCli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      probe: { type: 'string', multiple: true },
+      config: { type: 'string', multiple: true },
+      param: { type: 'string' },
+      tree: { type: 'string' },
+    },
+  });
+  const [name, input] = positionals;
+  if (!name || !input) throw new ModelUsageError('usage: kfunc-review model <kfunc> <patch|-> [--param P] [--probe V]... [--config NAME]...');
+  const configs = values.config ?? profileNames();
+  for (const c of configs) if (!profileNames().includes(c)) throw new ModelUsageError(`unknown --config ${c} (known: ${profileNames().join(', ')})`);
+  const inputName = input === '-' ? '<stdin>' : input;
+  const text = decodeInput(input === '-' ? readFileSync(0) : readFileSync(input), inputName);
+  const result = await reviewText(text, inputName, { tree: values.tree });
+  const model = result.models.find((m) => m.kfuncs.some((k) => k.name === name && k.side === 'new'));
+  const kfunc = model?.kfuncs.find((k) => k.name === name && k.side === 'new');
+  if (!model || !kfunc) {
+    const known = result.models.flatMap((m) => m.kfuncs.map((k) => k.name));
+    throw new ModelUsageError(`${inputName}: no kfunc ${name} (found: ${known.join(', ') || 'none'})`);
+  }
+  const env = { functions: model.functions };
+  const lines: string[] = [`${kfunc.name}(${kfunc.params.map((p) => `${p.type} ${p.name}`).join(', ')})  [${kfunc.file}:${kfunc.line}]`];
+  const verdicts = evaluateKfunc(kfunc, env, { configs });
+  for (const v of verdicts) {
+    lines.push('', `${v.param} (${v.paramType}): ${v.verdict}`, `  chain: ${v.chain}`);
+    for (const e of v.evidence) lines.push(`  ${e}`);
+  }
+  if (!verdicts.length) lines.push('', 'no scalar argument reaches a modelled index, table or size');
+  const scalars = kfunc.params.filter((p) => isScalarType(p.type));
+  const param = values.param ?? scalars[0]?.name ?? '';
+  if (values.param && !kfunc.params.some((p) => p.name === values.param)) throw new ModelUsageError(`${name} has no parameter ${values.param}`);
+  const probes = (values.probe ?? []).map((p) => {
+    try { return parseProbe(p); } catch { throw new ModelUsageError(`--probe ${p}: not a number`); }
+  });
+  if (!probes.length && param === '') probes.push(0n);
+  for (const probe of probes) {
+    for (const config of configs) {
+      lines.push('', `trace ${param || '(no scalar argument)'} = ${probe} (0x${probe.toString(16)}) on ${config}:`);
+      for (const l of formatTrace(traceKfunc(kfunc, env, param, probe, config))) lines.push(`  ${l}`);
+    }
+  }
+  out(lines.join('\n') + '\n');
+  return 0;
+}

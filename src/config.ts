@@ -1,0 +1,78 @@
+// The project config file, `.kfunc-review.json`: rule levels and user dispositions.
+//
+//   {
+//     "rules": { "KF-REG-13": "off", "KF-FLAG-12": "info" },
+//     "dispositions": [
+//       { "fingerprint": "3f2a9c0d1e2b4a5c", "status": "not-a-bug",
+//         "reason": "checked in the caller", "link": "https://lore.kernel.org/..." }
+//     ]
+//   }
+//
+// A disposition matches a finding by fingerprint (rule + kfunc + what), so it survives line
+// moves and new versions of the patch.
+import { readFileSync, existsSync } from 'node:fs';
+import type { Finding, Severity } from './types.js';
+
+export interface Disposition { fingerprint: string; status: 'not-a-bug'; reason: string; link?: string }
+export interface Config {
+  rules: Record<string, Severity | 'off'>;
+  dispositions: Disposition[];
+}
+
+export const DEFAULT_CONFIG_FILE = '.kfunc-review.json';
+
+export class ConfigError extends Error {}
+
+export function emptyConfig(): Config {
+  return { rules: {}, dispositions: [] };
+}
+
+/** Reads and validates a config file; every problem names the file and the field. */
+export function loadConfig(path: string): Config {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${path}: ${existsSync(path) ? `not valid JSON (${(err as Error).message})` : 'no such file'}`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${path}: must be a JSON object`);
+  const obj = raw as Record<string, unknown>;
+  const cfg = emptyConfig();
+  for (const key of Object.keys(obj)) if (!['rules', 'dispositions', '$schema'].includes(key)) throw new ConfigError(`${path}: unknown key "${key}"`);
+  if (obj.rules !== undefined) {
+    if (typeof obj.rules !== 'object' || obj.rules === null || Array.isArray(obj.rules)) throw new ConfigError(`${path}: "rules" must be an object`);
+    for (const [id, level] of Object.entries(obj.rules)) {
+      if (!['off', 'info', 'warning', 'error'].includes(level as string)) throw new ConfigError(`${path}: rules.${id} must be off, info, warning or error`);
+      cfg.rules[id] = level as Severity | 'off';
+    }
+  }
+  if (obj.dispositions !== undefined) {
+    if (!Array.isArray(obj.dispositions)) throw new ConfigError(`${path}: "dispositions" must be an array`);
+    obj.dispositions.forEach((d: unknown, i) => {
+      const e = d as Record<string, unknown>;
+      if (!e || typeof e.fingerprint !== 'string' || !/^[0-9a-f]{8,64}$/.test(e.fingerprint)) throw new ConfigError(`${path}: dispositions[${i}].fingerprint must be a finding fingerprint`);
+      if (e.status !== 'not-a-bug') throw new ConfigError(`${path}: dispositions[${i}].status must be "not-a-bug"`);
+      if (typeof e.reason !== 'string' || !e.reason.trim()) throw new ConfigError(`${path}: dispositions[${i}].reason is required`);
+      if (e.link !== undefined && typeof e.link !== 'string') throw new ConfigError(`${path}: dispositions[${i}].link must be a string`);
+      cfg.dispositions.push({ fingerprint: e.fingerprint, status: 'not-a-bug', reason: e.reason, ...(e.link ? { link: e.link as string } : {}) });
+    });
+  }
+  return cfg;
+}
+
+/**
+ * Applies rule levels and dispositions. A disposed finding stays in the result (marked) so
+ * the summary can say "disputed, model contradicts" when the model confirmed the bug.
+ */
+export function applyConfig(findings: Finding[], cfg: Config): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const level = cfg.rules[f.rule];
+    if (level === 'off') continue;
+    const g: Finding = level ? { ...f, severity: level } : { ...f };
+    const d = cfg.dispositions.find((x) => f.fingerprint.startsWith(x.fingerprint));
+    if (d) g.disposition = { reason: d.reason, ...(d.link ? { link: d.link } : {}), contradicted: f.verdict === 'confirmed' || f.verdict === 'warn-reachable' };
+    out.push(g);
+  }
+  return out;
+}
