@@ -35,7 +35,7 @@ export async function runModelCli(argv: string[], out: (s: string) => void = (s)
     throw new ModelUsageError(`${inputName}: no kfunc ${name} (found: ${known.join(', ') || 'none'})`);
   }
   const env = { functions: model.functions };
-  const lines: string[] = [`${kfunc.name}(${kfunc.params.map((p) => `${p.type} ${p.name}`).join(', ')})  [${kfunc.file}:${kfunc.line}]`];
+  const lines: string[] = [`${kfunc.name}(${kfunc.params.map((p) => (p.type.endsWith('*') ? `${p.type}${p.name}` : `${p.type} ${p.name}`)).join(', ')})  [${kfunc.file}:${kfunc.line}]`];
   const verdicts = evaluateKfunc(kfunc, env, { configs });
   for (const v of verdicts) {
     lines.push('', `${v.param} (${v.paramType}): ${v.verdict}`, `  chain: ${v.chain}`);
