@@ -28,6 +28,7 @@ export function formatText(result: ReviewResult): string {
     out.push(p.subject || p.input);
     for (const f of mine) out.push(formatFinding(f));
     const kinds = `${plural(p.kfuncs.filter((k) => k.added).length, 'new kfunc')}, ${plural(p.registrations.filter((r) => r.added).length, 'new registration')}`;
+    for (const n of p.notes) out.push(`note: ${n}`);
     out.push(`total: ${plural(count(mine, 'error'), 'error')}, ${plural(count(mine, 'warning'), 'warning')}, ${plural(count(mine, 'info'), 'info')}; ${kinds}; target ${p.target.version} (${p.target.reason})`);
     out.push('');
   }
