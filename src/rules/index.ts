@@ -1,9 +1,65 @@
 // The rule registry: one line per rule, sorted by id.
 import type { Rule } from '../types.js';
+import kfFlag01 from './kf-flag-01-acquire-non-pointer.js';
+import kfFlag02 from './kf-flag-02-ret-null-non-pointer.js';
+import kfFlag03 from './kf-flag-03-nullable-without-ret-null.js';
+import kfFlag05 from './kf-flag-05-release-without-argument.js';
+import kfFlag06 from './kf-flag-06-acquire-without-release.js';
+import kfFlag08 from './kf-flag-08-rcu-acquire-without-ret-null.js';
+import kfFlag09 from './kf-flag-09-iterator-prototype.js';
+import kfFlag10 from './kf-flag-10-iterator-triplet.js';
+import kfFlag11 from './kf-flag-11-destructive-usage.js';
+import kfFlag12 from './kf-flag-12-trusted-args.js';
+import kfFlag13 from './kf-flag-13-rcu-protected.js';
+import kfFlag14 from './kf-flag-14-sleepable-rcu-protected.js';
+import kfFlag16 from './kf-flag-16-arena-flag-target.js';
+import kfFlag18 from './kf-flag-18-unknown-flag.js';
+import kfFlag19 from './kf-flag-19-flag-change.js';
+import kfFlag20 from './kf-flag-20-uncallable-prototype.js';
 import kfReg01 from './kf-reg-01-unregistered-kfunc.js';
+import kfReg02 from './kf-reg-02-registered-not-defined.js';
+import kfReg03 from './kf-reg-03-static-kfunc.js';
+import kfReg04 from './kf-reg-04-duplicate-entry.js';
+import kfReg05 from './kf-reg-05-set-never-registered.js';
+import kfReg10 from './kf-reg-10-outside-defs-block.js';
+import kfReg11 from './kf-reg-11-ifdef-mismatch.js';
+import kfReg13 from './kf-reg-13-missing-kernel-doc.js';
+import kfReg14 from './kf-reg-14-over-broad-visibility.js';
+import kfSleep01 from './kf-sleep-01-sleeps-without-flag.js';
+import kfSleep02 from './kf-sleep-02-needless-sleepable.js';
+import kfSleep03 from './kf-sleep-03-sleep-in-atomic.js';
+import kfSleep04 from './kf-sleep-04-blocking-alloc.js';
 
 export const registry: Rule[] = [
+  kfFlag01,
+  kfFlag02,
+  kfFlag03,
+  kfFlag05,
+  kfFlag06,
+  kfFlag08,
+  kfFlag09,
+  kfFlag10,
+  kfFlag11,
+  kfFlag12,
+  kfFlag13,
+  kfFlag14,
+  kfFlag16,
+  kfFlag18,
+  kfFlag19,
+  kfFlag20,
   kfReg01,
+  kfReg02,
+  kfReg03,
+  kfReg04,
+  kfReg05,
+  kfReg10,
+  kfReg11,
+  kfReg13,
+  kfReg14,
+  kfSleep01,
+  kfSleep02,
+  kfSleep03,
+  kfSleep04,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -7,6 +7,7 @@
 // compared side by side, plus bpf-next commit mails up to the v7.0 merge window); entries
 // marked `inferred` are bracketed by two trees rather than read from a release tag, so rules
 // should word them as "from about X.Y".
+import type { FileModel, PatchModel } from '../model.js';
 import type { TargetTree } from '../target.js';
 import { compareVersion } from '../target.js';
 
@@ -157,9 +158,12 @@ export function targetEvidence(target: TargetTree): string {
   return `target tree: ${target.version ?? 'unknown'} (${target.reason})`;
 }
 
-/** True when the target version was only assumed (no --kernel, --tree or series hint). */
+/**
+ * True when the target version is a guess: no --kernel, --tree or series hint, or only a
+ * code hint (a macro the patch uses puts a floor under the version, not a number on it).
+ */
 export function targetAssumed(target: TargetTree): boolean {
-  return target.source === 'default';
+  return target.source === 'default' || target.source === 'code';
 }
 
 export type ChangeKind = 'breaking' | 'relaxing' | 'none';
@@ -216,4 +220,44 @@ export function flagChangeImpact(flag: string, change: 'added' | 'removed', targ
   if (!row) return { kind: 'breaking', why: 'changes the prototype or the types that BPF programs were compiled against' };
   const [kind, why] = change === 'added' ? row.added : row.removed;
   return { kind, why };
+}
+
+/** Every post-image line of a file the model can read, as [line, text]. */
+function* readableLines(file: FileModel): Generator<[number, string]> {
+  if (file.visibility === 'full') {
+    for (let n = 1; ; n++) {
+      const t = file.lineText(n);
+      if (t === undefined) return;
+      yield [n, t];
+    }
+  }
+  for (const [a, b] of file.shownRanges) {
+    for (let n = a; n <= b; n++) {
+      const t = file.lineText(n);
+      if (t !== undefined) yield [n, t];
+    }
+  }
+}
+
+/**
+ * Where the visible code defines `#define <flag>` (added by the patch or already there), or
+ * null. A series that adds a flag to btf.h may use it in the same series.
+ */
+export function flagDefinitionIn(model: PatchModel, flag: string): { file: string; line: number; added: boolean } | null {
+  const re = new RegExp(`^\\s*#\\s*define\\s+${flag}\\b`);
+  for (const file of model.files) {
+    for (const [n, text] of readableLines(file)) {
+      if (re.test(text)) return { file: file.path, line: n, added: file.addedLines.has(n) };
+    }
+  }
+  return null;
+}
+
+/**
+ * A BTF_ID_FLAGS entry that the base tree already has (a context or removed line) and that
+ * uses `flag`: proof that the tree the patch applies to defines the flag.
+ */
+export function baseTreeUse(model: PatchModel, flag: string): { file: string; line: number; kfunc: string } | null {
+  const r = model.registrations.find((x) => !x.added && x.flags.includes(flag));
+  return r ? { file: r.file, line: r.line, kfunc: r.kfunc } : null;
 }
