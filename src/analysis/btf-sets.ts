@@ -116,14 +116,28 @@ function readStructsAndCalls(lines: VisibleLine[], facts: SetFacts, refs: { name
         filter: /\.filter\s*=\s*&?\s*(\w+)/.exec(body)?.[1] ?? null,
         owner: /\.owner\s*=\s*(\w+)/.exec(body)?.[1] ?? null,
         line: lineAt(m.index),
+        isStatic: /\bstatic\b[^;{}]*$/.test(text.slice(text.lastIndexOf('\n', m.index) + 1, m.index)),
+        uses: [],
       });
     }
+    const spans: [number, number][] = [];
     const regRe = /register_btf_kfunc_id_set\s*\(\s*(\w+)\s*,\s*&\s*(\w+)\s*\)/g;
-    while ((m = regRe.exec(text))) facts.registers.push({ fn: 'register_btf_kfunc_id_set', progType: m[1], idSet: m[2], line: lineAt(m.index) });
+    while ((m = regRe.exec(text))) {
+      spans.push([m.index, m.index + m[0].length]);
+      facts.registers.push({ fn: 'register_btf_kfunc_id_set', progType: m[1], idSet: m[2], line: lineAt(m.index) });
+    }
     const fmodRe = /register_btf_fmodret_id_set\s*\(\s*&\s*(\w+)\s*\)/g;
-    while ((m = fmodRe.exec(text))) facts.registers.push({ fn: 'register_btf_fmodret_id_set', progType: null, idSet: m[1], line: lineAt(m.index) });
+    while ((m = fmodRe.exec(text))) {
+      spans.push([m.index, m.index + m[0].length]);
+      facts.registers.push({ fn: 'register_btf_fmodret_id_set', progType: null, idSet: m[1], line: lineAt(m.index) });
+    }
     const dtorRe = /register_btf_id_dtor_kfuncs\s*\(\s*(\w+)/g;
     while ((m = dtorRe.exec(text))) facts.registers.push({ fn: 'register_btf_id_dtor_kfuncs', progType: null, idSet: m[1], line: lineAt(m.index) });
+    const addrRe = /&\s*(\w+)/g;
+    while ((m = addrRe.exec(text))) {
+      const at = m.index;
+      if (!spans.some(([a, b]) => at >= a && at < b)) refs.push({ name: m[1], line: lineAt(at) });
+    }
     i = j + 1;
   }
 }

@@ -1,7 +1,7 @@
 // Builds the PatchModel from the visible images of the touched files: parses C (masked) with
 // tree-sitter, reads kfunc definitions, sets, registrations and enums, and marks what the
 // patch adds or removes.
-import { parseC } from './c-parser.js';
+import { parseC, type SyntaxNode } from './c-parser.js';
 import { maskKernelC } from './mask.js';
 import { readFunctions, readEnums, kfuncMarkers, type RawFunction } from './functions.js';
 import { readSets } from './btf-sets.js';
@@ -15,12 +15,14 @@ const C_FILE = /\.(c|h)$/;
 interface ImageFacts {
   functions: RawFunction[];
   enums: ReturnType<typeof readEnums>;
+  /** Names declared by a prototype (a declaration, not a definition). */
+  prototypes: string[];
   visible: VisibleLine[];
 }
 
 /** Parses each visible region of an image on its own, padded so rows are real line numbers. */
 function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts {
-  const facts: ImageFacts = { functions: [], enums: [], visible: [] };
+  const facts: ImageFacts = { functions: [], enums: [], visible: [], prototypes: [] };
   const regions = view.full ? [[1, Math.max(0, ...view.lines.keys())] as [number, number]] : regionsOf(view);
   for (const [start, end] of regions) {
     const lines: string[] = [];
@@ -35,8 +37,24 @@ function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts 
     const tree = parseC(masked);
     facts.functions.push(...readFunctions(tree.rootNode, masked, original, kfuncMarkers(original)));
     facts.enums.push(...readEnums(tree.rootNode));
+    facts.prototypes.push(...prototypeNames(tree.rootNode));
   }
   return facts;
+}
+
+/** Names of functions declared by prototypes (`int foo(void);`, `struct x *bar(int);`). */
+function prototypeNames(root: SyntaxNode): string[] {
+  const out: string[] = [];
+  for (const d of root.descendantsOfType('declaration')) {
+    for (const decl of d.childrenForFieldName('declarator')) {
+      let n: SyntaxNode | null = decl;
+      while (n && n.type === 'pointer_declarator') n = n.childForFieldName('declarator');
+      if (n?.type !== 'function_declarator') continue;
+      const id = n.childForFieldName('declarator');
+      if (id?.type === 'identifier') out.push(id.text);
+    }
+  }
+  return out;
 }
 
 /** The kernel-doc comment that ends right above `line`, if any. */
@@ -67,7 +85,7 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
   const model: PatchModel = {
     subject: meta.subject, index: meta.index, total: meta.total,
     files: [], kfuncs: [], functions: new Map(), registrations: [], sets: [], idSets: [], registerCalls: [],
-    enums: new Map(), target: meta.target, notes: [],
+    enums: new Map(), target: meta.target, notes: [], prototypes: new Set(),
   };
   for (const src of sources) {
     model.files.push(fileModel(src));
@@ -101,6 +119,7 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
     if (def.isKfunc) model.kfuncs.push(def as KfuncDef);
   }
   if (side === 'new') {
+    for (const n of facts.prototypes) model.prototypes?.add(n);
     for (const e of facts.enums) {
       if (model.enums.has(e.name)) continue;
       const def: EnumDef = { name: e.name, members: e.members, hasNegative: e.members.some((m) => m.value !== null && m.value < 0n), file: src.path, line: e.line };

@@ -1,7 +1,7 @@
 // Small read-only questions about C syntax trees and kfunc models that several rules ask.
 // Rules use these instead of walking tree-sitter nodes by hand.
 import type { SyntaxNode } from './c-parser.js';
-import type { FunctionDef, KfuncDef, PatchModel, Registration } from './model.js';
+import type { FunctionDef, IdSetStruct, KfuncDef, PatchModel, RegisterCall, Registration } from './model.js';
 
 export interface CallSite {
   /** Callee name (`foo` in `foo(a)`, `ops->bar` keeps `bar`). */
@@ -130,4 +130,36 @@ export function flagFindingAnchor(reg: Registration, def: FunctionDef | undefine
 export function describeRegistration(r: Registration): string {
   const flags = r.flags.length ? `, ${r.flags.join(' | ')}` : '';
   return `BTF_ID_FLAGS(func, ${r.kfunc}${flags}) at ${r.file}:${r.line}${r.set ? ` (set ${r.set})` : ''}`;
+}
+
+/** True for a whole-file audit: nothing is added or removed, so every kfunc is reviewed. */
+export function isAudit(model: PatchModel): boolean {
+  return model.files.every((f) => f.addedLines.size === 0 && f.removedLines.size === 0);
+}
+
+/**
+ * How a kfunc set reaches the verifier: every `struct btf_kfunc_id_set` whose `.set` is `set`,
+ * with the visible register_btf_* calls that pass it (empty when none is visible). Give `file`
+ * (where the set is defined): set symbols are file-local, and a static id set can only be
+ * registered from its own file, so same-named ones elsewhere are not confused with it.
+ */
+export function idSetsOf(model: PatchModel, set: string, file?: string): { idSet: IdSetStruct; calls: RegisterCall[] }[] {
+  return model.idSets.filter((i) => i.set === set && (!file || i.file === file)).map((idSet) => ({
+    idSet,
+    calls: model.registerCalls.filter((c) => c.idSet === idSet.name && c.fn !== 'register_btf_id_dtor_kfuncs'
+      && (idSet.isStatic !== true || c.file === idSet.file)),
+  }));
+}
+
+/**
+ * True when the entry's set is not a kfunc set: a BTF_SET8 list or a set handed only to
+ * register_btf_fmodret_id_set() names fmod_ret targets (e.g. a `__weak noinline` hook), which
+ * need no __bpf_kfunc marker.
+ */
+export function isFmodretEntry(model: PatchModel, r: Registration): boolean {
+  if (!r.set) return false;
+  const calls = idSetsOf(model, r.set, r.file).flatMap((w) => w.calls);
+  if (calls.some((c) => c.fn === 'register_btf_kfunc_id_set')) return false;
+  if (calls.some((c) => c.fn === 'register_btf_fmodret_id_set')) return true;
+  return model.sets.some((s) => s.name === r.set && s.file === r.file && s.macro === 'BTF_SET8');
 }

@@ -79,6 +79,10 @@ export interface IdSetStruct {
   file: string;
   line: number;
   added: boolean;
+  /** Declared `static` (no other file can register it). */
+  isStatic?: boolean;
+  /** Lines where `&name` is taken outside a recognised register_btf_* call (registered through a helper or an array). */
+  uses?: number[];
 }
 
 /** `register_btf_kfunc_id_set(BPF_PROG_TYPE_X, &id_set)` and friends. */
@@ -138,4 +142,6 @@ export interface PatchModel {
   target: TargetTree;
   /** What the model could not see (hunk-only files), said once in the report. */
   notes: string[];
+  /** Functions declared by a prototype in the visible lines (e.g. a header the patch touches). */
+  prototypes?: Set<string>;
 }

@@ -21,6 +21,7 @@ import kfReg02 from './kf-reg-02-registered-not-defined.js';
 import kfReg03 from './kf-reg-03-static-kfunc.js';
 import kfReg04 from './kf-reg-04-duplicate-entry.js';
 import kfReg05 from './kf-reg-05-set-never-registered.js';
+import kfReg09 from './kf-reg-09-unsupported-prog-type.js';
 import kfReg10 from './kf-reg-10-outside-defs-block.js';
 import kfReg11 from './kf-reg-11-ifdef-mismatch.js';
 import kfReg13 from './kf-reg-13-missing-kernel-doc.js';
@@ -52,6 +53,7 @@ export const registry: Rule[] = [
   kfReg03,
   kfReg04,
   kfReg05,
+  kfReg09,
   kfReg10,
   kfReg11,
   kfReg13,
