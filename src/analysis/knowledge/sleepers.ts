@@ -1000,13 +1000,6 @@ export function nonSleepableRegistrations(model: PatchModel, regs: Registration[
     .filter((x) => !syscallOnly(x.reach));
 }
 
-/** One kfunc the sleep rules look at: its visible definition (if any) and its registrations. */
-export interface SleepTarget {
-  name: string;
-  def: FunctionDef | undefined;
-  regs: Registration[];
-}
-
 /** True when the target tree has kmalloc_nolock(). */
 export function hasKmallocNolock(model: PatchModel): boolean {
   const t = model.target;
