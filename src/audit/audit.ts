@@ -199,7 +199,15 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       const fc = new FileCache(root, paths);
       const byRel = new Map(paths.map((p, i) => [p, i]));
       const computed = new Map<string, Region[]>();
-      for (const c of candidates) computed.set(c, reachedRegions(index, paths, fc, byRel.get(c)!, { depth, maxRegions }));
+      progress?.start('reach', candidates.length, 'callee regions');
+      let regionCount = 0;
+      candidates.forEach((c, k) => {
+        const rs = reachedRegions(index, paths, fc, byRel.get(c)!, { depth, maxRegions });
+        computed.set(c, rs);
+        regionCount += rs.length;
+        progress?.update(k + 1, regionCount);
+      });
+      progress?.stop();
       regionsOf = (rel) => computed.get(rel) ?? [];
       record = {
         files: files.map((f) => [f.rel, f.size, f.mtimeMs, f.ino]), candidates, depth, maxRegions,
