@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { reviewText, decodeInput, InputRejected } from '../src/review.js';
 
 const ROOT = join(import.meta.dirname, '..');
+/** FUZZ_RUNS=5000 for a long local session; CI keeps the suite fast. */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const seeds = [
   readFileSync(join(ROOT, 'examples/memcg-kfuncs-v2.mbox'), 'utf8'),
   readFileSync(join(ROOT, 'fixtures/_intake/extraction-forms.patch'), 'utf8'),
@@ -55,7 +57,7 @@ describe('fuzz', () => {
   it('survives random text', async () => {
     await fc.assert(fc.asyncProperty(fc.string({ maxLength: 400 }), async (s) => {
       await outcome(s);
-    }), { numRuns: 150 });
+    }), { numRuns: RUNS });
   });
 
   it('survives mutated patches', async () => {
@@ -63,7 +65,7 @@ describe('fuzz', () => {
       const start = Date.now();
       await outcome(mutate(seed, muts));
       expect(Date.now() - start).toBeLessThan(5000);
-    }), { numRuns: 150 });
+    }), { numRuns: RUNS });
   });
 
   it('survives diff-shaped garbage', async () => {
@@ -71,6 +73,6 @@ describe('fuzz', () => {
       fc.constant('+__bpf_kfunc int f(int i)'), fc.constant('BTF_ID_FLAGS(func, f, KF_ACQUIRE'), fc.constant('> quoted'), fc.constant('-- '), fc.string({ maxLength: 10 }).map((s) => `+${s}`), fc.string({ maxLength: 10 }));
     await fc.assert(fc.asyncProperty(fc.array(line, { maxLength: 60 }), async (ls) => {
       await outcome(ls.join('\n'));
-    }), { numRuns: 200 });
+    }), { numRuns: RUNS });
   });
 });

@@ -25,6 +25,7 @@ function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts 
   const facts: ImageFacts = { functions: [], enums: [], visible: [], prototypes: [] };
   const regions = view.full ? [[1, Math.max(0, ...view.lines.keys())] as [number, number]] : regionsOf(view);
   for (const [start, end] of regions) {
+    if (start < 1 || end < start) continue;
     const lines: string[] = [];
     for (let n = start; n <= end; n++) {
       const t = view.lines.get(n) ?? '';

@@ -34,8 +34,9 @@ export function sourceFromDiff(f: FileDiff): FileSource {
   for (const h of f.hunks) {
     if (h.section) { src.sections.new.set(h.newStart, h.section); src.sections.old.set(h.oldStart, h.section); }
     for (const l of h.lines) {
-      if (l.newLine !== undefined) src.post.lines.set(l.newLine, l.text);
-      if (l.oldLine !== undefined) src.pre.lines.set(l.oldLine, l.text);
+      // line 0 only appears in damaged or cut input (`@@ -0,0 +0,1 @@`); nothing real stands there
+      if (l.newLine !== undefined && l.newLine > 0) src.post.lines.set(l.newLine, l.text);
+      if (l.oldLine !== undefined && l.oldLine > 0) src.pre.lines.set(l.oldLine, l.text);
       if (l.kind === 'add' && l.newLine !== undefined) src.added.add(l.newLine);
       if (l.kind === 'del' && l.oldLine !== undefined) src.removed.add(l.oldLine);
     }

@@ -63,8 +63,9 @@ export function detectTarget(h: TargetHints): TargetTree {
     const v = makefileVersion(h.treeMakefile);
     if (v) return make(v, 'tree', `the Makefile of ${h.treePath ?? 'the tree'} says ${v}`);
   }
-  if (h.subjectTree && /^bpf(-next)?$/.test(h.subjectTree) && h.date) {
-    const day = new Date(h.date).toISOString().slice(0, 10);
+  const when = h.date ? new Date(h.date) : null;
+  if (h.subjectTree && /^bpf(-next)?$/.test(h.subjectTree) && when && !Number.isNaN(when.getTime())) {
+    const day = when.toISOString().slice(0, 10);
     return day >= TRUSTED_DEFAULT_DATE
       ? make('7.0', 'series', `[PATCH ${h.subjectTree}] mailed ${day}: bpf-next already had trusted args by default (v7.0)`)
       : make('6.19', 'series', `[PATCH ${h.subjectTree}] mailed ${day}: bpf-next before v7.0 (KF_TRUSTED_ARGS still exists)`);
