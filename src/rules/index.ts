@@ -16,6 +16,13 @@ import kfFlag16 from './kf-flag-16-arena-flag-target.js';
 import kfFlag18 from './kf-flag-18-unknown-flag.js';
 import kfFlag19 from './kf-flag-19-flag-change.js';
 import kfFlag20 from './kf-flag-20-uncallable-prototype.js';
+import kfIdx01 from './kf-idx-01-unchecked-index.js';
+import kfIdx02 from './kf-idx-02-index-to-callee.js';
+import kfIdx03 from './kf-idx-03-sibling-index-check.js';
+import kfIdx04 from './kf-idx-04-incomplete-guard.js';
+import kfIdx05 from './kf-idx-05-size-without-sz.js';
+import kfIdx06 from './kf-idx-06-unbounded-size.js';
+import kfIdx07 from './kf-idx-07-untrusted-pointer-deref.js';
 import kfReg01 from './kf-reg-01-unregistered-kfunc.js';
 import kfReg02 from './kf-reg-02-registered-not-defined.js';
 import kfReg03 from './kf-reg-03-static-kfunc.js';
@@ -26,6 +33,9 @@ import kfReg10 from './kf-reg-10-outside-defs-block.js';
 import kfReg11 from './kf-reg-11-ifdef-mismatch.js';
 import kfReg13 from './kf-reg-13-missing-kernel-doc.js';
 import kfReg14 from './kf-reg-14-over-broad-visibility.js';
+import kfRet01 from './kf-ret-01-ambiguous-failure.js';
+import kfRet02 from './kf-ret-02-errno-from-unsigned.js';
+import kfRet03 from './kf-ret-03-sibling-sentinels.js';
 import kfSleep01 from './kf-sleep-01-sleeps-without-flag.js';
 import kfSleep02 from './kf-sleep-02-needless-sleepable.js';
 import kfSleep03 from './kf-sleep-03-sleep-in-atomic.js';
@@ -48,6 +58,13 @@ export const registry: Rule[] = [
   kfFlag18,
   kfFlag19,
   kfFlag20,
+  kfIdx01,
+  kfIdx02,
+  kfIdx03,
+  kfIdx04,
+  kfIdx05,
+  kfIdx06,
+  kfIdx07,
   kfReg01,
   kfReg02,
   kfReg03,
@@ -58,6 +75,9 @@ export const registry: Rule[] = [
   kfReg11,
   kfReg13,
   kfReg14,
+  kfRet01,
+  kfRet02,
+  kfRet03,
   kfSleep01,
   kfSleep02,
   kfSleep03,
