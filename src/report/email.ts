@@ -40,14 +40,10 @@ function quoteFor(model: PatchModel, f: Finding): string[] {
 }
 
 function findingProse(f: Finding): string[] {
-  const out = wrap(f.severity === 'info' ? `This isn't a bug, but: ${f.message}.` : `${f.message}?`.replace(/\.\?$/, '?'));
+  const out = wrap(f.severity === 'info' ? `This isn't a bug, but: ${f.message}.` : `${f.message}.`);
   if (f.evidence.length) {
     out.push('');
     for (const e of f.evidence) out.push(...wrap(e, WIDTH - 2).map((l, i) => (i === 0 ? `  ${l}` : `    ${l}`)));
-  }
-  for (const c of f.claims ?? []) {
-    out.push('');
-    out.push(...wrap(`On the claim "${c.claim}": ${c.holds ? 'it holds here' : 'it does not hold here'}. ${c.why}`));
   }
   out.push('', `[${f.rule}]`);
   return out;
@@ -62,37 +58,54 @@ function proofLines(f: Finding): string[] {
 /**
  * Answers replies in the thread that dispute a finding ("false positive, the verifier
  * enforces the enum range"): quotes the disputed words and gives the model's witness.
+ * The disputed kfunc is the one whose definition the reply quotes last before its answer.
  */
 function disputeAnswers(model: PatchModel | undefined, mine: Finding[], discussion: MailRecord[]): string[] {
   const out: string[] = [];
-  const proven = mine.filter((f) => f.verdict === 'confirmed' || f.verdict === 'warn-reachable');
+  const rank = (f: Finding) => (f.verdict === 'confirmed' ? 2 : 1) + (f.severity === 'error' ? 2 : 0);
+  const proven = mine.filter((f) => f.verdict === 'confirmed' || f.verdict === 'warn-reachable').sort((a, b) => rank(b) - rank(a));
+  const names = [...new Set(proven.map((f) => f.kfunc))];
   const answered = new Set<string>();
   for (const d of discussion) {
-    const own = d.body.split('\n').filter((l) => !/^\s*>/.test(l));
-    for (const f of proven) {
-      if (answered.has(f.kfunc) || !d.body.includes(f.kfunc)) continue;
-      const k = model?.kfuncs.find((x) => x.name === f.kfunc);
+    const lines = d.body.split('\n');
+    let lastQuotedDef: string | null = null;
+    let lastMention: string | null = null;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      const quoted = /^\s*>/.test(l);
+      const def = /__bpf_kfunc\b.*?\b(\w+)\s*\(/.exec(l);
+      if (quoted && def && names.includes(def[1])) lastQuotedDef = def[1];
+      for (const n of names) if (l.includes(n)) lastMention = n;
+      if (quoted) continue;
+      const target = lastQuotedDef ?? lastMention;
+      if (!target || answered.has(target)) continue;
+      const k = model?.kfuncs.find((x) => x.name === target);
       const paramType = k?.params.find((p) => isScalarType(p.type))?.type;
-      const match = matchDisputeReply(own.join('\n'), { paramType });
-      if (!match.disputes) continue;
-      // The disputed words: a line invoking a known claim, else one saying "false positive".
-      // (A bot footer's "why it's not a bug" is not a dispute.)
-      const specific = match.claims.find((c) => !c.inferred);
-      let at = specific ? own.findIndex((l) => l.includes(specific.matched)) : -1;
-      if (at < 0) at = own.findIndex((l) => /false[\s-]+positive/i.test(l));
-      if (at < 0) continue;
-      const quoted: string[] = [];
-      for (let i = at; i < own.length && own[i].trim() !== '' && quoted.length < 4; i++) quoted.push(`> ${own[i].trim()}`);
-      answered.add(f.kfunc);
-      if (out.length) out.push('', '[ ... ]', '');
-      out.push(...quoted, '');
-      out.push(...wrap(`This reply calls the ${f.rule} finding on ${f.kfunc}() a false positive. The model disagrees (verdict: ${f.verdict}).`));
-      const claims = f.claims?.length ? f.claims : match.claims.map((c) => ({ id: c.id, claim: c.claim, holds: c.holds, why: DISPUTES.find((x) => x.id === c.id)?.why ?? '' }));
-      for (const c of claims) {
-        out.push('', ...wrap(`The claim "${c.claim}" ${c.holds ? 'holds here' : 'does not hold here'}: ${c.why}`));
+      const match = matchDisputeReply(l, { paramType });
+      // A line invoking a known claim, or saying "false positive" (a bot footer's "why it's
+      // not a bug" is not a dispute).
+      const specific = match.claims.filter((c) => !c.inferred);
+      if (!specific.length && !/false[\s-]+positive/i.test(l)) continue;
+      const f = proven.find((x) => x.kfunc === target)!;
+      answered.add(target);
+      const said: string[] = [];
+      for (let j = i; j < lines.length && said.length < 3; j++) {
+        const t = lines[j].trim();
+        if (t === '' || /^>/.test(t) || /wrote:|writes:/.test(t) || t.length > 200) break;
+        said.push(t);
       }
+      if (out.length) out.push('', '[ ... ]', '');
+      out.push(...wrap(said.join(' '), WIDTH - 2).map((x) => `> ${x}`), '');
+      out.push(...wrap(`This calls the ${f.rule} finding on ${f.kfunc}() a false positive. The model disagrees (verdict: ${f.verdict}).`));
+      // The claims the reply relies on, then the finding's own claim that fails here.
+      const claims = match.claims.map((c) => ({ claim: c.claim, holds: c.holds, why: f.claims?.find((x) => x.id === c.id)?.why ?? DISPUTES.find((x) => x.id === c.id)?.why ?? '' }));
+      const extra = f.claims?.find((c) => !c.holds && !match.claims.some((m) => m.id === c.id));
+      if (extra) claims.push(extra);
+      for (const c of claims.slice(0, 2)) out.push('', ...wrap(`The claim "${c.claim}" ${c.holds ? 'holds here' : 'does not hold here'}: ${c.why}`));
       out.push('', 'Witness:');
-      for (const e of proofLines(f)) out.push(...wrap(e, WIDTH - 2).map((l, i) => (i === 0 ? `  ${l}` : `    ${l}`)));
+      for (const e of proofLines(f)) out.push(...wrap(e, WIDTH - 2).map((x, n) => (n === 0 ? `  ${x}` : `    ${x}`)));
+      const warn = mine.find((x) => x !== f && x.kfunc === f.kfunc && x.verdict === 'warn-reachable');
+      if (warn) out.push('', ...wrap(`Even with a range check, ${warn.message} [${warn.rule}].`));
     }
   }
   return out;

@@ -1,0 +1,41 @@
+// The email reply: one per patch, quoted patch lines, findings under them, and answers to
+// replies in the thread that dispute a finding.
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { reviewText } from '../src/review.js';
+import { formatEmail, wrap } from '../src/report/email.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
+
+describe('email reply', () => {
+  it('quotes the lines a finding concerns and writes the finding under them', async () => {
+    const mail = formatEmail(await reviewText(read('examples/memcg-kfuncs-v2.mbox'), 'series'));
+    const third = mail.slice(mail.indexOf('Subject: Re: [PATCH bpf-next v2 3/3]'));
+    expect(third).toMatch(/^In-Reply-To: <3\.memcg-readers-v2@example\.org>$/m);
+    const quote = third.indexOf('> +\tmem_cgroup_flush_stats(memcg);');
+    const prose = third.indexOf('bpf_memcg_flush_stats() may sleep');
+    expect(quote).toBeGreaterThan(0);
+    expect(prose).toBeGreaterThan(quote);
+    for (const line of mail.split('\n')) if (!line.startsWith('> ')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('answers a reply that calls a confirmed finding a false positive, with the witness', async () => {
+    const mail = formatEmail(await reviewText(read('fixtures/_intake/damaged-web-copy.txt'), 'web'));
+    expect(mail).toMatch(/^> No, it's a false positive: the verifier enforces the enum range\.$/m);
+    expect(mail).toContain('This calls the KF-IDX-02 finding on bpf_memcg_event_count() a false');
+    expect(mail).toContain('verdict: confirmed');
+    expect(mail).toMatch(/The claim "The BPF verifier range-checks enum \(or other scalar\) kfunc\narguments\." does not hold here/);
+    expect(mail).toMatch(/witness \(distro-x86_64\): item = 121/);
+  });
+
+  it('does not answer when nobody disputes', async () => {
+    const mail = formatEmail(await reviewText(read('examples/memcg-kfuncs-v2.mbox'), 'series'));
+    expect(mail).not.toContain('a false positive');
+  });
+
+  it('wraps at 72 columns', () => {
+    expect(wrap('a '.repeat(100)).every((l) => l.length <= 72)).toBe(true);
+  });
+});
