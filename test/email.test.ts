@@ -14,7 +14,7 @@ describe('email reply', () => {
     const mail = formatEmail(await reviewText(read('examples/memcg-kfuncs-v2.mbox'), 'series'));
     const third = mail.slice(mail.indexOf('Subject: Re: [PATCH bpf-next v2 3/3]'));
     expect(third).toMatch(/^In-Reply-To: <3\.memcg-readers-v2@example\.org>$/m);
-    const quote = third.indexOf('> +\tmem_cgroup_flush_stats(memcg);');
+    const quote = third.indexOf('> +BTF_ID_FLAGS(func, bpf_memcg_flush_stats, KF_TRUSTED_ARGS)');
     const prose = third.indexOf('bpf_memcg_flush_stats() may sleep');
     expect(quote).toBeGreaterThan(0);
     expect(prose).toBeGreaterThan(quote);
