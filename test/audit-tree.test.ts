@@ -81,3 +81,12 @@ describe('byte scan', () => {
     expect(callNames('if (f(x)) return g (y); /* h(z) */ s("k(1)"); sizeof(int);')).toEqual(['f', 'g', 's']);
   });
 });
+
+describe('callee resolution', () => {
+  it('never picks a separately linked program (boot decompressor, EFI stub) for a kernel callee', async () => {
+    const { pickDef } = await import('../src/audit/callees.js');
+    const paths = ['arch/x86/boot/compressed/string.c', 'drivers/firmware/efi/libstub/string.c', 'fs/x.c', 'lib/string.c'];
+    const index = new Map([['memmove', [0, 1, 3].map((file) => ({ file, pos: 0, isStatic: false }))]]);
+    expect(pickDef(index, paths, 'memmove', 2)?.file).toBe(3);
+  });
+});

@@ -27,7 +27,7 @@ export interface AuditProgress {
 }
 
 export interface AuditOptions {
-  /** Worker threads for scan and parse; 1 = everything in this thread. Default: cores (max 8). */
+  /** Worker threads for scan and parse; 1 = everything in this thread. Default: defaultJobs(). */
   jobs?: number;
   /** false disables the persistent cache (--no-cache). */
   cache?: boolean;
@@ -110,6 +110,11 @@ function readText(root: string, rel: string): string {
   return readFileSync(join(root, rel), 'utf8');
 }
 
+/**
+ * Worker threads by default: one per core, at most 8. On a quiet 2-core machine two workers beat
+ * the main thread alone (scan and parse overlap); on a heavily loaded one they do not, since each
+ * worker spends ~0.2-0.3 s loading tree-sitter and the rules (bench/RESULTS.md).
+ */
 export function defaultJobs(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }

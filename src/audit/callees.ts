@@ -92,6 +92,8 @@ export function defRange(cache: FileCache, file: number, pos: number): [number, 
   return [start, end];
 }
 
+const SEPARATE_PROGRAMS = /^(arch\/x86\/(boot|realmode|purgatory|tools|entry\/vdso|um)\/|drivers\/firmware\/efi\/libstub\/|lib\/decompress_|tools\/include\/)/;
+
 /** Which definition a call from `callerFile` to `name` most likely reaches (x86_64 kernel). */
 export function pickDef(index: DefIndex, paths: string[], name: string, callerFile: number): DefLoc | null {
   const defs = index.get(name);
@@ -103,6 +105,9 @@ export function pickDef(index: DefIndex, paths: string[], name: string, callerFi
     const p = paths[d.file];
     if (d.isStatic && !p.endsWith('.h')) return false;
     if (p.startsWith('arch/') && !p.startsWith('arch/x86/')) return false;
+    // Separately linked programs (boot decompressor, real-mode trampoline, purgatory, vDSO, EFI
+    // stub) define their own memmove/memcpy/...: never the kernel's.
+    if (SEPARATE_PROGRAMS.test(p)) return false;
     if (p.startsWith('tools/') !== callerInTools) return false;
     return !/^(Documentation|samples|scripts|usr)\//.test(p);
   });

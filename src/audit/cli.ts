@@ -16,7 +16,7 @@ whole-file context and the callees the kfuncs reach in other files.
 Options:
   -f, --format FMT      text (default), json, sarif
       --no-cache        neither read nor write the cache ($KFUNC_REVIEW_CACHE, else the user cache dir)
-  -j, --jobs N          worker threads (default: number of cores, at most 8; 1 = no workers)
+  -j, --jobs N          worker threads (default: one per core, at most 8; 1 = no workers)
       --callee-depth N  follow calls N levels into other files (default 2, 0 = off)
       --kernel X.Y      target kernel version (default: the tree's Makefile)
       --fail-level L    exit 1 when a finding is at or above L: error (default), warning, info, none
