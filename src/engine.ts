@@ -11,6 +11,11 @@ export interface EngineResult {
   errors: string[];
 }
 
+/** Code-unit order: deterministic in every locale, and without ICU's collator start-up cost. */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function fingerprintOf(rule: string, kfunc: string, what: string): string {
   return createHash('sha256').update(`${rule}\0${kfunc}\0${what}`).digest('hex').slice(0, 16);
 }
@@ -61,6 +66,6 @@ export function runRules(model: PatchModel, rules: Rule[]): EngineResult {
     }
   }
   const out = [...findings.values()];
-  out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule) || a.kfunc.localeCompare(b.kfunc));
+  out.sort((a, b) => byText(a.file, b.file) || a.line - b.line || byText(a.rule, b.rule) || byText(a.kfunc, b.kfunc));
   return { findings: out, errors };
 }

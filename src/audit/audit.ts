@@ -6,6 +6,7 @@
 //   reach → per candidate, the function bodies of other files its kfuncs reach (callee context)
 //   analyse → parse + model + rules per candidate (worker threads), cached by content hash
 //   merge → results in path order, so --jobs N and --jobs 1 print the same bytes
+import { byText } from '../engine.js';
 import { readFileSync, existsSync, statSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -284,7 +285,7 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       }
       out.errors.push(...r.errors.map((message) => ({ input: r.path, message })));
     }
-    out.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.rule.localeCompare(b.rule) || a.kfunc.localeCompare(b.kfunc) || a.fingerprint.localeCompare(b.fingerprint));
+    out.findings.sort((a, b) => byText(a.file, b.file) || a.line - b.line || byText(a.rule, b.rule) || byText(a.kfunc, b.kfunc) || byText(a.fingerprint, b.fingerprint));
     stats.kfuncs = out.kfuncs.length;
     stats.registrations = out.registrations.length;
     stats.sets = out.sets.length;
@@ -294,7 +295,7 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       const r = (stats.findings.byRule[f.rule] ??= { error: 0, warning: 0, info: 0 });
       r[f.severity]++;
     }
-    stats.findings.byRule = Object.fromEntries(Object.entries(stats.findings.byRule).sort(([a], [b]) => a.localeCompare(b)));
+    stats.findings.byRule = Object.fromEntries(Object.entries(stats.findings.byRule).sort(([a], [b]) => byText(a, b)));
     if (cache) Object.assign(stats.cache, cache.stats);
     stats.ms.total = Math.round(performance.now() - t0);
     return out;

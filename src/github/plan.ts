@@ -2,6 +2,7 @@
 // become new inline comments, which existing bot comments are edited, deleted or left alone,
 // and which findings only go into the summary. Keeping it pure makes re-run behaviour
 // (no duplicates, stale cleanup) testable without a server.
+import { byText } from '../engine.js';
 import type { Finding } from '../types.js';
 import { SEVERITY_RANK } from '../types.js';
 import { isCommentable, type DiffLines } from './diff-lines.js';
@@ -62,7 +63,7 @@ export function orderFindings(findings: Finding[]): Finding[] {
     (a, b) =>
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
       Number(b.onAddedLine) - Number(a.onAddedLine) ||
-      a.file.localeCompare(b.file) ||
+      byText(a.file, b.file) ||
       a.line - b.line,
   );
 }
