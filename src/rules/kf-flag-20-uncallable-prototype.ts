@@ -2,7 +2,7 @@
 // accepts it; every program that calls it is rejected at load (or, for a misplaced size
 // argument, the buffer goes unchecked).
 import { defineRule } from '../types.js';
-import { bareType, fileFullyVisible, registrationsOf, reviewedKfuncs } from '../analysis/c-query.js';
+import { bareType, fileFullyVisible, isFmodretEntry, registrationsOf, reviewedKfuncs } from '../analysis/c-query.js';
 import type { FunctionDef, Param } from '../analysis/model.js';
 import type { Severity } from '../types.js';
 
@@ -64,6 +64,8 @@ export default defineRule({
       // Destructor stubs and _impl anchors are not called from BPF under their own prototype.
       if (/_dtor$/.test(name)) continue;
       const regs = registrationsOf(model, name);
+      // An fmod_ret attach list (register_btf_fmodret_id_set) names functions BPF attaches to, never calls.
+      if (regs.length && regs.every((r) => isFmodretEntry(model, r))) continue;
       // Unregistered in a fully visible file: not callable at all, which is KF-REG-01's finding.
       if (!regs.length && fileFullyVisible(model, def.file)) continue;
       const severity: Severity | undefined = regs.length ? undefined : 'info';

@@ -1,6 +1,6 @@
 // KF-SLEEP-02: KF_SLEEPABLE on a kfunc whose whole visible call graph is known not to sleep.
 import { defineRule } from '../types.js';
-import { definitionOf, describeRegistration, flagFindingAnchor, registrationsOf, reviewedKfuncNames } from '../analysis/c-query.js';
+import { definitionOf, describeRegistration, flagFindingAnchor, isFmodretEntry, registrationsOf, reviewedKfuncNames } from '../analysis/c-query.js';
 import { scanSleeps } from '../analysis/knowledge/sleepers.js';
 
 export default defineRule({
@@ -16,7 +16,8 @@ export default defineRule({
   },
   check({ model, report }) {
     for (const name of reviewedKfuncNames(model)) {
-      const reg = registrationsOf(model, name).find((r) => r.flags.includes('KF_SLEEPABLE'));
+      // fmod_ret attach lists carry KF_SLEEPABLE for the attached program, not for a call.
+      const reg = registrationsOf(model, name).find((r) => r.flags.includes('KF_SLEEPABLE') && !isFmodretEntry(model, r));
       const def = definitionOf(model, name);
       if (!reg || !def || def.body.hasError) continue;
       const scan = scanSleeps(model, def);
