@@ -2,20 +2,25 @@
 // SCALAR_VALUE, so the whole 64-bit register arrives, truncated to the parameter's type.
 import { type CType, isScalar } from './ctype.js';
 import { enumSpec } from './registry.js';
-import { typeFromText } from './interpreter.js';
+import { type PatchEnums, typeFromText } from './interpreter.js';
 
-export function paramCType(type: string): CType {
-  return typeFromText(type);
+export function paramCType(type: string, enums?: PatchEnums): CType {
+  return typeFromText(type, enums);
 }
 
-export function isProbeable(type: string, pointer: boolean): boolean {
-  return !pointer && isScalar(paramCType(type));
+export function isProbeable(type: string, pointer: boolean, enums?: PatchEnums): boolean {
+  return !pointer && isScalar(paramCType(type, enums));
 }
 
 /** One line for evidence: how the register is truncated and why. */
-export function describeDomain(type: string): string {
-  const t = paramCType(type);
+export function describeDomain(type: string, enums?: PatchEnums): string {
+  const t = paramCType(type, enums);
   const width = `${t.signed ? 's' : 'u'}${t.bits}`;
+  if (t.kind === 'enum' && enums?.has(t.enumName ?? '')) {
+    return t.signed
+      ? `${width} (enum ${t.enumName}, defined in the patch, has a negative enumerator, so it is signed int; the verifier does not check the enum range)`
+      : `${width} (enum ${t.enumName}, defined in the patch, has no negative enumerators, so GCC/Clang give it type unsigned int; the verifier does not check the enum range)`;
+  }
   if (t.kind === 'enum') {
     const known = enumSpec(t.enumName ?? '') !== undefined;
     return known

@@ -3,10 +3,19 @@
 import type { FunctionDef } from '../model.js';
 import { describeDomain } from './domain.js';
 import type { Trace, TracePath } from './effects.js';
-import { Interpreter } from './interpreter.js';
+import { type Budget, PATH_COST } from './budget.js';
+import type { CType } from './ctype.js';
+import { Interpreter, type PatchEnums } from './interpreter.js';
 import { world } from './registry.js';
 
 const MAX_PATHS = 64;
+
+export interface RunOptions {
+  budget?: Budget;
+  enums?: PatchEnums;
+  /** Type memo shared by the runs of one evaluation. */
+  types?: Map<string, CType>;
+}
 
 export interface ProbeRun {
   trace: Trace;
@@ -20,6 +29,7 @@ export function runProbe(
   probe: bigint,
   probeLabel: string,
   config: string,
+  opts: RunOptions = {},
 ): ProbeRun {
   const w = world(config);
   const paths: TracePath[] = [];
@@ -28,7 +38,8 @@ export function runProbe(
   let argValue = 0n;
   let truncated = false;
   for (;;) {
-    const out = new Interpreter({ kfunc, functions, world: w, param, register: probe, prefix }).run();
+    opts.budget?.spend(PATH_COST);
+    const out = new Interpreter({ kfunc, functions, world: w, param, register: probe, prefix, ...opts }).run();
     argValue = out.argValue;
     for (const t of out.thresholds) thresholds.add(t);
     paths.push({
@@ -54,7 +65,7 @@ export function runProbe(
       kfunc: kfunc.name,
       param,
       paramType: p?.type ?? '?',
-      domain: describeDomain(p?.type ?? 'int'),
+      domain: describeDomain(p?.type ?? 'int', opts.enums),
       probe,
       probeLabel,
       config,

@@ -2,15 +2,16 @@
 // It runs the kfunc body, follows calls into visible definitions or model summaries, and
 // records effects. Forks (unknown bytes, unknown conditions) are resolved by the `prefix`
 // handed in; explore.ts re-runs with every prefix to enumerate paths.
-import type { SyntaxNode } from 'tree-sitter';
 import type { FunctionDef } from '../model.js';
 import { BUILTIN_CONSTANTS, BUILTIN_FUNCS, type BuiltinHost } from './builtins.js';
 import { type CType, TY, classifyType, commonType, literalType, promote, wrap } from './ctype.js';
 import type { Effect, ReturnValue } from './effects.js';
+import type { Budget } from './budget.js';
 import type { CalleeSummary, SummaryCtx, World } from './model-types.js';
 import { enumSpec, summary as findSummary, tableByAccess, table as findTable } from './registry.js';
 import { type Value, VOID, describe, int, mergeOrigin, opaque, typeOf } from './values.js';
 import { accessTable } from './table-access.js';
+import { type LNode, lnode } from './lnode.js';
 
 const MAX_DEPTH = 24;
 const MAX_FORKS = 16;
@@ -43,7 +44,16 @@ export interface RunInput {
   /** The 64-bit register value BPF passes. */
   register: bigint;
   prefix: number[];
+  /** Shared work budget of the evaluation (every step of every path is charged). */
+  budget?: Budget;
+  /** Enums the patch defines (name -> has a negative enumerator); they win over the models. */
+  enums?: PatchEnums;
+  /** Memo of classified type spellings, shared by the runs of one evaluation. */
+  types?: Map<string, CType>;
 }
+
+/** Enums visible in the patch: a negative enumerator makes the enum signed. */
+export type PatchEnums = ReadonlyMap<string, { hasNegative: boolean }>;
 
 export interface RunOutput {
   effects: Effect[];
@@ -60,13 +70,18 @@ export interface RunOutput {
 
 export type CmpOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
-export function enumIsSigned(name: string): boolean | undefined {
-  // Our model enums carry no negative enumerators; unknown enums fall back to GCC's rule.
+/**
+ * Is enum `name` signed? An enum the patch defines decides by its own enumerators; our model
+ * enums carry no negative enumerators; unknown enums (undefined) fall back to GCC's rule.
+ */
+export function enumIsSigned(name: string, enums?: PatchEnums): boolean | undefined {
+  const e = enums?.get(name);
+  if (e) return e.hasNegative;
   return enumSpec(name) ? false : undefined;
 }
 
-export function typeFromText(text: string): CType {
-  return classifyType(text, enumIsSigned);
+export function typeFromText(text: string, enums?: PatchEnums): CType {
+  return classifyType(text, (n) => enumIsSigned(n, enums));
 }
 
 /** C comparison after the usual arithmetic conversions; null when either side is not concrete. */
@@ -109,6 +124,17 @@ export class Interpreter implements BuiltinHost {
 
   constructor(private readonly input: RunInput) {}
 
+  /** Classify a C type spelling (memoised per evaluation; patch enums taken into account). */
+  type(text: string): CType {
+    const memo = this.input.types;
+    let t = memo?.get(text);
+    if (!t) {
+      t = typeFromText(text, this.input.enums);
+      memo?.set(text, t);
+    }
+    return t;
+  }
+
   get world(): World {
     return this.input.world;
   }
@@ -128,7 +154,7 @@ export class Interpreter implements BuiltinHost {
     const args: Value[] = [];
     let argValue = 0n;
     for (const p of k.params) {
-      const t = typeFromText(p.type);
+      const t = this.type(p.type);
       if (p.pointer || t.kind === 'ptr') {
         // KF_TRUSTED_ARGS (or the v7.0 default) makes pointer arguments non-NULL and valid.
         args.push({ ...opaque('pointer', p.name, false, TY.ptr), nonNull: true });
@@ -161,7 +187,7 @@ export class Interpreter implements BuiltinHost {
   }
 
   classifyReturn(v: Value, returnType: string): ReturnValue {
-    const t = typeFromText(returnType);
+    const t = this.type(returnType);
     if (t.kind === 'void' && returnType.trim() === 'void') return { kind: 'void', text: 'void' };
     if (v.k === 'int') {
       const x = wrap(v.v, t.kind === 'ptr' || t.kind === 'void' ? v.t : t);
@@ -258,15 +284,15 @@ export class Interpreter implements BuiltinHost {
     if (this.frames.length >= MAX_DEPTH) this.abort('call depth');
     const locals = new Map<string, { t: CType; v: Value }>();
     def.params.forEach((p, i) => {
-      const t = p.pointer ? TY.ptr : typeFromText(p.type);
+      const t = p.pointer ? TY.ptr : this.type(p.type);
       locals.set(p.name, { t, v: convertValue(args[i] ?? opaque('unknown', p.name), t) });
     });
     if (this.frames.length > 0) this.effects.push({ kind: 'call', depth: this.frames.length, callee: def.name, text, via: 'definition' });
     this.frames.push({ fn: def.name, text, locals });
     try {
-      const c = this.execFunctionBody(def.body);
+      const c = this.execFunctionBody(lnode(def.body));
       const v = c.k === 'return' ? c.v : VOID;
-      const rt = typeFromText(def.returnType);
+      const rt = this.type(def.returnType);
       const out = rt.kind === 'int' || rt.kind === 'enum' || rt.kind === 'bool' ? convertValue(v, rt) : v;
       this.effects.push({ kind: 'return', depth: this.depth, fn: def.name, value: this.classifyReturn(out, def.returnType) });
       return out;
@@ -278,7 +304,7 @@ export class Interpreter implements BuiltinHost {
   callSummary(s: CalleeSummary, args: Value[], text: string, argTexts: string[]): Value {
     const conv = s.macro ? args : args.map((a, i) => {
       const p = s.params[i];
-      return p ? convertValue(a, p.type.includes('*') ? TY.ptr : typeFromText(p.type)) : a;
+      return p ? convertValue(a, p.type.includes('*') ? TY.ptr : this.type(p.type)) : a;
     });
     this.effects.push({ kind: 'call', depth: this.frames.length, callee: s.name, text, via: 'summary' });
     this.frames.push({ fn: s.name, text, locals: new Map() });
@@ -313,11 +339,11 @@ export class Interpreter implements BuiltinHost {
         return r === null ? opaque('unknown', `${describe(a)} ${op} ${describe(b)}`, a.taint || b.taint, TY.int) : int(r ? 1 : 0, TY.int, a.taint || b.taint);
       },
       argText: (i) => argTexts[i] ?? `arg${i}`,
-      convert: (v, type) => convertValue(v, typeFromText(type)),
-      int: (v, type, taint) => int(v, type ? typeFromText(type) : TY.int, taint ?? false),
+      convert: (v, type) => convertValue(v, this.type(type)),
+      int: (v, type, taint) => int(v, type ? this.type(type) : TY.int, taint ?? false),
       counter: (desc, taint) => opaque('counter', desc, taint ?? false),
       constant: (name) => this.lookupConstant(name) ?? opaque('unknown', name),
-      type: (text) => typeFromText(text),
+      type: (text) => this.type(text),
     };
   }
 
@@ -325,15 +351,17 @@ export class Interpreter implements BuiltinHost {
 
   private tick(): void {
     if (++this.steps > MAX_STEPS) this.abort('step budget');
+    const b = this.input.budget;
+    if (b && ++b.used > b.limit) b.exhaust(`step budget of ${b.limit} exhausted`);
   }
 
-  private execFunctionBody(body: SyntaxNode): Completion {
+  private execFunctionBody(body: LNode): Completion {
     const c = this.execBlock(body);
     if (c.k === 'goto') this.abort(`goto ${c.label}: label not found at block level`);
     return c;
   }
 
-  private execBlock(block: SyntaxNode): Completion {
+  private execBlock(block: LNode): Completion {
     const stmts = block.namedChildren;
     let i = 0;
     while (i < stmts.length) {
@@ -351,7 +379,7 @@ export class Interpreter implements BuiltinHost {
     return NORMAL;
   }
 
-  private exec(n: SyntaxNode): Completion {
+  private exec(n: LNode): Completion {
     this.tick();
     switch (n.type) {
       case 'compound_statement':
@@ -404,7 +432,7 @@ export class Interpreter implements BuiltinHost {
     }
   }
 
-  private condition(node: SyntaxNode): boolean {
+  private condition(node: LNode): boolean {
     const text = stripParens(node.text);
     const v = this.eval(node);
     const holds = this.decide(v, text);
@@ -412,7 +440,7 @@ export class Interpreter implements BuiltinHost {
     return holds;
   }
 
-  private loop(n: SyntaxNode): Completion {
+  private loop(n: LNode): Completion {
     const init = n.childForFieldName('initializer');
     if (init) init.type === 'declaration' ? this.declare(init) : this.eval(init);
     const cond = n.childForFieldName('condition');
@@ -430,7 +458,7 @@ export class Interpreter implements BuiltinHost {
     this.abort('loop iteration budget');
   }
 
-  private switchStmt(n: SyntaxNode): Completion {
+  private switchStmt(n: LNode): Completion {
     const v = this.eval(n.childForFieldName('condition')!);
     const body = n.childForFieldName('body');
     if (!body) return NORMAL;
@@ -460,11 +488,11 @@ export class Interpreter implements BuiltinHost {
     return NORMAL;
   }
 
-  private declare(n: SyntaxNode): void {
+  private declare(n: LNode): void {
     const baseType = n.childForFieldName('type')?.text ?? 'int';
     for (const d of n.childrenForFieldName('declarator')) {
       let decl = d;
-      let init: SyntaxNode | null = null;
+      let init: LNode | null = null;
       if (d.type === 'init_declarator') {
         decl = d.childForFieldName('declarator')!;
         init = d.childForFieldName('value');
@@ -472,7 +500,7 @@ export class Interpreter implements BuiltinHost {
       const isPtr = decl.type === 'pointer_declarator' || decl.type === 'array_declarator';
       const name = identifierOf(decl);
       if (!name) continue;
-      const t = isPtr ? TY.ptr : typeFromText(baseType);
+      const t = isPtr ? TY.ptr : this.type(baseType);
       const v = init ? convertValue(this.eval(init), t) : opaque('unknown', `uninitialised ${name}`, false, t);
       this.frame().locals.set(name, { t, v });
     }
@@ -492,7 +520,7 @@ export class Interpreter implements BuiltinHost {
     return BUILTIN_CONSTANTS[name];
   }
 
-  eval(n: SyntaxNode): Value {
+  eval(n: LNode): Value {
     this.tick();
     switch (n.type) {
       case 'number_literal': {
@@ -524,7 +552,7 @@ export class Interpreter implements BuiltinHost {
       case 'unary_expression':
         return this.unary(n);
       case 'cast_expression': {
-        const t = typeFromText(n.childForFieldName('type')!.text);
+        const t = this.type(n.childForFieldName('type')!.text);
         return convertValue(this.eval(n.childForFieldName('value')!), t);
       }
       case 'conditional_expression': {
@@ -576,7 +604,7 @@ export class Interpreter implements BuiltinHost {
     return opaque('unknown', name);
   }
 
-  private store(lhs: SyntaxNode, v: Value): void {
+  private store(lhs: LNode, v: Value): void {
     if (lhs.type === 'identifier') {
       const slot = this.frame().locals.get(lhs.text);
       if (slot) slot.v = convertValue(v, slot.t);
@@ -590,7 +618,7 @@ export class Interpreter implements BuiltinHost {
     // Stores through pointers and into fields are outside the modelled state.
   }
 
-  private assign(n: SyntaxNode): Value {
+  private assign(n: LNode): Value {
     const left = n.childForFieldName('left')!;
     const op = n.childForFieldName('operator')?.text ?? n.child(1)?.text ?? '=';
     let v = this.eval(n.childForFieldName('right')!);
@@ -599,7 +627,7 @@ export class Interpreter implements BuiltinHost {
     return v;
   }
 
-  private call(n: SyntaxNode): Value {
+  private call(n: LNode): Value {
     const fnNode = n.childForFieldName('function')!;
     const argNodes = n.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
     const name = fnNode.type === 'identifier' ? fnNode.text : null;
@@ -616,7 +644,7 @@ export class Interpreter implements BuiltinHost {
     return this.callByName(name, args, n.text.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')'), texts);
   }
 
-  private subscript(n: SyntaxNode, mode: 'read' | 'write' | 'address'): Value {
+  private subscript(n: LNode, mode: 'read' | 'write' | 'address'): Value {
     const arr = n.childForFieldName('argument')!;
     const idxNode = n.childForFieldName('index')!;
     const idx = this.eval(idxNode);
@@ -628,7 +656,7 @@ export class Interpreter implements BuiltinHost {
     return accessTable(this, spec, idx, idxNode.text, mode);
   }
 
-  private unary(n: SyntaxNode): Value {
+  private unary(n: LNode): Value {
     const op = n.childForFieldName('operator')?.text ?? n.child(0)?.text;
     const v = this.eval(n.childForFieldName('argument')!);
     if (op === '!') {
@@ -643,7 +671,7 @@ export class Interpreter implements BuiltinHost {
     return { ...v, t };
   }
 
-  private binary(n: SyntaxNode): Value {
+  private binary(n: LNode): Value {
     const op = n.childForFieldName('operator')?.text ?? n.child(1)?.text ?? '?';
     const ln = n.childForFieldName('left')!;
     const rn = n.childForFieldName('right')!;
@@ -712,7 +740,7 @@ function balanced(s: string): boolean {
   return d === 0;
 }
 
-function identifierOf(n: SyntaxNode): string | null {
+function identifierOf(n: LNode): string | null {
   if (n.type === 'identifier') return n.text;
   const inner = n.childForFieldName('declarator');
   return inner ? identifierOf(inner) : null;

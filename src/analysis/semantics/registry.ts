@@ -13,11 +13,16 @@ import type {
 
 const models = new Map<string, SemanticsModel>();
 let worldCache = new Map<string, WorldImpl>();
+// Name lookups the interpreter makes on every call and subscript; dropped with the worlds.
+let summaryCache = new Map<string, CalleeSummary | undefined>();
+let accessCache = new Map<string, TableSpec | undefined>();
 
 /** Register (or replace, by id) a model. */
 export function registerModel(m: SemanticsModel): void {
   models.set(m.id, m);
   worldCache = new Map();
+  summaryCache = new Map();
+  accessCache = new Map();
 }
 
 export function registeredModels(): SemanticsModel[] {
@@ -43,17 +48,25 @@ export function profile(name: string): ConfigProfile | undefined {
   return profiles().get(name);
 }
 
+/** The model summary of a callee (the last registered model wins). */
 export function summary(name: string): CalleeSummary | undefined {
+  if (summaryCache.has(name)) return summaryCache.get(name);
   let found: CalleeSummary | undefined;
   for (const m of models.values()) for (const s of m.summaries ?? []) if (s.name === name) found = s;
+  summaryCache.set(name, found);
   return found;
 }
 
+/** The modelled table an array expression (`memcg->memory_events`) denotes, if any. */
 export function tableByAccess(text: string): TableSpec | undefined {
+  if (accessCache.has(text)) return accessCache.get(text);
   const norm = text.replace(/\s+/g, '');
+  let found: TableSpec | undefined;
   for (const m of models.values())
-    for (const t of m.tables ?? []) if (t.name === norm || t.access.some((a) => a.replace(/\s+/g, '') === norm)) return t;
-  return undefined;
+    for (const t of m.tables ?? [])
+      if (!found && (t.name === norm || t.access.some((a) => a.replace(/\s+/g, '') === norm))) found = t;
+  accessCache.set(text, found);
+  return found;
 }
 
 export function table(name: string): TableSpec | undefined {
@@ -79,8 +92,10 @@ export function evalCond(c: Cond | undefined, has: (flag: string) => boolean): b
 class WorldImpl implements World {
   readonly config: string;
   private readonly flags: Set<string>;
-  private readonly consts = new Map<string, bigint>();
+  private readonly consts = new Map<string, bigint | undefined>();
   private readonly enums = new Map<string, Map<string, bigint>>();
+  private readonly enumNames = new Map<string, Map<bigint, string>>();
+  private readonly contentsMemo = new Map<TableSpec, bigint[]>();
   private computing = new Set<string>();
   private computingEnums = new Set<string>();
 
@@ -94,29 +109,42 @@ class WorldImpl implements World {
   }
 
   constant(name: string): bigint | undefined {
-    const hit = this.consts.get(name);
-    if (hit !== undefined) return hit;
+    if (this.consts.has(name)) return this.consts.get(name);
     if (this.computing.has(name)) throw new Error(`semantics: constant ${name} depends on itself`);
+    // While an enum is being numbered its members are not visible yet: do not cache misses then.
+    const settled = this.computing.size === 0 && this.computingEnums.size === 0;
     this.computing.add(name);
     try {
-      for (const m of models.values()) {
-        for (const e of m.enums ?? []) {
-          const vals = this.enumValues(e.name);
-          const v = vals?.get(name);
-          if (v !== undefined) return v;
-        }
-        for (const c of m.constants ?? [])
-          if (c.name === name) {
-            const v = c.value(this);
-            if (v !== undefined) this.consts.set(name, v);
-            return v;
-          }
-        for (const t of m.tables ?? []) if (t.len === name && t.contents) return BigInt(t.contents(this).length);
-      }
-      return undefined;
+      const v = this.lookup(name);
+      if (settled) this.consts.set(name, v);
+      return v;
     } finally {
       this.computing.delete(name);
     }
+  }
+
+  private lookup(name: string): bigint | undefined {
+    for (const m of models.values()) {
+      for (const e of m.enums ?? []) {
+        const vals = this.enumValues(e.name);
+        const v = vals?.get(name);
+        if (v !== undefined) return v;
+      }
+      for (const c of m.constants ?? []) if (c.name === name) return c.value(this);
+      for (const t of m.tables ?? []) if (t.len === name && t.contents) return BigInt(this.contents(t)!.length);
+    }
+    return undefined;
+  }
+
+  /** A table's known contents in this config (computed once). */
+  contents(t: TableSpec): bigint[] | undefined {
+    if (!t.contents) return undefined;
+    let c = this.contentsMemo.get(t);
+    if (!c) {
+      c = t.contents(this);
+      if (this.computing.size === 0 && this.computingEnums.size === 0) this.contentsMemo.set(t, c);
+    }
+    return c;
   }
 
   enumValues(enumName: string): Map<string, bigint> | undefined {
@@ -137,11 +165,16 @@ class WorldImpl implements World {
   }
 
   enumName(enumName: string, value: bigint): string | undefined {
-    const spec = enumSpec(enumName);
-    const vals = this.enumValues(enumName);
-    if (!vals) return undefined;
-    for (const [n, v] of vals) if (v === value && n !== spec?.terminator) return n;
-    return undefined;
+    let names = this.enumNames.get(enumName);
+    if (!names) {
+      const spec = enumSpec(enumName);
+      const vals = this.enumValues(enumName);
+      if (!vals) return undefined;
+      names = new Map();
+      for (const [n, v] of vals) if (n !== spec?.terminator && !names.has(v)) names.set(v, n);
+      if (this.computingEnums.size === 0) this.enumNames.set(enumName, names);
+    }
+    return names.get(value);
   }
 }
 
@@ -171,6 +204,11 @@ function computeEnum(spec: EnumSpec, w: World, xs: Map<string, Expansion>): Map<
   }
   if (spec.terminator) out.set(spec.terminator, next);
   return out;
+}
+
+/** A table's known contents in world `w` (memoised per registry world). */
+export function tableContents(w: World, t: TableSpec): bigint[] | undefined {
+  return w instanceof WorldImpl ? w.contents(t) : t.contents?.(w);
 }
 
 export function world(config: string): World {

@@ -4,6 +4,7 @@
 import { TY, type CType } from './ctype.js';
 import type { ElemType, TableSpec } from './model-types.js';
 import type { Interpreter } from './interpreter.js';
+import { tableContents } from './registry.js';
 import { type Value, describe, int, opaque } from './values.js';
 
 const ELEM: Record<ElemType, { bytes: bigint; type: CType }> = {
@@ -43,7 +44,7 @@ export function accessTable(
   let value: Value;
   if (access === 'write') value = opaque('unknown', 'store', index.taint);
   else if (inBounds) {
-    const contents = spec.contents?.(m.world);
+    const contents = tableContents(m.world, spec);
     const known = contents?.[Number(i)];
     value = known !== undefined ? int(known, type, index.taint) : opaque('counter', `${spec.name}[${i}]`, index.taint, type);
   } else {

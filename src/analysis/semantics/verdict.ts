@@ -8,7 +8,10 @@ import type { FunctionDef } from '../model.js';
 import { hex } from './ctype.js';
 import { describeDomain, isProbeable } from './domain.js';
 import type { Effect, ReadEffect, ReturnKind, TracePath, WarnEffect } from './effects.js';
+import { Budget, BudgetExhausted, type BudgetLimits, DEFAULT_PROBES, DEFAULT_STEPS } from './budget.js';
+import type { CType } from './ctype.js';
 import { type ProbeRun, runProbe } from './explore.js';
+import type { PatchEnums } from './interpreter.js';
 import { type Discovered, type Probe, SEED_PROBES, chooseProbes } from './probes.js';
 import { profileNames, world } from './registry.js';
 
@@ -55,10 +58,21 @@ export interface ArgVerdict {
   perConfig: Record<string, Verdict>;
   probes: number;
   evidence: string[];
+  /** Set when the work budget ran out for this parameter: the verdict is then at most 'unconfirmed' (unless confirmed). */
+  budgetExhausted?: string;
 }
 
 export interface EvalEnv {
   functions: Map<string, FunctionDef>;
+  /** Enums the patch defines (PatchModel.enums): a negative enumerator makes the enum signed. */
+  enums?: PatchEnums;
+}
+
+export interface EvalOptions {
+  /** Profiles to evaluate on (default: every registered profile). */
+  configs?: string[];
+  /** Work limits (default: DEFAULT_STEPS steps per kfunc, DEFAULT_PROBES probes per parameter and profile). */
+  budget?: BudgetLimits;
 }
 
 const RANK: Record<Verdict, number> = { refuted: 0, unconfirmed: 1, 'warn-reachable': 2, confirmed: 3 };
@@ -82,6 +96,16 @@ interface ConfigResult {
   innerGuards: string[];
   inRangeWarn: number;
   inRangeTotal: number;
+  /** Why exploration stopped early on this profile (budget), if it did. */
+  exhausted?: string;
+}
+
+/** What the runs of one evaluation share: limits, patch enums, the type memo. */
+interface EvalCtx {
+  env: EvalEnv;
+  configs: string[];
+  maxProbes: number;
+  types: Map<string, CType>;
 }
 
 const taintedRead = (e: Effect): e is ReadEffect => e.kind === 'read' && e.tainted;
@@ -104,17 +128,51 @@ function discover(runs: ProbeRun[], into: Discovered): boolean {
   return grew;
 }
 
-function runConfig(kfunc: FunctionDef, env: EvalEnv, param: string, config: string, configs: string[]): ConfigResult {
+function runConfig(kfunc: FunctionDef, ctx: EvalCtx, param: string, config: string, budget: Budget): ConfigResult {
   const d: Discovered = { bounds: [], thresholds: [] };
   const type = kfunc.params.find((p) => p.name === param)!.type;
-  let probes: Probe[] = SEED_PROBES;
-  let runs = probes.map((probe) => ({ probe, run: runProbe(kfunc, env.functions, param, probe.value, probe.label, config) }));
-  // Deeper tables may only be reached by inputs chosen from the first round's findings.
-  for (let round = 0; round < 3 && discover(runs.map((r) => r.run), d); round++) {
-    probes = chooseProbes(type, config, d, configs);
-    runs = probes.map((probe) => ({ probe, run: runProbe(kfunc, env.functions, param, probe.value, probe.label, config) }));
+  // A run depends only on (param, register value, profile): later rounds repeat most probes.
+  const done = new Map<bigint, { probe: Probe; run: ProbeRun }>();
+  const runAll = (probes: Probe[]): { probe: Probe; run: ProbeRun }[] =>
+    probes.map((probe) => {
+      const hit = done.get(probe.value);
+      if (hit) return { probe, run: hit.run };
+      const run = runProbe(kfunc, ctx.env.functions, param, probe.value, probe.label, config, {
+        budget,
+        types: ctx.types,
+        ...(ctx.env.enums ? { enums: ctx.env.enums } : {}),
+      });
+      done.set(probe.value, { probe, run });
+      return { probe, run };
+    });
+  let runs: { probe: Probe; run: ProbeRun }[] = [];
+  try {
+    runs = runAll(SEED_PROBES);
+    // Deeper tables may only be reached by inputs chosen from the first round's findings.
+    for (let round = 0; round < 3 && discover(runs.map((r) => r.run), d); round++) {
+      let probes = chooseProbes(type, config, d, ctx.configs);
+      if (probes.length > ctx.maxProbes) {
+        probes = probes.slice(0, ctx.maxProbes);
+        runs = runAll(probes);
+        budget.exhausted ??= `probe budget of ${ctx.maxProbes} exhausted`;
+        break;
+      }
+      runs = runAll(probes);
+    }
+  } catch (e) {
+    if (!(e instanceof BudgetExhausted)) throw e;
+    // Classify what did run: a confirmed OOB stays proven; nothing else can be concluded.
+    runs = [...done.values()];
   }
-  return classify(config, runs);
+  const res = classify(config, runs);
+  // A path cap hit inside a probe also leaves paths unexplored.
+  const truncated = runs.some((r) => r.run.trace.truncated);
+  const why = budget.exhausted ?? (truncated ? 'path budget of a probe exhausted' : undefined);
+  if (why !== undefined) {
+    res.exhausted = why;
+    if (res.verdict !== 'confirmed') res.verdict = 'unconfirmed';
+  }
+  return res;
 }
 
 function classify(config: string, runs: { probe: Probe; run: ProbeRun }[]): ConfigResult {
@@ -209,23 +267,34 @@ function firstInRangeWarn(r: ConfigResult): ConfigResult['warn'] {
   return undefined;
 }
 
-function probeableParams(kfunc: FunctionDef): string[] {
-  return kfunc.params.filter((p) => isProbeable(p.type, p.pointer)).map((p) => p.name);
+function probeableParams(kfunc: FunctionDef, enums?: PatchEnums): string[] {
+  return kfunc.params.filter((p) => !p.pointer && isProbeable(p.type, p.pointer, enums)).map((p) => p.name);
 }
 
-export function evaluateKfunc(kfunc: FunctionDef, env: EvalEnv, opts: { configs?: string[] } = {}): ArgVerdict[] {
+export function evaluateKfunc(kfunc: FunctionDef, env: EvalEnv, opts: EvalOptions = {}): ArgVerdict[] {
   const configs = opts.configs?.length ? opts.configs : profileNames();
+  const ctx: EvalCtx = { env, configs, maxProbes: opts.budget?.probes ?? DEFAULT_PROBES, types: new Map() };
+  const total = new Budget(opts.budget?.steps ?? DEFAULT_STEPS);
+  const params = probeableParams(kfunc, env.enums);
   const out: ArgVerdict[] = [];
-  for (const param of probeableParams(kfunc)) {
-    const results = configs.map((c) => runConfig(kfunc, env, param, c, configs));
+  params.forEach((param, i) => {
+    // Each parameter, then each profile, gets an equal share of what is left.
+    const forParam = total.share(params.length - i);
+    const results = configs.map((c, j) => {
+      const forConfig = forParam.share(configs.length - j);
+      const r = runConfig(kfunc, ctx, param, c, forConfig);
+      forParam.absorb(forConfig);
+      return r;
+    });
+    total.absorb(forParam);
     const withSink = results.filter((r) => r.verdict !== null);
-    if (!withSink.length) continue;
-    out.push(assemble(kfunc, param, withSink));
-  }
+    if (!withSink.length) return;
+    out.push(assemble(kfunc, param, withSink, env.enums));
+  });
   return out;
 }
 
-function assemble(kfunc: FunctionDef, param: string, results: ConfigResult[]): ArgVerdict {
+function assemble(kfunc: FunctionDef, param: string, results: ConfigResult[], enums?: PatchEnums): ArgVerdict {
   const p = kfunc.params.find((x) => x.name === param)!;
   const verdict = results.reduce<Verdict>((acc, r) => (RANK[r.verdict!] > RANK[acc] ? r.verdict! : acc), 'refuted');
   const top = results.find((r) => r.verdict === verdict)!;
@@ -265,7 +334,7 @@ function assemble(kfunc: FunctionDef, param: string, results: ConfigResult[]): A
   const probes = results.reduce((n, r) => n + r.runs.length, 0);
 
   const evidence: string[] = [];
-  evidence.push(`parameter ${param}: ${p.type} -> ${describeDomain(p.type)}`);
+  evidence.push(`parameter ${param}: ${p.type} -> ${describeDomain(p.type, enums)}`);
   evidence.push(`chain: ${chain}`);
   if (primary && bound)
     evidence.push(`array: ${primary.array} ${primary.elem}[${bound.name}] = ${Object.entries(bound.values).map(([c, v]) => `${v} (${c})`).join(', ')}`);
@@ -282,12 +351,18 @@ function assemble(kfunc: FunctionDef, param: string, results: ConfigResult[]): A
   if (guard) evidence.push(`guard: \`${guard}\` stops out-of-range input before any access`);
   for (const g of top.innerGuards) evidence.push(`checked in callee: ${g}`);
   evidence.push(`per config: ${Object.entries(perConfig).map(([c, v]) => `${c} ${v}`).join(', ')} (${probes} probes)`);
+  const exhausted = results.filter((r) => r.exhausted);
+  if (exhausted.length)
+    evidence.push(
+      `budget exhausted (${exhausted.map((r) => `${r.config}: ${r.exhausted}`).join('; ')}): the engine stopped exploring, so the verdict is at most unconfirmed` +
+        (verdict === 'confirmed' ? ' unless a path with no assumptions is out of bounds, as here' : ''),
+    );
 
   return {
     kfunc: kfunc.name,
     param,
     paramType: p.type,
-    domain: describeDomain(p.type),
+    domain: describeDomain(p.type, enums),
     verdict,
     chain,
     array: primary?.array ?? null,
@@ -299,5 +374,6 @@ function assemble(kfunc: FunctionDef, param: string, results: ConfigResult[]): A
     perConfig,
     probes,
     evidence,
+    ...(exhausted.length ? { budgetExhausted: exhausted.map((r) => `${r.config}: ${r.exhausted}`).join('; ') } : {}),
   };
 }
