@@ -8,8 +8,7 @@
 // ./index-findings.ts for how the two are combined.
 import type { SyntaxNode } from './c-parser.js';
 import type { FunctionDef, PatchModel } from './model.js';
-import { classifyType, type CType } from './semantics/ctype.js';
-import { enumIsSigned } from './semantics/interpreter.js';
+import { classifyType, type CType, enumIsSigned } from './semantics/index.js';
 import { snippet } from './c-query.js';
 
 export type SinkKind = 'subscript' | 'offset' | 'bit' | 'callee' | 'length' | 'alloc' | 'loop' | 'call';

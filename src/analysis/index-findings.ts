@@ -14,11 +14,9 @@ import type { FunctionDef, KfuncDef, PatchModel } from './model.js';
 import type { Report, Verdict } from '../types.js';
 import { reviewedKfuncs, snippet } from './c-query.js';
 import { IndexFlowAnalyzer, type ParamFlow, type Sink, type GuardStatus } from './index-args.js';
-import { evaluateKfunc, type ArgVerdict } from './semantics/index.js';
-import { summary, tableByAccess } from './semantics/registry.js';
+import { evaluateKfunc, type ArgVerdict, summary, tableByAccess, classifyType } from './semantics/index.js';
 import { isAudit } from './c-query.js';
 import { claimsFor } from './disputes.js';
-import { classifyType } from './semantics/ctype.js';
 
 export interface PlannedReport {
   rule: string;

@@ -8,9 +8,12 @@ import { profileNames, registerModel } from './registry.js';
 registerModel(memcgModel);
 
 export { evaluateKfunc } from './verdict.js';
-export type { ArgVerdict, EvalEnv, WarnDetail, Witness } from './verdict.js';
+export type { ArgVerdict, EvalEnv, EvalOptions, WarnDetail, Witness } from './verdict.js';
 export { formatTrace } from './trace-format.js';
-export { registerModel, registeredModels, profileNames, world } from './registry.js';
+export { registerModel, registeredModels, profileNames, world, summary, tableByAccess } from './registry.js';
+export { classifyType, type CType } from './ctype.js';
+export { enumIsSigned, type PatchEnums } from './interpreter.js';
+export type { BudgetLimits } from './budget.js';
 export { parseSnippet } from './snippet.js';
 export { describeDomain } from './domain.js';
 export type { Effect, Trace, TracePath, ReturnKind, ReturnValue } from './effects.js';
