@@ -52,7 +52,7 @@ describe('seed v2', () => {
     expect(v.verdict).toBe('warn-reachable');
     expect(v.guard).toBe('idx < 0 || idx >= MEMCG_NR_STAT');
     expect(v.array).toBe('mem_cgroup_stats_index');
-    expect(v.warn).toMatchObject({ returns: 'zero', reach: '18 of 58 in-range values', label: 'in-range 7 (NR_ISOLATED_ANON)' });
+    expect(v.warn).toMatchObject({ returns: 'zero', reach: '18 of 58 in-range values', label: 'in-range 7 (NR_ISOLATED_ANON)', value: '7', name: 'NR_ISOLATED_ANON' });
   });
 
   it('usage and flush_stats have no index parameter, so no verdict', () => {
@@ -130,5 +130,24 @@ describe('visible helper definitions and unknown code', () => {
   it('an unmodelled check leaves the finding unconfirmed', () => {
     const v = one(helpers, 'bpf_events_opaque');
     expect(v.verdict).toBe('unconfirmed');
+  });
+});
+
+describe('WARN detail', () => {
+  it('gives the plain input value, and no enumerator name past the last enumerator', () => {
+    const fns = parseSnippet(
+      `__bpf_kfunc unsigned long bpf_warn_on_range(struct mem_cgroup *memcg, int idx)
+{
+	if (WARN_ON_ONCE(idx < 0 || idx >= MEMCG_NR_MEMORY_EVENTS))
+		return 0;
+	return atomic_long_read(&memcg->memory_events[idx]);
+}`,
+      'warn.c',
+    );
+    const v = one(fns, 'bpf_warn_on_range');
+    expect(v.verdict).toBe('warn-reachable');
+    expect(v.warn!.label).toMatch(/first index past/);
+    expect(v.warn!.value).toBe(v.warn!.label.split(' ')[0]);
+    expect(v.warn!.name).toBeUndefined();
   });
 });

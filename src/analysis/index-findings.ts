@@ -293,7 +293,7 @@ class Planner {
     this.push('KF-RET-01', {
       messageId: 'warnReachable', kfunc: k.name, file: k.file, line: entry, key: `warn:${f.name}`, severity: 'warning',
       verdict: 'warn-reachable',
-      data: { name: k.name, param: f.name, value: w.label.replace(/;.*$/, '').replace(/^in-range /, ''), message: w.message, returns: w.returnsText },
+      data: { name: k.name, param: f.name, value: w.name ? `${w.value} (${w.name})` : w.value, message: w.message, returns: w.returnsText },
       evidence: ev,
       claims: this.claims(f, guard, 'warn-reachable', guard ? 'complete' : 'none'),
     });

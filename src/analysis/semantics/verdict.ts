@@ -12,7 +12,7 @@ import { Budget, BudgetExhausted, type BudgetLimits, DEFAULT_PROBES, DEFAULT_STE
 import type { CType } from './ctype.js';
 import { type ProbeRun, runProbe } from './explore.js';
 import type { PatchEnums } from './interpreter.js';
-import { type Discovered, type Probe, SEED_PROBES, chooseProbes } from './probes.js';
+import { type Discovered, type Probe, SEED_PROBES, chooseProbes, nameOf, relevantEnums } from './probes.js';
 import { profileNames, world } from './registry.js';
 
 export interface Witness {
@@ -30,7 +30,12 @@ export interface Witness {
 export interface WarnDetail {
   config: string;
   probe: string;
+  /** Probe label for evidence, e.g. `in-range 7 (NR_ISOLATED_ANON)`. */
   label: string;
+  /** The C parameter's value after truncation, in decimal: `7`, `-1`, `4294967295`. */
+  value: string;
+  /** Enumerator with that value in the profile, when the parameter indexes a modelled enum. */
+  name?: string;
   message: string;
   /** What the kfunc returns after the WARN (e.g. 'zero' where the convention is -1). */
   returns: ReturnKind;
@@ -267,6 +272,14 @@ function firstInRangeWarn(r: ConfigResult): ConfigResult['warn'] {
   return undefined;
 }
 
+/** The plain input value of a WARN witness, and its enumerator name when one is known. */
+function warnValue(type: string, config: string, argValue: bigint, path: TracePath): { value: string; name?: string } {
+  const reached: Discovered = { bounds: [], thresholds: [] };
+  for (const e of path.effects) if (taintedRead(e)) reached.bounds.push({ name: e.boundName, value: e.bound, table: e.array });
+  const name = nameOf(world(config), relevantEnums(type, reached), argValue);
+  return { value: String(argValue), ...(name ? { name } : {}) };
+}
+
 function probeableParams(kfunc: FunctionDef, enums?: PatchEnums): string[] {
   return kfunc.params.filter((p) => !p.pointer && isProbeable(p.type, p.pointer, enums)).map((p) => p.name);
 }
@@ -320,6 +333,7 @@ function assemble(kfunc: FunctionDef, param: string, results: ConfigResult[], en
         config: warnSrc.config,
         probe: hex(warnSrc.warn.probe.value),
         label: warnSrc.warn.probe.label,
+        ...warnValue(p.type, warnSrc.config, warnSrc.warn.run.trace.argValue, warnSrc.warn.path),
         message: warnSrc.warn.effect.msg,
         returns: warnSrc.warn.path.result.kind,
         returnsText: warnSrc.warn.path.result.text,
