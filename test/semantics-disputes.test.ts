@@ -52,3 +52,40 @@ describe('matchDisputeReply', () => {
     expect(matchDisputeReply('Acked-by: Someone <a@b.c>\nLooks good to me.')).toEqual({ disputes: false, claims: [] });
   });
 });
+
+describe('claimsFor signedness', () => {
+  const neg = new Map([['widget_level', { hasNegative: true }], ['widget_kind', { hasNegative: false }]]);
+
+  it('an enum the patch defines with a negative enumerator is signed', () => {
+    expect(holds({ paramType: 'enum widget_level', guard: 'lvl >= WIDGET_NR_LEVELS', enums: neg }, 'signed-enum-bypass')).toBe(true);
+    expect(holds({ paramType: 'enum widget_level', guard: 'lvl < 0 || lvl >= WIDGET_NR_LEVELS', enums: neg }, 'signed-enum-bypass')).toBe(false);
+    expect(holds({ paramType: 'enum widget_kind', guard: 'k >= WIDGET_NR_KINDS', enums: neg }, 'signed-enum-bypass')).toBe(false);
+    // Without the patch's enums an unknown enum follows GCC's rule: unsigned.
+    expect(holds({ paramType: 'enum widget_level', guard: 'lvl >= WIDGET_NR_LEVELS' }, 'signed-enum-bypass')).toBe(false);
+  });
+
+  it('a comparison done in an unsigned type is a lower bound', () => {
+    const h = (paramType: string, guard: string) => holds({ paramType, guard }, 'signed-enum-bypass');
+    expect(h('int', 'cpu >= nr_cpu_ids')).toBe(false);
+    expect(h('int', 'unlikely(cpu >= nr_cpu_ids)')).toBe(false);
+    expect(h('int', 'cpu < num_possible_cpus()')).toBe(false);
+    expect(h('int', 'idx >= ARRAY_SIZE(tbl)')).toBe(false);
+    expect(h('int', 'idx >= 16U')).toBe(false);
+    expect(h('int', '(u32)idx >= MEMCG_NR_STAT')).toBe(false);
+    expect(h('int', 'idx >= (unsigned int)MEMCG_NR_STAT')).toBe(false);
+    expect(h('s32', '(unsigned long)idx > MAX')).toBe(false);
+    // A 64-bit signed value against a 32-bit unsigned bound still compares signed.
+    expect(h('long', 'idx >= nr_cpu_ids')).toBe(true);
+    expect(h('int', 'idx >= 16')).toBe(true);
+    expect(h('int', 'idx << 2 >= N')).toBe(true);
+    expect(h('int', '(s32)idx >= nr_node_ids + 1')).toBe(true);
+  });
+
+  it('an unsigned or unknown parameter type gets no signed claim; a complete flow guard is trusted', () => {
+    expect(holds({ paramType: 'unsigned int', guard: 'x >= N' }, 'signed-enum-bypass')).toBeUndefined();
+    expect(holds({ paramType: 'const u32', guard: 'x >= N' }, 'signed-enum-bypass')).toBeUndefined();
+    expect(holds({ paramType: 'cpu_id_t', guard: 'x >= N' }, 'signed-enum-bypass')).toBeUndefined();
+    expect(holds({ paramType: 'int', guard: 'i >= N', guardComplete: true }, 'signed-enum-bypass')).toBe(false);
+    expect(holds({ paramType: 'int', guard: null, guardComplete: true }, 'signed-enum-bypass')).toBe(true);
+  });
+});

@@ -3,8 +3,8 @@
 // enforces the enum range" can be answered with evidence instead of a re-review.
 // docs/disputes.md explains each entry; keep the two in step.
 import type { Verdict } from '../types.js';
-import { classifyType } from './semantics/ctype.js';
-import { enumIsSigned } from './semantics/interpreter.js';
+import { type CType, TY, classifyType, commonType, literalType } from './semantics/ctype.js';
+import { type PatchEnums, enumIsSigned } from './semantics/interpreter.js';
 
 export interface DisputedClaim {
   id: string;
@@ -117,6 +117,72 @@ export interface ClaimContext {
   /** Guard text the semantics engine found, if any. */
   guard?: string | null;
   verdict?: Verdict;
+  /** Enums the patch defines (PatchModel.enums): one with a negative enumerator is signed. */
+  enums?: PatchEnums;
+  /**
+   * The caller's flow analysis found that the guards bound the value on both sides (an
+   * unsigned comparison through a local copy, a validator, a clamp, a whitelist). The guard
+   * text alone cannot always show that.
+   */
+  guardComplete?: boolean;
+}
+
+/** Kernel values of unsigned type that bounds are compared against. */
+const UNSIGNED_OPERANDS: Record<string, CType> = {
+  nr_cpu_ids: TY.u32, nr_node_ids: TY.u32, nr_cpumask_bits: TY.u32, 'num_possible_cpus()': TY.u32,
+  'num_online_cpus()': TY.u32, 'num_present_cpus()': TY.u32, U8_MAX: TY.u32, U16_MAX: TY.u32, U32_MAX: TY.u32,
+  UINT_MAX: TY.u32, U64_MAX: TY.ulong, ULONG_MAX: TY.ulong,
+};
+
+/** C type of a bound operand as written, when it can be told from the text. */
+function operandType(text: string, enums?: PatchEnums): CType | null {
+  const t = text.trim().replace(/\s+/g, ' ');
+  const known = UNSIGNED_OPERANDS[t.replace(/\s+/g, '')];
+  if (known) return known;
+  if (/^(sizeof\b|ARRAY_SIZE\s*\()/.test(t)) return TY.ulong;
+  const lit = literalType(t);
+  if (lit) return lit.type;
+  const cast = /^\(\s*([A-Za-z_][\w ]*?)\s*\)\s*\S/.exec(t);
+  if (cast) {
+    const ct = classifyType(cast[1]!, (n) => enumIsSigned(n, enums));
+    if (ct.kind === 'int' || ct.kind === 'enum' || ct.kind === 'bool') return ct;
+  }
+  return null;
+}
+
+/**
+ * Does the guard reject negative values of a parameter of type `param`? Either explicitly
+ * (`x < 0`, `x >= 0`, a validator, array_index_nospec) or because one of its comparisons is
+ * done in an unsigned type after the usual arithmetic conversions: a `(u32)` cast of the
+ * value, or a bound of unsigned type (`nr_cpu_ids`, `10U`, `sizeof`) at least as wide.
+ */
+export function guardRejectsNegative(guard: string, param: CType, enums?: PatchEnums): boolean {
+  if (/<\s*0\b|<=\s*-1\b|>=\s*0\b|array_index_nospec|_valid\s*\(/.test(guard)) return true;
+  const flat = guard.replace(/->/g, '.').replace(/\b(?:un)?likely\s*\(|\bWARN_ON(?:_ONCE)?\s*\(/g, '(');
+  for (const part of flat.split(/\|\||&&/)) {
+    const m = /^(.*?[^<>])(<=|>=|<|>)([^<>=].*)$/.exec(part);
+    if (!m) continue;
+    const [l, r] = [unwrap(m[1]!), unwrap(m[3]!)];
+    for (const [value, bound] of [[l, r], [r, l]] as const) {
+      const cast = /^\(\s*[A-Za-z_][\w ]*\)\s*[A-Za-z_]\w*$/.test(value);
+      // `(u32)idx` compares in its cast type; a plain name has the parameter's type.
+      const vt = cast ? operandType(value, enums) : /^[A-Za-z_]\w*$/.test(value) ? param : null;
+      if (!vt) continue;
+      if (cast && !vt.signed) return true;
+      const bt = operandType(bound, enums);
+      if (bt && !commonType(vt, bt).signed) return true;
+    }
+  }
+  return false;
+}
+
+/** One side of a comparison without a leading `!` and unbalanced outer parentheses. */
+function unwrap(side: string): string {
+  let t = side.trim().replace(/^!\s*/, '');
+  const count = (c: string) => t.split(c).length - 1;
+  while (t.startsWith('(') && count('(') > count(')')) t = t.slice(1).trim();
+  while (t.endsWith(')') && count(')') > count('(')) t = t.slice(0, -1).trim();
+  return t;
 }
 
 function byId(id: string): DisputedClaim {
@@ -127,7 +193,7 @@ function byId(id: string): DisputedClaim {
 
 /** The disputed claims relevant to an index finding on this parameter, assessed here. */
 export function claimsFor(ctx: ClaimContext): ClaimAssessment[] {
-  const t = classifyType(ctx.paramType, enumIsSigned);
+  const t = classifyType(ctx.paramType, (n) => enumIsSigned(n, ctx.enums));
   const out: ClaimAssessment[] = [];
   const verifier = byId('verifier-range-checks-enum');
   out.push({
@@ -141,23 +207,32 @@ export function claimsFor(ctx: ClaimContext): ClaimAssessment[] {
 
   const signed = byId('signed-enum-bypass');
   const guard = ctx.guard ?? '';
-  const lower = /<\s*0\b|<=\s*-1\b|>=\s*0\b|\(\s*(?:u32|u64|unsigned(?:\s+int|\s+long)?|size_t)\s*\)|array_index_nospec|_valid\s*\(/.test(guard);
-  if (t.kind === 'enum') {
+  const complete = !!guard && ctx.guardComplete === true;
+  const lower = complete || (!!guard && guardRejectsNegative(guard, t, ctx.enums));
+  if (t.kind === 'enum' && !t.signed) {
     out.push({
       id: signed.id,
       claim: signed.claim,
-      holds: t.signed,
-      why: t.signed
-        ? `enum ${t.enumName} has a negative enumerator, so it is signed and needs a lower bound.`
-        : `enum ${t.enumName} has no negative enumerator: its type is unsigned int, so \`>= N\` also rejects (u32)-1.`,
+      holds: false,
+      why: `enum ${t.enumName} has no negative enumerator: its type is unsigned int, so \`>= N\` also rejects (u32)-1.`,
     });
-  } else if (t.signed) {
+  } else if (t.kind === 'enum') {
     out.push({
       id: signed.id,
       claim: signed.claim,
       holds: !lower,
       why: lower
-        ? `\`${ctx.paramType}\` is signed, but the guard \`${guard}\` also rejects negative values.`
+        ? `enum ${t.enumName} has a negative enumerator, so it is signed, but the guard \`${guard}\` compares unsigned or also rejects negative values.`
+        : `enum ${t.enumName} has a negative enumerator, so it is signed and \`>= N\` alone lets negative values through.`,
+    });
+  } else if (t.kind === 'int' && t.signed) {
+    // (An unknown typedef classifies as a signed 64-bit placeholder: no claim about it.)
+    out.push({
+      id: signed.id,
+      claim: signed.claim,
+      holds: !lower,
+      why: lower
+        ? `\`${ctx.paramType}\` is signed, but the guard \`${guard}\` ${complete ? 'compares unsigned or also rejects negative values' : 'also rejects negative values'}.`
         : `\`${ctx.paramType}\` is signed and ${guard ? `the guard \`${guard}\`` : 'nothing'} rejects negative values: -1 gets through.`,
     });
   }

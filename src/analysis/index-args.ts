@@ -217,10 +217,7 @@ export class IndexFlowAnalyzer {
   private readonly enumSigned: (name: string) => boolean | undefined;
 
   constructor(private readonly model: PatchModel) {
-    this.enumSigned = (name) => {
-      const e = model.enums.get(name);
-      return e ? e.hasNegative : enumIsSigned(name);
-    };
+    this.enumSigned = (name) => enumIsSigned(name, model.enums);
   }
 
   ctype(type: string): CType {
@@ -231,7 +228,7 @@ export class IndexFlowAnalyzer {
   domain(type: string): string {
     const t = this.ctype(type);
     if (t.kind === 'enum') {
-      const known = this.model.enums.has(t.enumName!) || enumIsSigned(t.enumName!) !== undefined;
+      const known = enumIsSigned(t.enumName!, this.model.enums) !== undefined;
       return t.signed
         ? `s32 (enum ${t.enumName} has a negative enumerator, so it is signed)`
         : `u32 (enum ${t.enumName} ${known ? 'has no negative enumerators' : 'is not visible; GCC/Clang make an enum without negative enumerators'}, so it is unsigned int; the verifier does not check the enum range)`;

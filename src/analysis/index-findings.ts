@@ -136,16 +136,7 @@ class Planner {
   // ------------------------------------------------------------ claims
 
   private claims(f: ParamFlow, guard: string | null, verdict: Verdict | undefined, status: GuardStatus | null): Claims {
-    const out = claimsFor({ paramType: f.type, suffix: f.suffix, guard, verdict });
-    return out.map((c) => {
-      if (c.id !== 'signed-enum-bypass') return c;
-      // The engine's enum table does not know enums defined in the patch; our model does.
-      if (f.ctype.kind === 'enum' && f.ctype.signed)
-        return { ...c, holds: true, why: `enum ${f.ctype.enumName} has a negative enumerator, so it is signed and \`>= N\` alone lets negative values through.` };
-      if (f.ctype.kind === 'int' && f.ctype.signed && status === 'complete' && guard)
-        return { ...c, holds: false, why: `\`${f.type}\` is signed, but the guard \`${guard}\` compares unsigned or also rejects negative values.` };
-      return c;
-    });
+    return claimsFor({ paramType: f.type, suffix: f.suffix, guard, verdict, enums: this.model.enums, guardComplete: status === 'complete' });
   }
 
   // ------------------------------------------------------------ KF-IDX-01/02/04
