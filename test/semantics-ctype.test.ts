@@ -1,9 +1,9 @@
 // C value domain: truncation of the 64-bit register and the usual arithmetic conversions.
 import { describe, expect, it } from 'vitest';
 import { TY, classifyType, commonType, literalType, wrap } from '../src/analysis/semantics/ctype.js';
-import { compareValues } from '../src/analysis/semantics/interpreter.js';
+import { compareValues, typeFromText } from '../src/analysis/semantics/interpreter.js';
 import { int } from '../src/analysis/semantics/values.js';
-import '../src/analysis/semantics/index.js';
+import { enumIsSigned, evaluateKfunc, parseProbe, parseSnippet, traceKfunc } from '../src/analysis/semantics/index.js';
 
 const enumT = classifyType('enum vm_event_item', () => false);
 
@@ -50,5 +50,38 @@ describe('literals', () => {
     expect(literalType('4294967295')?.type).toBe(TY.long);
     expect(literalType('1UL')?.type).toBe(TY.ulong);
     expect(literalType('-1')?.value).toBe(-1n);
+  });
+});
+
+describe('enums the patch defines', () => {
+  const src = `
+__bpf_kfunc unsigned long bpf_widget_level(struct mem_cgroup *memcg, enum widget_level lvl)
+{
+	if (lvl >= MEMCG_NR_MEMORY_EVENTS)
+		return 0;
+	return atomic_long_read(&memcg->memory_events[lvl]);
+}
+`;
+  const fns = parseSnippet(src, 'widget.c');
+  const k = fns.get('bpf_widget_level')!;
+  const configs = ['distro-x86_64'];
+
+  it('an enum with a negative enumerator compares signed, so -1 gets past `>= N`', () => {
+    const enums = new Map([['widget_level', { hasNegative: true }]]);
+    expect(enumIsSigned('widget_level', enums)).toBe(true);
+    expect(typeFromText('enum widget_level', enums)).toMatchObject({ kind: 'enum', signed: true });
+    const [v] = evaluateKfunc(k, { functions: fns, enums }, { configs });
+    expect(v!.verdict).toBe('confirmed');
+    expect(v!.witness).toMatchObject({ argValue: '-1' });
+    expect(v!.domain).toMatch(/^s32 .*defined in the patch, has a negative enumerator/);
+    const t = traceKfunc(k, { functions: fns, enums }, 'lvl', parseProbe('-1'), 'distro-x86_64');
+    expect(t.paths[0]!.effects.some((e) => e.kind === 'read' && e.status === 'oob' && e.oob?.side === 'before')).toBe(true);
+  });
+
+  it('without it (or with no negative enumerator) the enum is unsigned and the check holds', () => {
+    expect(evaluateKfunc(k, { functions: fns }, { configs })[0]!.verdict).toBe('refuted');
+    const enums = new Map([['widget_level', { hasNegative: false }]]);
+    expect(enumIsSigned('widget_level', enums)).toBe(false);
+    expect(evaluateKfunc(k, { functions: fns, enums }, { configs })[0]!.verdict).toBe('refuted');
   });
 });

@@ -126,7 +126,7 @@ class Planner {
       x.chain.split(' -> ').slice(1).some((c) => !!summary(c.replace(/[([].*$/, '')));
     if (!flows.some((f) => f.sinks.some(modelled))) return m;
     try {
-      for (const v of evaluateKfunc(k, { functions: this.model.functions })) m.set(v.param, v);
+      for (const v of evaluateKfunc(k, { functions: this.model.functions, enums: this.model.enums })) m.set(v.param, v);
     } catch {
       // The engine gave up on this body (syntax it does not model): the syntax layer decides.
     }

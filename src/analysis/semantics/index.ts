@@ -2,6 +2,7 @@
 import type { FunctionDef } from '../model.js';
 import type { Trace } from './effects.js';
 import { runProbe } from './explore.js';
+import type { PatchEnums } from './interpreter.js';
 import { memcgModel } from './models/memcg.js';
 import { profileNames, registerModel } from './registry.js';
 
@@ -22,7 +23,7 @@ export type * from './model-types.js';
 /** Run one probe (a 64-bit register value) through `kfunc` on one config profile. */
 export function traceKfunc(
   kfunc: FunctionDef,
-  env: { functions: Map<string, FunctionDef> },
+  env: { functions: Map<string, FunctionDef>; enums?: PatchEnums },
   param: string,
   probe: bigint,
   config: string,
@@ -31,7 +32,7 @@ export function traceKfunc(
   if (param !== '' && !kfunc.params.some((p) => p.name === param))
     throw new Error(`${kfunc.name} has no parameter '${param}' (has: ${kfunc.params.map((p) => p.name).join(', ')})`);
   if (!profileNames().includes(config)) throw new Error(`unknown config '${config}' (known: ${profileNames().join(', ')})`);
-  return runProbe(kfunc, env.functions, param, probe, `0x${BigInt.asUintN(64, probe).toString(16)}`, config).trace;
+  return runProbe(kfunc, env.functions, param, probe, `0x${BigInt.asUintN(64, probe).toString(16)}`, config, env.enums ? { enums: env.enums } : {}).trace;
 }
 
 /** Parse a CLI probe: decimal, 0x hex (underscores allowed), or negative decimal. */
