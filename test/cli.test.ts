@@ -97,3 +97,28 @@ describe('kfunc-review CLI', () => {
     expect(r.stdout).toMatch(/^ {4}definition: kernel\/bpf\/widget\.c:17$/m);
   });
 });
+
+describe('kfunc-review model', () => {
+  it('prints verdicts and the trace of a probe', () => {
+    const r = run(['model', 'bpf_memcg_event_count', SERIES, '--probe', '121', '--config', 'distro-x86_64']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('item (enum vm_event_item): confirmed');
+    expect(r.stdout).toContain('trace item = 121 (0x79) on distro-x86_64:');
+    expect(r.stdout).toMatch(/read mem_cgroup_events_index\[121\] of u8\[NR_VM_EVENT_ITEMS=121\]: OUT OF BOUNDS/);
+  });
+
+  it('shows a stale constant from another config going out of bounds', () => {
+    const r = run(['model', 'bpf_memcg_event_count', SERIES, '--probe', '52', '--config', 'minimal']);
+    expect(r.stdout).toMatch(/read mem_cgroup_events_index\[52\] of u8\[NR_VM_EVENT_ITEMS=49\]: OUT OF BOUNDS/);
+  });
+
+  it('says no when the kfunc or config does not exist', () => {
+    const a = run(['model', 'bpf_nope', SERIES]);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toMatch(/no kfunc bpf_nope \(found: .*bpf_memcg_event_count/);
+    const b = run(['model', 'bpf_memcg_event_count', SERIES, '--config', 'tiny']);
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/unknown --config tiny/);
+    expect(a.stderr + b.stderr).not.toMatch(STACK);
+  });
+});

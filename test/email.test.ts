@@ -1,7 +1,7 @@
 // The email reply: one per patch, quoted patch lines, findings under them, and answers to
 // replies in the thread that dispute a finding.
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { reviewText } from '../src/review.js';
 import { formatEmail, wrap } from '../src/report/email.js';
@@ -37,5 +37,17 @@ describe('email reply', () => {
 
   it('wraps at 72 columns', () => {
     expect(wrap('a '.repeat(100)).every((l) => l.length <= 72)).toBe(true);
+  });
+});
+
+// The mission's own thread, when the reference copy is beside the project (never required).
+const SEED = join(ROOT, '..', 'shared', 'reference', 'seed-memcg-kfuncs-v2.txt');
+describe.runIf(existsSync(SEED))('the seed thread', () => {
+  it('answers the author\'s "false positive" reply on vm_events with the witness', async () => {
+    const mail = formatEmail(await reviewText(readFileSync(SEED, 'utf8'), 'seed'));
+    expect(mail).toMatch(/^> No, it's a false positive, as explained in a reply to the similar$/m);
+    expect(mail).toContain('KF-IDX-02 finding on bpf_mem_cgroup_vm_events() a false');
+    expect(mail).toMatch(/witness \(distro-x86_64\): event = 121/);
+    expect(mail).toContain('range-checks enum');
   });
 });
