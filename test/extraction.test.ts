@@ -136,3 +136,32 @@ describe('the seed case', () => {
     ]);
   });
 });
+
+describe('older trees', () => {
+  it('reads a legacy __diag_push block and a BTF_SET8 kfunc set', async () => {
+    const body = [
+      '__diag_push();',
+      '__diag_ignore_all("-Wmissing-prototypes",',
+      '		  "Global functions as their definitions will be in BTF");',
+      '',
+      'struct nf_thing *bpf_thing_lookup(struct __sk_buff *skb, u32 id)',
+      '{',
+      '	return thing_find(skb, id);',
+      '}',
+      '',
+      '__diag_pop()',
+      '',
+      'BTF_SET8_START(thing_kfunc_set)',
+      'BTF_ID_FLAGS(func, bpf_thing_lookup, KF_ACQUIRE | KF_RET_NULL)',
+      'BTF_SET8_END(thing_kfunc_set)',
+      '',
+    ];
+    const patch = ['diff --git a/net/thing_bpf.c b/net/thing_bpf.c', 'new file mode 100644', '--- /dev/null', '+++ b/net/thing_bpf.c', `@@ -0,0 +1,${body.length} @@`, ...body.map((l) => `+${l}`), ''].join('\n');
+    const r = await reviewText(patch, 'legacy', { kernel: '6.1' });
+    const m = r.models[0];
+    expect(m.functions.get('bpf_thing_lookup')!.inDefsBlock).toBe(true);
+    expect(m.sets.map((s) => [s.name, s.macro, s.entries])).toEqual([['thing_kfunc_set', 'BTF_SET8', ['bpf_thing_lookup']]]);
+    expect(m.registrations[0]).toMatchObject({ kfunc: 'bpf_thing_lookup', set: 'thing_kfunc_set', flags: ['KF_ACQUIRE', 'KF_RET_NULL'] });
+    expect(m.target).toMatchObject({ version: '6.1', source: 'flag' });
+  });
+});
