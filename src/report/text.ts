@@ -16,7 +16,10 @@ export function formatFinding(f: Finding): string {
   const lines = [`${where}: ${f.severity}: ${f.message} [${f.rule}]`];
   if (f.verdict) lines.push(`    verdict: ${f.verdict}`);
   for (const e of f.evidence) lines.push(`    ${e}`);
-  for (const c of f.claims ?? []) lines.push(`    claim "${c.claim}": ${c.holds ? 'holds here' : 'does not hold'}: ${c.why}`);
+  // The two most relevant claims (rules list them first); the rest stay in the JSON.
+  const claims = f.claims ?? [];
+  for (const c of claims.slice(0, 2)) lines.push(`    claim "${c.claim}": ${c.holds ? 'holds here' : 'does not hold'}: ${c.why}`);
+  if (claims.length > 2) lines.push(`    (${claims.length - 2} more known claims answered in --format json)`);
   if (f.disposition) lines.push(`    disposition: not-a-bug (${f.disposition.reason})${f.disposition.contradicted ? ' - disputed, model contradicts' : ''}`);
   return lines.join('\n');
 }
