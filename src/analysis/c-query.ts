@@ -163,3 +163,18 @@ export function isFmodretEntry(model: PatchModel, r: Registration): boolean {
   if (calls.some((c) => c.fn === 'register_btf_fmodret_id_set')) return true;
   return model.sets.some((s) => s.name === r.set && s.file === r.file && s.macro === 'BTF_SET8');
 }
+
+/**
+ * Reviewed kfuncs that return a real pointer (not `void *`, which the verifier treats as a
+ * scalar), with their definitions: what the NULL-return rules look at.
+ */
+export function pointerReturningKfuncs(model: PatchModel): { name: string; def: FunctionDef }[] {
+  const out: { name: string; def: FunctionDef }[] = [];
+  for (const name of reviewedKfuncNames(model)) {
+    const def = definitionOf(model, name);
+    if (!def) continue;
+    const ret = bareType(def.returnType);
+    if (isPointerType(ret) && ret !== 'void *') out.push({ name, def });
+  }
+  return out;
+}

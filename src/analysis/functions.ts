@@ -1,21 +1,13 @@
 // Function definitions and enums from one parsed (masked) C text. Positions are real lines of
 // the image because masking and padding preserve offsets.
 import type { SyntaxNode } from './c-parser.js';
-import type { Param } from './model.js';
+import type { FunctionDef, Param } from './model.js';
 
-export interface RawFunction {
-  name: string;
-  /** 1-based line of the function name. */
-  line: number;
+/** What one parse tells of a definition; build-model.ts adds file, side and preprocessor facts. */
+export type RawFunction = Pick<FunctionDef, 'name' | 'line' | 'endLine' | 'returnType' | 'params' | 'isStatic' | 'isInline' | 'isKfunc' | 'body'> & {
+  /** 1-based line where the definition starts (its return type). */
   startLine: number;
-  endLine: number;
-  returnType: string;
-  params: Param[];
-  isStatic: boolean;
-  isInline: boolean;
-  isKfunc: boolean;
-  body: SyntaxNode;
-}
+};
 
 export interface RawEnum { name: string; members: { name: string; value: bigint | null }[]; line: number }
 

@@ -2,7 +2,7 @@
 import { defineRule } from '../types.js';
 import type { SyntaxNode } from '../analysis/c-parser.js';
 import type { FunctionDef, PatchModel } from '../analysis/model.js';
-import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, isPointerType, registrationsOf, returnsIn, reviewedKfuncNames, snippet, usesOf } from '../analysis/c-query.js';
+import { bareType, describeRegistration, flagFindingAnchor, hasFlag, pointerReturningKfuncs, registrationsOf, returnsIn, snippet, usesOf } from '../analysis/c-query.js';
 
 /** Callees whose pointer result is NULL when nothing is found or the reference is gone. */
 const NULLABLE_CALLEE = /(^|_)lookup(_|$)|^find_|_find(_|$)|tryget|^xa_load$|^xa_find|_or_null$|^radix_tree_lookup|^rhashtable_lookup|^bsearch$/;
@@ -115,12 +115,7 @@ export default defineRule({
     },
   },
   check({ model, report }) {
-    for (const name of reviewedKfuncNames(model)) {
-      const def = definitionOf(model, name);
-      if (!def) continue;
-      const ret = bareType(def.returnType);
-      // A `void *` return is a plain scalar to the verifier: NULL needs no flag there.
-      if (!isPointerType(ret) || ret === 'void *') continue;
+    for (const { name, def } of pointerReturningKfuncs(model)) {
       // Iterator `next` kfuncs are KF-FLAG-10's business.
       const regs = registrationsOf(model, name).filter((r) => !hasFlag(r, 'KF_RET_NULL') && !hasFlag(r, 'KF_ITER_NEXT'));
       if (!regs.length) continue;
@@ -135,7 +130,7 @@ export default defineRule({
           evidence: [
             `NULL path: ${path.evidence}`,
             `flags without KF_RET_NULL: ${describeRegistration(r)}`,
-            `return type: \`${ret}\``,
+            `return type: \`${bareType(def.returnType)}\``,
           ],
         });
       }

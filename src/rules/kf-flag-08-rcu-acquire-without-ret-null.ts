@@ -1,6 +1,6 @@
 // KF-FLAG-08: KF_ACQUIRE | KF_RCU (or a tryget in the body) without KF_RET_NULL.
 import { defineRule } from '../types.js';
-import { bareType, callsIn, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, isPointerType, registrationsOf, returnsIn, reviewedKfuncNames } from '../analysis/c-query.js';
+import { callsIn, describeRegistration, flagFindingAnchor, hasFlag, pointerReturningKfuncs, registrationsOf, returnsIn } from '../analysis/c-query.js';
 
 /** Reference grabs that fail when the object's count already dropped to zero. */
 const CONDITIONAL_GET = /tryget|inc_not_zero|get_unless_zero|_get_not_zero$/;
@@ -20,11 +20,7 @@ export default defineRule({
     },
   },
   check({ model, report }) {
-    for (const name of reviewedKfuncNames(model)) {
-      const def = definitionOf(model, name);
-      if (!def) continue;
-      const ret = bareType(def.returnType);
-      if (!isPointerType(ret) || ret === 'void *') continue;
+    for (const { name, def } of pointerReturningKfuncs(model)) {
       // A visible `return NULL` without the flag is KF-FLAG-03's error; do not repeat it here.
       if (returnsIn(def.body).some((r) => r.expr && /^\(?\s*(NULL|0)\s*\)?$/.test(r.expr.text.trim()))) continue;
       const calls = callsIn(def.body);
