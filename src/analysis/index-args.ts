@@ -493,13 +493,17 @@ export class IndexFlowAnalyzer {
     if (e.type === 'unary_expression' && op(e) === '!') return this.accept(e.childForFieldName('argument')!, names, frame, where);
     if (e.type === 'binary_expression' && CMP.has(op(e))) return this.compare(e, names, frame, where, false);
     if (e.type === 'binary_expression' && op(e) === '&&') {
-      // `v < 0 && v != NUMA_NO_NODE`: negative values are rejected except one named value.
+      // `v < 0 && v != NUMA_NO_NODE`, `v != NUMA_NO_NODE && ((unsigned int)v >= nr_node_ids ||
+      // !node_online(v))` (6.12 arena_alloc_pages): out-of-range values are rejected except one
+      // named sentinel, which by kernel convention the callees accept ("any node").
       const l = strip(e.childForFieldName('left')!);
       const r = strip(e.childForFieldName('right')!);
       for (const [a, b] of [[l, r], [r, l]] as const) {
         if (b.type !== 'binary_expression' || op(b) !== '!=' || !this.mentions(b, names)) continue;
+        const other = [strip(b.childForFieldName('left')!), strip(b.childForFieldName('right')!)].find((x) => !this.mentions(x, names));
+        if (!other || other.type !== 'identifier' || !/^[A-Z][A-Z0-9_]*$/.test(other.text)) continue;
         const g = this.reject(a, names, frame, where);
-        if (g.lower && !g.upper) return { ...g, texts: [`${snippet(e, 70)} (${where})`] };
+        if (g.lower || g.upper || g.complete) return { ...g, texts: [`${snippet(e, 70)} (${where})`] };
       }
     }
     return f;
