@@ -6,9 +6,15 @@ import { join } from 'node:path';
 import { registry } from '../src/rules/index.js';
 import { reviewText } from '../src/review.js';
 import { readFixtures, ruleFixtureDirs, FIXTURES } from './support/fixtures.js';
+import { runAudit } from '../src/audit/audit.js';
+import type { Finding } from '../src/types.js';
 
 const ROOT = join(FIXTURES, '..');
 const ids = registry.map((r) => r.meta.id);
+// Audit-only messages (whole-tree knowledge) are exercised by the fixture trees.
+let auditFindings: Promise<Finding[]> | null = null;
+const auditTrees = () => (auditFindings ??= Promise.all(['_audit', '_audit_tree'].map((t) => runAudit(join(FIXTURES, t), { jobs: 1, cache: false })))
+  .then((rs) => rs.flatMap((r) => r.findings)));
 
 describe('rule registry', () => {
   it('is sorted and unique', () => {
@@ -59,6 +65,7 @@ describe('rule registry', () => {
           const r = await reviewText(fx.text, fx.path, { kernel: fx.kernel });
           for (const f of r.findings) if (f.rule === m.id) seen.add(f.messageId);
         }
+        for (const f of await auditTrees()) if (f.rule === m.id) seen.add(f.messageId);
         expect([...seen].sort()).toEqual(Object.keys(m.messages).sort());
       });
 

@@ -122,6 +122,26 @@ export interface FileModel {
   removedLines: Set<number>;
 }
 
+/**
+ * What an audit knows about the whole tree beyond the files in one model: every BTF_ID_FLAGS
+ * entry and every __bpf_kfunc definition of every kfunc file (X-macro registration lists
+ * expanded). Only audits set it; a review of a patch never does.
+ */
+export interface TreeIndex {
+  /** Some BTF_ID_FLAGS(func, name, ...) entry anywhere in the tree names `name`. */
+  registered(name: string): boolean;
+  /** Where `name` is defined in the tree (first definition found), when known. */
+  defined(name: string): { file: string; isKfunc: boolean } | undefined;
+  /** True when defined() also knows plain functions of every file, so undefined means absent. */
+  complete: boolean;
+  /** Header with a prototype of kfunc `name`, among those its defining file includes (two levels deep). */
+  declaredIn(name: string): string | undefined;
+  /** How an entry that is not a literal BTF_ID_FLAGS line was found (X-macro expansion), for evidence. */
+  via(name: string): string | undefined;
+  /** Number of kfunc files indexed. */
+  files: number;
+}
+
 export interface PatchModel {
   /** Patch subject (`[PATCH bpf-next v2 4/7] mm: ...`) or '' in audits. */
   subject: string;
@@ -144,4 +164,6 @@ export interface PatchModel {
   notes: string[];
   /** Functions declared by a prototype in the visible lines (e.g. a header the patch touches). */
   prototypes?: Set<string>;
+  /** Audits only: tree-wide registrations and definitions (a kfunc defined in one file and registered in another). */
+  treeIndex?: TreeIndex;
 }

@@ -10,12 +10,15 @@ import { registry } from '../rules/index.js';
 import { summarise, type KfuncJson, type RegistrationJson, type SetJson } from '../review.js';
 import type { Finding } from '../types.js';
 import type { Region } from './callees.js';
+import { treeIndexOf, type TreeIndexData } from './tree-index.js';
 
 export interface AnalyseTask {
   path: string;
   text: string;
   regions: Region[];
   target: TargetTree;
+  /** Tree-wide registrations and definitions (model.treeIndex). */
+  tree?: TreeIndexData;
 }
 
 export interface AnalyseResult {
@@ -51,6 +54,7 @@ export function analyse(task: AnalyseTask): AnalyseResult {
   // Callee regions are context only: their own file's audit (if any) reviews their kfuncs.
   model.kfuncs = model.kfuncs.filter((k) => k.file === task.path);
   model.notes = model.notes.filter((n) => n.startsWith(`${task.path}:`));
+  if (task.tree) model.treeIndex = treeIndexOf(task.tree);
   const run = runRules(model, registry);
   const s = summarise(model, task.path, false);
   let calleeFunctions = 0;

@@ -19,6 +19,7 @@ import { buildDefIndex, reachedRegions, FileCache, type Region } from './callees
 import { analyse, type AnalyseResult, type AnalyseTask } from './analyse.js';
 import { AuditCache, defaultCacheDir, ruleSetHash, sha256 } from './cache.js';
 import { Pool, workerScript } from './pool.js';
+import { buildTreeIndex, isTreeIndexData, type TreeIndexData } from './tree-index.js';
 
 export interface AuditProgress {
   /** `counting` names what update()'s second number counts (kfunc files, kfuncs). */
@@ -78,12 +79,14 @@ interface ScanRecord {
   maxRegions: number;
   /** Per candidate: callee regions as [path, start, end]. */
   regions: Record<string, [string, number, number][]>;
+  /** Tree-wide registrations and definitions (valid while every stat matches). */
+  tree: TreeIndexData;
 }
 
 function isScanRecord(p: unknown): p is ScanRecord {
   const r = p as ScanRecord;
   return !!r && Array.isArray(r.files) && Array.isArray(r.candidates) && typeof r.depth === 'number' && typeof r.maxRegions === 'number'
-    && !!r.regions && typeof r.regions === 'object'
+    && !!r.regions && typeof r.regions === 'object' && isTreeIndexData(r.tree)
     && r.files.every((f) => Array.isArray(f) && f.length === 4 && typeof f[0] === 'string' && typeof f[1] === 'number' && typeof f[2] === 'number' && typeof f[3] === 'number')
     && r.candidates.every((c) => typeof c === 'string' && Array.isArray(r.regions[c])
       && r.regions[c].every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'number' && typeof x[2] === 'number'));
@@ -160,11 +163,13 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
     let candidates: string[];
     let regionsOf: (rel: string) => Region[];
     let record: ScanRecord | null = null;
+    let tree: TreeIndexData;
     let tScan: number;
     let tReach: number;
     if (prev && prev.depth === depth && prev.maxRegions === maxRegions && sameFiles(files, prev.files)) {
       stats.cache.scanReused = true;
       candidates = prev.candidates;
+      tree = prev.tree;
       const lines = new Map<string, string[]>();
       const linesOf = (rel: string) => {
         let l = lines.get(rel);
@@ -215,7 +220,15 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       });
       progress?.stop();
       regionsOf = (rel) => computed.get(rel) ?? [];
+      // Plain definitions of registered names anywhere in the tree (prefer a global one).
+      const lookup = wantDefs ? (name: string) => {
+        const locs = (index.get(name) ?? []).filter((l) => paths[l.file].endsWith('.c'));
+        const l = locs.find((x) => !x.isStatic) ?? locs[0];
+        return l ? paths[l.file] : undefined;
+      } : undefined;
+      tree = buildTreeIndex(root, candidates.map((rel) => ({ rel, text: readText(root, rel) })), lookup);
       record = {
+        tree,
         files: files.map((f) => [f.rel, f.size, f.mtimeMs, f.ino]), candidates, depth, maxRegions,
         regions: Object.fromEntries(candidates.map((c) => [c, computed.get(c)!.map((r) => [r.path, r.start, r.start + r.lines.length - 1] as [string, number, number])])),
       };
@@ -229,6 +242,7 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
 
     // ---- analyse each candidate (cache → pool → cache) ----
     const rules = ruleSetHash();
+    const treeKey = sha256(JSON.stringify(tree));
     const results: (AnalyseResult | null)[] = new Array(candidates.length).fill(null);
     const todo: { i: number; key: string; task: AnalyseTask }[] = [];
     for (let i = 0; i < candidates.length; i++) {
@@ -236,10 +250,10 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       const text = readText(root, rel);
       const regions = regionsOf(rel);
       stats.calleeRegions += regions.length;
-      const h = createKey(rules, target, depth, rel, text, regions);
+      const h = createKey(rules, target, depth, rel, text, regions, treeKey);
       const hit = cache?.get('result', h, isAnalyseResult) ?? null;
       if (hit && hit.path === rel) results[i] = hit;
-      else todo.push({ i, key: h, task: { path: rel, text, regions, target } });
+      else todo.push({ i, key: h, task: { path: rel, text, regions, target, tree } });
     }
     progress?.start('parse', candidates.length, 'kfuncs');
     let done = candidates.length - todo.length;
@@ -305,8 +319,8 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
   }
 }
 
-function createKey(rules: string, target: TargetTree, depth: number, rel: string, text: string, regions: Region[]): string {
-  const h = [`${TOOL.version}`, rules, `${target.version}`, String(depth), rel, sha256(text)];
+function createKey(rules: string, target: TargetTree, depth: number, rel: string, text: string, regions: Region[], treeKey: string): string {
+  const h = [`${TOOL.version}`, rules, `${target.version}`, String(depth), rel, sha256(text), treeKey];
   for (const r of regions) h.push(`${r.path}:${r.start}:${sha256(r.lines.join('\n'))}`);
   return sha256(h.join('\0'));
 }

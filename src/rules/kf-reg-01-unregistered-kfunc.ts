@@ -1,5 +1,6 @@
 // KF-REG-01: a __bpf_kfunc definition that no BTF_ID_FLAGS entry registers.
 import { defineRule } from '../types.js';
+import { isAudit } from '../analysis/c-query.js';
 
 export default defineRule({
   meta: {
@@ -15,8 +16,14 @@ export default defineRule({
   },
   check({ model, report }) {
     const registered = new Set(model.registrations.filter((r) => !r.removed).map((r) => r.kfunc));
+    // In an audit every definition is reviewed, against the registrations of the whole tree
+    // (a kfunc may be registered in another file: bpf_iter_* in kernel/bpf/helpers.c).
+    const audit = isAudit(model);
+    const tree = audit ? model.treeIndex : undefined;
+    // Without the tree's registrations, an audit cannot tell "registered elsewhere" from "never".
+    if (audit && !tree) return;
     for (const k of model.kfuncs) {
-      if (k.side !== 'new' || k.status !== 'added' || registered.has(k.name)) continue;
+      if (k.side !== 'new' || !(audit || k.status === 'added') || registered.has(k.name) || tree?.registered(k.name)) continue;
       // Destructor stubs are referenced from BTF_ID(func, ...) dtor lists, not kfunc sets.
       if (/_dtor$/.test(k.name) || /_impl$/.test(k.name)) continue;
       const file = model.files.find((f) => f.path === k.file);
@@ -30,6 +37,7 @@ export default defineRule({
         evidence: [
           `definition: ${k.file}:${k.line}`,
           sets.length ? `kfunc sets in ${k.file}: ${sets.join(', ')} (none lists ${k.name})` : `no kfunc set is visible in ${k.file}`,
+          ...(tree ? [`no BTF_ID_FLAGS entry in the tree's ${tree.files} kfunc files names ${k.name} (X-macro registration lists expanded)`] : []),
         ],
       });
     }

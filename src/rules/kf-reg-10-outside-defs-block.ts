@@ -1,6 +1,6 @@
 // KF-REG-10: a __bpf_kfunc definition outside __bpf_kfunc_start_defs()/__bpf_kfunc_end_defs().
 import { defineRule } from '../types.js';
-import { reviewedKfuncs } from '../analysis/c-query.js';
+import { isAudit, reviewedKfuncs } from '../analysis/c-query.js';
 
 export default defineRule({
   meta: {
@@ -14,11 +14,16 @@ export default defineRule({
     },
   },
   check({ model, report }) {
+    const audit = isAudit(model);
     for (const k of reviewedKfuncs(model)) {
       // null: no marker visible before it, so nothing is known; static functions need no
       // prototype; an existing definition already builds; a visible prototype (e.g. in a header
       // the patch touches) silences the warning too.
-      if (k.inDefsBlock !== false || k.isStatic || k.status !== 'added' || model.prototypes?.has(k.name)) continue;
+      if (k.inDefsBlock !== false || k.isStatic || !(audit || k.status === 'added') || model.prototypes?.has(k.name)) continue;
+      // In an audit the definition already exists: it only warns when no header the file
+      // includes declares it (the tree index looks two include levels deep).
+      const header = audit ? model.treeIndex?.declaredIn(k.name) : undefined;
+      if (audit && (!model.treeIndex || header)) continue;
       const file = model.files.find((f) => f.path === k.file);
       // The closing marker the definition follows, for the evidence.
       let end: { line: number; text: string } | null = null;
@@ -35,6 +40,7 @@ export default defineRule({
         evidence: [
           `definition: ${k.file}:${k.line}`,
           end ? `block closed by ${end.text} at ${k.file}:${end.line}` : 'the last visible block marker before it closes the block',
+          ...(audit ? [`no prototype of ${k.name}() in the headers ${k.file} includes (two levels deep)`] : []),
         ],
       });
     }
