@@ -383,6 +383,16 @@ function writeResults(all) {
   p(`| kfunc files (.c with \`__bpf_kfunc\` or \`BTF_ID_FLAGS\`) | ${grep.kfuncFiles.length} | ${auditJson.stats.candidates} candidates (the scan also keys on \`BTF_KFUNCS_START\` and \`register_btf_kfunc_id_set\`) |`);
   p(`| \`__bpf_kfunc\` definitions | ${grep.defs} | ${auditJson.kfuncs.length} |`);
   p(`| \`BTF_ID_FLAGS(func, ...)\` entries | ${grep.entries} (+${grep.defineEntries} inside a \`#define\`) | ${auditJson.registrations.length} |`);
+  {
+    // Definitions no literal entry names (tree-wide), and how the audit accounts for each.
+    const entryNames = new Set(grep.entryNames.map((e) => e.replace(/^.*:/, '')));
+    const unreg = [...new Set(grep.defNames.map((d) => d.replace(/^.*:/, '')))].filter((n) => !entryNames.has(n)).sort();
+    const expanded = (auditJson.stats.treeIndex?.expanded ?? []).map(([n]) => n);
+    const reg01 = auditJson.findings.filter((f) => f.rule === 'KF-REG-01').map((f) => f.kfunc);
+    const dtors = unreg.filter((n) => /_dtor$|_impl$/.test(n));
+    const rest = unreg.filter((n) => !dtors.includes(n) && !expanded.includes(n) && !reg01.includes(n));
+    p(`| \`__bpf_kfunc\` definitions no entry of the tree names | ${unreg.length}: ${unreg.join(', ')} | ${expanded.length} registered through an X-macro list (${expanded.join(', ') || 'none'}); ${dtors.length} \`*_dtor\` stubs (not kfuncs, excluded by KF-REG-01); ${reg01.length} reported by KF-REG-01 (${reg01.join(', ') || 'none'})${rest.length ? `; unaccounted: ${rest.join(', ')}` : ''} |`);
+  }
   p(`| kfunc sets (BTF_KFUNCS/BTF_SET8) | | ${auditJson.sets.length} |`);
   p(`| register_btf_*_id_set / dtor calls | | ${auditJson.stats.registerCalls} |`);
   p();

@@ -54,6 +54,8 @@ export interface AuditStats {
   registrations: number;
   sets: number;
   registerCalls: number;
+  /** The tree index: names some entry registers, and those only an X-macro list registers ([name, how]). */
+  treeIndex: { registered: number; expanded: [string, string][] };
   findings: { total: number; bySeverity: Record<Severity, number>; byRule: Record<string, Record<Severity, number>> };
   cache: { enabled: boolean; dir: string | null; scanReused: boolean; hits: number; misses: number; corrupt: number; writes: number };
   jobs: number;
@@ -150,7 +152,7 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
   const pool = jobs > 1 ? new Pool(jobs, script!) : null;
   const stats: AuditStats = {
     files: files.filter((f) => f.rel.endsWith('.c')).length, filesScanned: 0, bytesScanned: 0, candidates: 0, parsed: 0, calleeRegions: 0, calleeFunctions: 0,
-    kfuncs: 0, registrations: 0, sets: 0, registerCalls: 0,
+    kfuncs: 0, registrations: 0, sets: 0, registerCalls: 0, treeIndex: { registered: 0, expanded: [] },
     findings: { total: 0, bySeverity: { error: 0, warning: 0, info: 0 }, byRule: {} },
     cache: { enabled: cacheOn, dir: cache?.dir ?? null, scanReused: false, hits: 0, misses: 0, corrupt: 0, writes: 0 },
     jobs, ms: { walk: Math.round(tWalk - t0), scan: 0, reach: 0, analyse: 0, total: 0 },
@@ -243,6 +245,7 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
     // ---- analyse each candidate (cache → pool → cache) ----
     const rules = ruleSetHash();
     const treeKey = sha256(JSON.stringify(tree));
+    stats.treeIndex = { registered: tree.registered.length, expanded: tree.expanded };
     const results: (AnalyseResult | null)[] = new Array(candidates.length).fill(null);
     const todo: { i: number; key: string; task: AnalyseTask }[] = [];
     for (let i = 0; i < candidates.length; i++) {
