@@ -81,7 +81,16 @@ function macroBody(text: string, name: string): string | null {
 /** Headers `rel` includes that exist in the tree (`<x>` under include/, `"x"` next to the file). */
 function includes(root: string, rel: string, text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]/gm)) {
+  // indexOf, not a multiline regex: headers are long and this runs on hundreds of them.
+  for (let p = text.indexOf('include'); p >= 0; p = text.indexOf('include', p + 7)) {
+    let h = p - 1;
+    while (h >= 0 && (text[h] === ' ' || text[h] === '\t')) h--;
+    if (text[h] !== '#') continue;
+    let b = h - 1;
+    while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+    if (b >= 0 && text[b] !== '\n') continue;
+    const m = /^include[ \t]*([<"])([^>"\n]+)[>"]/.exec(text.slice(p, p + 200));
+    if (!m) continue;
     const cand = m[1] === '"' ? [join(dirname(rel), m[2])] : [join('include', m[2]), join('arch/x86/include', m[2])];
     for (const c of cand) if (existsSync(join(root, c))) { out.push(c); break; }
   }
@@ -89,8 +98,20 @@ function includes(root: string, rel: string, text: string): string[] {
 }
 
 /** What one kfunc file contributes: entries, __bpf_kfunc definitions, X-macro expansions. */
-export function indexFile(root: string, rel: string, raw: string, headerText?: (h: string) => string | null): { registered: string[]; expanded: [string, string][]; kfuncs: string[]; declared: [string, string][] } {
+/** Every `name(` of a header, memoised in `cache` (one per index build): most headers never mention a kfunc. */
+function callNamesOf(cache: Map<string, Set<string>>, h: string, t: string): Set<string> {
+  let names = cache.get(h);
+  if (!names) {
+    names = new Set<string>();
+    for (const m of t.matchAll(/([A-Za-z_]\w*)\s*\(/g)) names.add(m[1]);
+    cache.set(h, names);
+  }
+  return names;
+}
+
+export function indexFile(root: string, rel: string, raw: string, headerText?: (h: string) => string | null, includesOf?: (h: string, text: string) => string[], names = new Map<string, Set<string>>()): { registered: string[]; expanded: [string, string][]; kfuncs: string[]; declared: [string, string][] } {
   const readHeader = headerText ?? ((h: string) => { try { return uncomment(readFileSync(join(root, h), 'utf8')); } catch { return null; } });
+  const incs = includesOf ?? ((h: string, t: string) => includes(root, h, t));
   const text = uncomment(raw);
   const templates = [...text.matchAll(TEMPLATE)];
   // Entries inside a template `#define` are not entries: their expansions are.
@@ -140,14 +161,22 @@ export function indexFile(root: string, rel: string, raw: string, headerText?: (
         const ht = readHeader(h);
         if (ht === null) continue;
         texts.push([h, ht]);
-        next.push(...includes(root, h, ht));
+        next.push(...incs(h, ht));
       }
       level = next;
     }
     for (const k of new Set(kfuncs)) {
       // `type name(params) [attributes];` at the start of a line (not a call in an inline body).
-      const re = new RegExp(`^(?![ \\t]*return\\b)[ \\t]*[\\w \\t*]*?\\b${k}\\s*\\([^;{}]*\\)[^;{}()]*(?:\\([^;{}]*\\)[^;{}()]*)*;`, 'm');
-      const hit = texts.find(([, t]) => t.includes(k) && re.test(t));
+      // Each occurrence is tested from its line start (a multiline regex over whole headers is slow).
+      const re = new RegExp(`^(?![ \\t]*return\\b)[ \\t]*[\\w \\t*]*?\\b${k}\\s*\\([^;{}]*\\)[^;{}()]*(?:\\([^;{}]*\\)[^;{}()]*)*;`);
+      const hit = texts.find(([h, t]) => {
+        if (!callNamesOf(names, h, t).has(k)) return false;
+        for (let p = t.indexOf(k); p >= 0; p = t.indexOf(k, p + k.length)) {
+          const ls = t.lastIndexOf('\n', p) + 1;
+          if (re.test(t.slice(ls, p + 1000))) return true;
+        }
+        return false;
+      });
       if (hit) declared.push([k, hit[0]]);
     }
   }
@@ -166,12 +195,21 @@ export function buildTreeIndex(root: string, files: { rel: string; text: string 
   const headerText = (h: string) => {
     if (!headers.has(h)) {
       let t: string | null = null;
-      try { t = uncomment(readFileSync(join(root, h), 'utf8')); } catch { /* missing */ }
+      // Not uncommented (slow on hundreds of headers): a prototype inside a comment can only
+      // silence KF-REG-10, never cause a finding.
+      try { t = readFileSync(join(root, h), 'utf8'); } catch { /* missing */ }
       headers.set(h, t);
     }
     return headers.get(h)!;
   };
-  const perFile = files.map((f) => ({ f, x: indexFile(root, f.rel, f.text, headerText) }));
+  const incCache = new Map<string, string[]>();
+  const includesOf = (h: string, t: string) => {
+    let l = incCache.get(h);
+    if (!l) { l = includes(root, h, t); incCache.set(h, l); }
+    return l;
+  };
+  const names = new Map<string, Set<string>>();
+  const perFile = files.map((f) => ({ f, x: indexFile(root, f.rel, f.text, headerText, includesOf, names) }));
   const declared = new Map<string, string>();
   for (const { f, x } of perFile) {
     for (const n of x.registered) registered.add(n);
