@@ -1,7 +1,6 @@
 // One input text → the patches and replies it holds: splits an mbox, decodes each mail
 // (postal-mime: MIME, quoted-printable, RFC 2047 subjects), cuts the commit message from the
 // diff the way `git mailinfo` does, and reads the diff.
-import PostalMime from 'postal-mime';
 import { splitMbox } from './mbox.js';
 import { parseSubject, type SubjectTag } from './subject.js';
 import { scanDiff } from './diff-scan.js';
@@ -50,8 +49,38 @@ export function splitPatchBreak(body: string): { message: string; diff: string }
   return { message: lines.slice(0, at).join('\n'), diff: lines.slice(at).join('\n') };
 }
 
-async function decode(raw: string): Promise<{ subject: string; from: string; date: string | null; messageId: string | null; inReplyTo: string | null; body: string }> {
+interface DecodedMail { subject: string; from: string; date: string | null; messageId: string | null; inReplyTo: string | null; body: string }
+
+/** True when the mail needs a MIME decoder: encoded body or words, multipart, a non-UTF-8 charset. */
+function needsMime(head: string): boolean {
+  return /^content-transfer-encoding:\s*(quoted-printable|base64)/im.test(head) || /^content-type:\s*multipart\//im.test(head)
+    || /=\?[^?\s]+\?[bq]\?/i.test(head) || /charset="?(?!utf-?8|us-ascii)[\w-]+/i.test(head);
+}
+
+/**
+ * A plain git format-patch mail (7bit/8bit UTF-8 text) is read directly: loading the MIME
+ * decoder costs ~25 ms of start-up that a one-patch run would spend for nothing.
+ */
+function readPlainMail(raw: string): DecodedMail {
+  const cut = raw.indexOf('\n\n');
+  const head = (cut < 0 ? raw : raw.slice(0, cut)).replace(/\n[ \t]+/g, ' ');
+  const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1].trim() ?? null;
+  const id = (v: string | null) => (v ? (/<[^>]+>/.exec(v)?.[0] ?? v) : null);
+  return {
+    subject: (field('subject') ?? '').replace(/\s+/g, ' '),
+    from: field('from') ?? '',
+    date: field('date'),
+    messageId: id(field('message-id')),
+    inReplyTo: id(field('in-reply-to')),
+    body: cut < 0 ? '' : raw.slice(cut + 2),
+  };
+}
+
+async function decode(raw: string): Promise<DecodedMail> {
   if (!hasMailHeaders(raw)) return { subject: '', from: '', date: null, messageId: null, inReplyTo: null, body: raw };
+  const head = raw.split('\n\n', 1)[0] ?? '';
+  if (!needsMime(head)) return readPlainMail(raw);
+  const { default: PostalMime } = await import('postal-mime');
   const mail = await PostalMime.parse(raw);
   const body = (mail.text ?? '').replace(/\r\n?/g, '\n');
   const from = mail.from ? (mail.from.name ? `${mail.from.name} <${mail.from.address ?? ''}>` : mail.from.address ?? '') : '';
