@@ -61,6 +61,16 @@ describe('encodings', () => {
   });
 });
 
+describe('plain mails', () => {
+  it('reads a folded subject and ids without a MIME decoder', async () => {
+    const text = read('fixtures/KF-REG-01/ok-dtor-stub.patch')
+      .replace('Subject: [PATCH bpf-next] bpf: add a destructor stub for stored gadgets', 'Subject: [PATCH bpf-next] bpf: add a destructor stub\n for stored gadgets\nMessage-ID: <stub.1@example.org>');
+    const s = await readSeries(text, 'p');
+    expect(s.patches[0].subject).toBe('[PATCH bpf-next] bpf: add a destructor stub for stored gadgets');
+    expect(s.patches[0].messageId).toBe('<stub.1@example.org>');
+  });
+});
+
 describe('damaged web copies', () => {
   it('recovers the patch, says so, and keeps quoted replies out of it', async () => {
     const r = await reviewText(read('fixtures/_intake/damaged-web-copy.txt'), 'web.txt');
