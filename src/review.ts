@@ -21,6 +21,14 @@ export interface ReviewOptions {
   rules?: Rule[];
   /** Rule levels and user dispositions (.kfunc-review.json). */
   config?: Config;
+  /**
+   * With `tree`: false never reads the audit cache (--no-cache). Otherwise a valid cache of an
+   * earlier `kfunc-review audit` of the tree gives the model the tree index and the callees in
+   * other files (src/audit/tree-cache.ts).
+   */
+  cache?: boolean;
+  /** Cache directory (default: $KFUNC_REVIEW_CACHE, else the user cache directory). */
+  cacheDir?: string;
 }
 
 export interface KfuncJson { name: string; file: string; line: number; returnType: string; params: Pick<Param, 'name' | 'type'>[]; added: boolean; removed: boolean }
@@ -122,6 +130,8 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
   if (series.patches.length === 0) throw new InputRejected(`${input}: no patch found (no diff hunks)`);
   result.series.push(series);
   const treeMakefile = opts.tree && existsSync(join(opts.tree, 'Makefile')) ? readFileSync(join(opts.tree, 'Makefile'), 'utf8').slice(0, 4000) : undefined;
+  const treeCache = opts.tree && opts.cache !== false ? await import('./audit/tree-cache.js') : null;
+  const tc = treeCache && opts.tree ? treeCache.openTreeCache(opts.tree, opts.cacheDir) : null;
   for (const p of series.patches) {
     if (p.recovered) result.warnings.push(`${input}: damaged patch recovered${p.subject ? ` (${p.subject})` : ''}`);
     result.warnings.push(...p.warnings);
@@ -129,9 +139,19 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
     const codeLines = sources.flatMap((s) => [...s.post.lines.values()]);
     const target = detectTarget({ kernelFlag: opts.kernel, treeMakefile, treePath: opts.tree, subjectTree: p.tag.tree, date: p.date, codeLines });
     const model = buildModel(sources, { subject: p.subject, index: p.tag.index, total: p.tag.total, target });
+    const own = model.files.length;
+    if (treeCache && tc) {
+      const gone = p.files.filter((f) => f.oldPath && f.oldPath !== f.path).map((f) => f.oldPath!);
+      model.notes.push(...treeCache.applyTreeCache(tc, model, sources, gone));
+    } else if (treeCache && (model.kfuncs.length || model.registrations.length)) {
+      model.notes.push(`no audit cache of ${opts.tree}: running \`kfunc-review audit ${opts.tree}\` once gives reviews against this tree cross-file context (registrations in other files, callees)`);
+    }
     const run = runRules(model, opts.rules ?? registry);
     result.models.push(model);
-    result.patches.push(summarise(model, input, p.recovered));
+    const summary = summarise(model, input, p.recovered);
+    // Callee regions of other files are context, not files of the patch.
+    summary.files = summary.files.slice(0, own);
+    result.patches.push(summary);
     result.findings.push(...(opts.config ? applyConfig(run.findings, opts.config) : run.findings));
     result.errors.push(...run.errors.map((message) => ({ input, message })));
   }

@@ -32,7 +32,8 @@ describe('audit cache', () => {
 
   it('misses cold, hits warm with the scan reused, and gives the same result', async () => {
     const cold = await runAudit(tree, { jobs: 1, cacheDir });
-    expect(cold.stats.cache).toMatchObject({ enabled: true, scanReused: false, hits: 0, corrupt: 0, writes: 3 });
+    // two results, the scan record, and the tree and defs records (for --tree reviews)
+    expect(cold.stats.cache).toMatchObject({ enabled: true, scanReused: false, hits: 0, corrupt: 0, writes: 5 });
     const warm = await runAudit(tree, { jobs: 1, cacheDir });
     expect(warm.stats.cache).toMatchObject({ scanReused: true, hits: 3, misses: 0, corrupt: 0, writes: 0 });
     expect(warm.stats.parsed).toBe(0);
@@ -88,6 +89,15 @@ describe('audit cache', () => {
     c.put('result', 'k2', { path: 'x' });
     expect(new AuditCache(cacheDir, '1.0.1', { result: 'r' }).get('result', 'k2', (p): p is unknown => true)).toBeNull();
     expect(new AuditCache(cacheDir, '1.0.0', { result: 'other rules' }).get('result', 'k2', (p): p is unknown => true)).toBeNull();
+  });
+
+  it('rescans when the defs record is gone (a review deletes it when it is corrupt)', async () => {
+    await runAudit(tree, { jobs: 1, cacheDir });
+    rmSync(join(cacheDir, 'v1', 'defs'), { recursive: true });
+    const again = await runAudit(tree, { jobs: 1, cacheDir });
+    expect(again.stats.cache.scanReused).toBe(false);
+    expect(again.stats.parsed).toBe(0);
+    expect(readdirSync(join(cacheDir, 'v1', 'defs'))).toHaveLength(1);
   });
 
   it('--no-cache neither reads nor writes', async () => {

@@ -88,6 +88,18 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
     files: [], kfuncs: [], functions: new Map(), registrations: [], sets: [], idSets: [], registerCalls: [],
     enums: new Map(), target: meta.target, notes: [], prototypes: new Set(),
   };
+  addSources(model, sources);
+  linkChangedRegistrations(model);
+  return model;
+}
+
+/**
+ * Adds the files of `sources` to a model. With `context`, they are context only (callee regions
+ * of other files): their functions, enums and prototypes become visible (after the model's own,
+ * which win a name clash), but they add no kfuncs, registrations, sets or notes.
+ */
+export function addSources(model: PatchModel, sources: FileSource[], context = false): void {
+  const n = { kfuncs: model.kfuncs.length, notes: model.notes.length, registrations: model.registrations.length, sets: model.sets.length, idSets: model.idSets.length, registerCalls: model.registerCalls.length };
   for (const src of sources) {
     model.files.push(fileModel(src));
     if (!C_FILE.test(src.path)) continue;
@@ -95,8 +107,7 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
     addImage(model, src, 'new');
     if (src.removed.size) addImage(model, src, 'old');
   }
-  linkChangedRegistrations(model);
-  return model;
+  if (context) for (const k of Object.keys(n) as (keyof typeof n)[]) model[k].length = n[k];
 }
 
 function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void {

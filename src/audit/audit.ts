@@ -15,11 +15,11 @@ import { TOOL } from '../version.js';
 import type { Finding, Severity } from '../types.js';
 import type { KfuncJson, RegistrationJson, SetJson } from '../review.js';
 import { walkTree, scanFiles, type TreeFile, type ScanChunk } from './scan.js';
-import { buildDefIndex, reachedRegions, FileCache, type Region } from './callees.js';
+import { buildDefIndex, reachedRegions, linkable, FileCache, type DefIndex, type Region } from './callees.js';
 import { analyse, type AnalyseResult, type AnalyseTask } from './analyse.js';
 import { AuditCache, defaultCacheDir, ruleSetHash, sha256 } from './cache.js';
 import { Pool, workerScript } from './pool.js';
-import { buildTreeIndex, isTreeIndexData, type TreeIndexData } from './tree-index.js';
+import { indexTreeFiles, mergeTreeIndex, isTreeIndexData, isTreeFileIndex, type TreeFileIndex, type TreeIndexData } from './tree-index.js';
 
 export interface AuditProgress {
   /** `counting` names what update()'s second number counts (kfunc files, kfuncs). */
@@ -73,8 +73,8 @@ export interface AuditResult {
   stats: AuditStats;
 }
 
-/** The scan record kept in the cache between runs. */
-interface ScanRecord {
+/** The scan record kept in the cache between runs (a `--tree` review reads it too). */
+export interface ScanRecord {
   files: [string, number, number, number][];
   candidates: string[];
   depth: number;
@@ -85,7 +85,66 @@ interface ScanRecord {
   tree: TreeIndexData;
 }
 
-function isScanRecord(p: unknown): p is ScanRecord {
+/**
+ * What a `--tree` review reads instead of the (large) scan record, written with it: the tree
+ * index, what each kfunc file contributes to it (a review replaces the files its patch
+ * touches) and the kfunc files' stats (a review re-indexes the ones edited since).
+ */
+export interface TreeRecord {
+  /** [path, size, mtimeMs, ino] of each candidate, in path order. */
+  candidates: [string, number, number, number][];
+  depth: number;
+  maxRegions: number;
+  tree: TreeIndexData;
+  treeFiles: [string, TreeFileIndex][];
+}
+
+export function isTreeRecord(p: unknown): p is TreeRecord {
+  const r = p as TreeRecord;
+  return !!r && typeof r.depth === 'number' && typeof r.maxRegions === 'number' && isTreeIndexData(r.tree)
+    && Array.isArray(r.candidates) && r.candidates.every((f) => Array.isArray(f) && f.length === 4 && typeof f[0] === 'string' && typeof f[1] === 'number' && typeof f[2] === 'number' && typeof f[3] === 'number')
+    && Array.isArray(r.treeFiles) && r.treeFiles.every((t) => Array.isArray(t) && typeof t[0] === 'string' && isTreeFileIndex(t[1]));
+}
+
+/**
+ * Where the tree's linkable functions are defined (see callees.linkable): `files` the paths,
+ * `defs` one line per name, sorted, `name<TAB>i,j,...` with indices into `files`. Positions are not
+ * kept: a reader re-scans the one file it needs, so a file edited since the audit is still read right.
+ */
+export interface DefsRecord {
+  files: string[];
+  defs: string;
+}
+
+export function isDefsRecord(p: unknown): p is DefsRecord {
+  const r = p as DefsRecord;
+  return !!r && Array.isArray(r.files) && r.files.every((f) => typeof f === 'string') && typeof r.defs === 'string';
+}
+
+/** The cache key of a tree's scan and defs records (`root` is the real path). */
+export function scanKeyOf(root: string): string {
+  return sha256(`scan\0${root}`);
+}
+
+function defsRecord(index: DefIndex, paths: string[]): DefsRecord {
+  const files: string[] = [];
+  const at = new Map<number, number>();
+  const lines: string[] = [];
+  for (const [name, locs] of index) {
+    const idx: number[] = [];
+    for (const l of locs) {
+      if (!linkable(paths[l.file], l.isStatic)) continue;
+      let k = at.get(l.file);
+      if (k === undefined) { k = files.length; files.push(paths[l.file]); at.set(l.file, k); }
+      if (!idx.includes(k)) idx.push(k);
+    }
+    if (idx.length) lines.push(`${name}\t${idx.join(',')}`);
+  }
+  // Sorted (a tab sorts before any identifier character, so by name): readers binary-search it.
+  return { files, defs: lines.sort().join('\n') };
+}
+
+export function isScanRecord(p: unknown): p is ScanRecord {
   const r = p as ScanRecord;
   return !!r && Array.isArray(r.files) && Array.isArray(r.candidates) && typeof r.depth === 'number' && typeof r.maxRegions === 'number'
     && !!r.regions && typeof r.regions === 'object' && isTreeIndexData(r.tree)
@@ -160,15 +219,18 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
 
   try {
     // ---- scan (or reuse the cached one when every stat matches) ----
-    const scanKey = sha256(`scan\0${root}`);
+    const scanKey = scanKeyOf(root);
     const prev = cache?.get('scan', scanKey, isScanRecord) ?? null;
+    let defs: DefsRecord | null = null;
+    let treeRecord: TreeRecord | null = null;
     let candidates: string[];
     let regionsOf: (rel: string) => Region[];
     let record: ScanRecord | null = null;
     let tree: TreeIndexData;
     let tScan: number;
     let tReach: number;
-    if (prev && prev.depth === depth && prev.maxRegions === maxRegions && sameFiles(files, prev.files)) {
+    // The defs record goes with the scan: without it (deleted as corrupt by a review) rescan.
+    if (prev && prev.depth === depth && prev.maxRegions === maxRegions && cache!.has('tree', scanKey) && (depth === 0 || cache!.has('defs', scanKey)) && sameFiles(files, prev.files)) {
       stats.cache.scanReused = true;
       candidates = prev.candidates;
       tree = prev.tree;
@@ -228,7 +290,14 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
         const l = locs.find((x) => !x.isStatic) ?? locs[0];
         return l ? paths[l.file] : undefined;
       } : undefined;
-      tree = buildTreeIndex(root, candidates.map((rel) => ({ rel, text: readText(root, rel) })), lookup);
+      const perFile = indexTreeFiles(root, candidates.map((rel) => ({ rel, text: readText(root, rel) })));
+      tree = mergeTreeIndex(perFile, lookup);
+      if (cache && wantDefs) defs = defsRecord(index, paths);
+      const statOf = new Map(files.map((f) => [f.rel, f]));
+      treeRecord = {
+        candidates: candidates.map((c) => { const f = statOf.get(c)!; return [c, f.size, f.mtimeMs, f.ino]; }),
+        depth, maxRegions, tree, treeFiles: perFile.map(({ rel, x }) => [rel, x]),
+      };
       record = {
         tree,
         files: files.map((f) => [f.rel, f.size, f.mtimeMs, f.ino]), candidates, depth, maxRegions,
@@ -278,7 +347,11 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
     }
     progress?.stop();
     stats.parsed = todo.length;
-    if (record && cache) cache.put('scan', scanKey, record);
+    if (record && cache) {
+      if (defs) cache.put('defs', scanKey, defs);
+      if (treeRecord) cache.put('tree', scanKey, treeRecord);
+      cache.put('scan', scanKey, record);
+    }
     stats.ms.analyse = Math.round(performance.now() - tReach);
 
     // ---- merge ----

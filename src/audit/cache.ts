@@ -5,7 +5,13 @@
 //                              content of every callee region it was analysed with.
 //   scan/<sha(root)>.json      the last scan of a tree: each file's size/mtime/inode and
 //                              which files are kfunc candidates (a stat-keyed accelerator like
-//                              git's index; results themselves are always content-keyed).
+//                              git's index; results themselves are always content-keyed), and
+//                              the tree index per kfunc file.
+//   tree/<sha(root)>.json      the tree index with each kfunc file's part and stat, written
+//                              with the scan record: what a `--tree` review of a patch reads.
+//   defs/<sha(root)>.json      where the tree's global functions are defined (name → files),
+//                              written with the scan record: a `--tree` review of a patch finds
+//                              the callees of its kfuncs in other files through it.
 //
 // Every record is an envelope {format, tool, rules, kind, key, checksum, payload}; `rules` is
 // the hash of the code the record depends on (rules + analysis for results, the scan code for
@@ -74,9 +80,9 @@ export function ruleSetHash(): string {
   return codeHash(['rules', 'analysis', 'audit'], ['engine', 'review', 'types'], JSON.stringify(registry.map((r) => r.meta)));
 }
 
-/** Hash of the code that produces scan records (walk, byte scan, callee reach). */
+/** Hash of the code that produces scan and defs records (walk, byte scan, callee reach, tree index). */
 export function scanCodeHash(): string {
-  return codeHash([], ['audit/scan', 'audit/callees', 'audit/audit']);
+  return codeHash([], ['audit/scan', 'audit/callees', 'audit/audit', 'audit/tree-index']);
 }
 
 interface Envelope<T> {
@@ -96,7 +102,7 @@ export class AuditCache {
   private readonly salts: Record<string, string>;
   /** `salts` per record kind: results depend on the rule set, scan records on the scan code. */
   constructor(readonly dir: string, private readonly toolVersion = TOOL.version, salts?: Record<string, string>) {
-    this.salts = salts ?? { result: ruleSetHash(), scan: scanCodeHash() };
+    this.salts = salts ?? { result: ruleSetHash(), scan: scanCodeHash(), defs: scanCodeHash(), tree: scanCodeHash() };
   }
 
   private salt(kind: string): string {
@@ -105,6 +111,11 @@ export class AuditCache {
 
   private path(kind: string, key: string): string {
     return kind === 'result' ? join(this.dir, `v${CACHE_FORMAT}`, 'results', key.slice(0, 2), `${key}.json`) : join(this.dir, `v${CACHE_FORMAT}`, kind, `${key}.json`);
+  }
+
+  /** A record file exists under (kind, key) (not checked: get() does that). */
+  has(kind: string, key: string): boolean {
+    try { return statSync(this.path(kind, key)).isFile(); } catch { return false; }
   }
 
   /** The payload stored under (kind, key), or null when absent or not trustworthy. */

@@ -101,17 +101,21 @@ export function pickDef(index: DefIndex, paths: string[], name: string, callerFi
   const same = defs.find((d) => d.file === callerFile);
   if (same) return same;
   const callerInTools = paths[callerFile].startsWith('tools/');
-  const ok = defs.filter((d) => {
-    const p = paths[d.file];
-    if (d.isStatic && !p.endsWith('.h')) return false;
-    if (p.startsWith('arch/') && !p.startsWith('arch/x86/')) return false;
-    // Separately linked programs (boot decompressor, real-mode trampoline, purgatory, vDSO, EFI
-    // stub) define their own memmove/memcpy/...: never the kernel's.
-    if (SEPARATE_PROGRAMS.test(p)) return false;
-    if (p.startsWith('tools/') !== callerInTools) return false;
-    return !/^(Documentation|samples|scripts|usr)\//.test(p);
-  });
+  const ok = defs.filter((d) => linkable(paths[d.file], d.isStatic) && paths[d.file].startsWith('tools/') === callerInTools);
   return ok[0] ?? null;
+}
+
+/**
+ * A definition at `p` can be what a call from another file of an x86_64 kernel reaches (tools/
+ * callers excepted: they only reach tools/, see pickDef).
+ */
+export function linkable(p: string, isStatic: boolean): boolean {
+  if (isStatic && !p.endsWith('.h')) return false;
+  if (p.startsWith('arch/') && !p.startsWith('arch/x86/')) return false;
+  // Separately linked programs (boot decompressor, real-mode trampoline, purgatory, vDSO, EFI
+  // stub) define their own memmove/memcpy/...: never the kernel's.
+  if (SEPARATE_PROGRAMS.test(p)) return false;
+  return !/^(Documentation|samples|scripts|usr)\//.test(p);
 }
 
 export interface ReachOptions { depth: number; maxRegions: number }

@@ -183,14 +183,19 @@ export function indexFile(root: string, rel: string, raw: string, headerText?: (
   return { registered, expanded, kfuncs, declared };
 }
 
-/**
- * The index of a tree from its kfunc files' text. `lookup` finds a plain definition of a name
- * in the whole tree (the scan's definition index); without it only kfunc files are searched.
- */
-export function buildTreeIndex(root: string, files: { rel: string; text: string }[], lookup?: (name: string) => string | undefined): TreeIndexData {
-  const registered = new Set<string>();
-  const expanded = new Map<string, string>();
-  const defined = new Map<string, [string, string, boolean]>();
+/** What one kfunc file contributes to the tree index (kept per file in the scan record, so a
+ * review can replace the files its patch touches). */
+export interface TreeFileIndex {
+  registered: string[];
+  expanded: [string, string][];
+  kfuncs: string[];
+  declared: [string, string][];
+  /** Every function the file defines (byte scan), for plain definitions of registered names. */
+  defs: string[];
+}
+
+/** Per-file index data of kfunc files (header reads and include lists shared between files). */
+export function indexTreeFiles(root: string, files: { rel: string; text: string }[]): { rel: string; x: TreeFileIndex }[] {
   const headers = new Map<string, string | null>();
   const headerText = (h: string) => {
     if (!headers.has(h)) {
@@ -209,36 +214,64 @@ export function buildTreeIndex(root: string, files: { rel: string; text: string 
     return l;
   };
   const names = new Map<string, Set<string>>();
-  const perFile = files.map((f) => ({ f, x: indexFile(root, f.rel, f.text, headerText, includesOf, names) }));
+  return files.map((f) => ({
+    rel: f.rel,
+    x: { ...indexFile(root, f.rel, f.text, headerText, includesOf, names), defs: [...new Set(defsIn(Buffer.from(f.text, 'latin1')).map((d) => d.name))] },
+  }));
+}
+
+/**
+ * Tree-wide index data from per-file contributions (in path order: the first definition found
+ * wins). `lookup` finds a plain definition of a name in the whole tree; without it only the
+ * kfunc files are searched and the index is not `complete`.
+ */
+export function mergeTreeIndex(perFile: { rel: string; x: TreeFileIndex }[], lookup?: (name: string) => string | undefined): TreeIndexData {
+  const registered = new Set<string>();
+  const expanded = new Map<string, string>();
+  const defined = new Map<string, [string, string, boolean]>();
   const declared = new Map<string, string>();
-  for (const { f, x } of perFile) {
+  for (const { rel, x } of perFile) {
     for (const n of x.registered) registered.add(n);
     for (const [n, how] of x.expanded) { registered.add(n); if (!expanded.has(n)) expanded.set(n, how); }
-    for (const n of x.kfuncs) if (!defined.has(n)) defined.set(n, [n, f.rel, true]);
+    for (const n of x.kfuncs) if (!defined.has(n)) defined.set(n, [n, rel, true]);
     for (const [n, h] of x.declared) if (!declared.has(n)) declared.set(n, h);
   }
   // Registered functions defined without the marker: in a kfunc file, else anywhere in the tree.
   const missing = [...registered].filter((n) => !defined.has(n));
   if (missing.length) {
     const want = new Set(missing);
-    for (const { f } of perFile) {
-      for (const d of defsIn(Buffer.from(f.text, 'latin1'))) {
-        if (want.has(d.name) && !defined.has(d.name)) defined.set(d.name, [d.name, f.rel, false]);
-      }
+    for (const { rel, x } of perFile) {
+      for (const n of x.defs) if (want.has(n) && !defined.has(n)) defined.set(n, [n, rel, false]);
     }
     if (lookup) for (const n of missing) {
       const at = defined.has(n) ? undefined : lookup(n);
       if (at) defined.set(n, [n, at, false]);
     }
   }
+  const byName = (a: [string, ...unknown[]], b: [string, ...unknown[]]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   return {
-    files: files.length,
+    files: perFile.length,
     registered: [...registered].sort(),
-    expanded: [...expanded].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
-    defined: [...defined.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+    expanded: [...expanded].sort(byName),
+    defined: [...defined.values()].sort(byName),
     complete: !!lookup,
-    declared: [...declared].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+    declared: [...declared].sort(byName),
   };
+}
+
+/**
+ * The index of a tree from its kfunc files' text. `lookup` finds a plain definition of a name
+ * in the whole tree (the scan's definition index); without it only kfunc files are searched.
+ */
+export function buildTreeIndex(root: string, files: { rel: string; text: string }[], lookup?: (name: string) => string | undefined): TreeIndexData {
+  return mergeTreeIndex(indexTreeFiles(root, files), lookup);
+}
+
+export function isTreeFileIndex(p: unknown): p is TreeFileIndex {
+  const x = p as TreeFileIndex;
+  const strs = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
+  const pairs = (a: unknown) => Array.isArray(a) && a.every((s) => Array.isArray(s) && s.length === 2 && typeof s[0] === 'string' && typeof s[1] === 'string');
+  return !!x && typeof x === 'object' && strs(x.registered) && strs(x.kfuncs) && strs(x.defs) && pairs(x.expanded) && pairs(x.declared);
 }
 
 /** The model-facing view of the data. */

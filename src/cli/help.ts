@@ -13,7 +13,10 @@ directories of them, '-' for stdin. Damaged copies from web archives are recover
 Options:
   -f, --format FMT     text (default), json, sarif, email
       --fail-level L   exit 1 when a finding is at or above L: error (default), warning, info, none
-      --tree DIR       kernel checkout the patch applies to (whole-file context)
+      --tree DIR       kernel checkout the patch applies to (whole-file context; with the cache
+                       of an earlier 'kfunc-review audit DIR': registrations and callees in
+                       other files of the tree too)
+      --no-cache       do not read the audit cache ($KFUNC_REVIEW_CACHE, else the user cache dir)
       --kernel X.Y     target kernel version (else from --tree, the series, or the code)
   -c, --config FILE    rule levels and dispositions (default: ./.kfunc-review.json if present)
   -o, --output FILE    write the report to FILE

@@ -54,6 +54,7 @@ export async function runReview(argv: string[], io = { stdin: () => readFileSync
       format: { type: 'string', short: 'f', default: 'text' },
       'fail-level': { type: 'string', default: 'error' },
       tree: { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
       kernel: { type: 'string' },
       config: { type: 'string', short: 'c' },
       output: { type: 'string', short: 'o' },
@@ -77,7 +78,7 @@ export async function runReview(argv: string[], io = { stdin: () => readFileSync
   if (configPath) {
     try { config = loadConfig(configPath); } catch (err) { throw new UsageError((err as ConfigError).message); }
   }
-  const opts: ReviewOptions = { tree: values.tree, kernel: values.kernel, config };
+  const opts: ReviewOptions = { tree: values.tree, kernel: values.kernel, config, cache: !values['no-cache'] };
 
   const { items, missing } = expandInputs(positionals, io.stdin);
   const results: ReviewResult[] = [];

@@ -17,9 +17,10 @@ export default defineRule({
   check({ model, report }) {
     const registered = new Set(model.registrations.filter((r) => !r.removed).map((r) => r.kfunc));
     // In an audit every definition is reviewed, against the registrations of the whole tree
-    // (a kfunc may be registered in another file: bpf_iter_* in kernel/bpf/helpers.c).
+    // (a kfunc may be registered in another file: bpf_iter_* in kernel/bpf/helpers.c). A
+    // `--tree` review with the audit cache has the tree index too (with the patch's changes).
     const audit = isAudit(model);
-    const tree = audit ? model.treeIndex : undefined;
+    const tree = model.treeIndex;
     // Without the tree's registrations, an audit cannot tell "registered elsewhere" from "never".
     if (audit && !tree) return;
     for (const k of model.kfuncs) {

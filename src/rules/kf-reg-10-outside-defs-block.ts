@@ -21,9 +21,10 @@ export default defineRule({
       // the patch touches) silences the warning too.
       if (k.inDefsBlock !== false || k.isStatic || !(audit || k.status === 'added') || model.prototypes?.has(k.name)) continue;
       // In an audit the definition already exists: it only warns when no header the file
-      // includes declares it (the tree index looks two include levels deep).
-      const header = audit ? model.treeIndex?.declaredIn(k.name) : undefined;
-      if (audit && (!model.treeIndex || header)) continue;
+      // includes declares it (the tree index looks two include levels deep). A review with the
+      // tree index (audit cache) is silenced by such a prototype too.
+      const header = model.treeIndex?.declaredIn(k.name);
+      if (header || (audit && !model.treeIndex)) continue;
       const file = model.files.find((f) => f.path === k.file);
       // The closing marker the definition follows, for the evidence.
       let end: { line: number; text: string } | null = null;
@@ -40,7 +41,7 @@ export default defineRule({
         evidence: [
           `definition: ${k.file}:${k.line}`,
           end ? `block closed by ${end.text} at ${k.file}:${end.line}` : 'the last visible block marker before it closes the block',
-          ...(audit ? [`no prototype of ${k.name}() in the headers ${k.file} includes (two levels deep)`] : []),
+          ...(model.treeIndex ? [`no prototype of ${k.name}() in the headers ${k.file} includes (two levels deep)`] : []),
         ],
       });
     }
