@@ -1,7 +1,7 @@
 // C value domain: truncation of the 64-bit register and the usual arithmetic conversions.
 import { describe, expect, it } from 'vitest';
 import { TY, classifyType, commonType, literalType, wrap } from '../src/analysis/semantics/ctype.js';
-import { compareValues, typeFromText } from '../src/analysis/semantics/interpreter.js';
+import { compareValues, typeFromText } from '../src/analysis/semantics/conversions.js';
 import { int } from '../src/analysis/semantics/values.js';
 import { enumIsSigned, evaluateKfunc, parseProbe, parseSnippet, traceKfunc } from '../src/analysis/semantics/index.js';
 

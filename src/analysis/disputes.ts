@@ -4,7 +4,7 @@
 // docs/disputes.md explains each entry; keep the two in step.
 import type { Verdict } from '../types.js';
 import { type CType, TY, classifyType, commonType, literalType } from './semantics/ctype.js';
-import { type PatchEnums, enumIsSigned } from './semantics/interpreter.js';
+import { type PatchEnums, enumIsSigned } from './semantics/conversions.js';
 
 export interface DisputedClaim {
   id: string;

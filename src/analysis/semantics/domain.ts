@@ -2,7 +2,7 @@
 // SCALAR_VALUE, so the whole 64-bit register arrives, truncated to the parameter's type.
 import { type CType, isScalar } from './ctype.js';
 import { enumSpec } from './registry.js';
-import { type PatchEnums, typeFromText } from './interpreter.js';
+import { type PatchEnums, typeFromText } from './conversions.js';
 
 export function paramCType(type: string, enums?: PatchEnums): CType {
   return typeFromText(type, enums);

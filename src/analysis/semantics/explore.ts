@@ -5,7 +5,8 @@ import { describeDomain } from './domain.js';
 import type { Trace, TracePath } from './effects.js';
 import { type Budget, PATH_COST } from './budget.js';
 import type { CType } from './ctype.js';
-import { Interpreter, type PatchEnums } from './interpreter.js';
+import { Interpreter } from './interpreter.js';
+import type { PatchEnums } from './conversions.js';
 import { world } from './registry.js';
 
 const MAX_PATHS = 64;

@@ -2,7 +2,7 @@
 import type { FunctionDef } from '../model.js';
 import type { Trace } from './effects.js';
 import { runProbe } from './explore.js';
-import type { PatchEnums } from './interpreter.js';
+import type { PatchEnums } from './conversions.js';
 import { memcgModel } from './models/memcg.js';
 import { profileNames, registerModel } from './registry.js';
 
@@ -13,7 +13,7 @@ export type { ArgVerdict, EvalEnv, EvalOptions, WarnDetail, Witness } from './ve
 export { formatTrace } from './trace-format.js';
 export { registerModel, registeredModels, profileNames, world, summary, tableByAccess } from './registry.js';
 export { classifyType, type CType } from './ctype.js';
-export { enumIsSigned, type PatchEnums } from './interpreter.js';
+export { enumIsSigned, type PatchEnums } from './conversions.js';
 export type { BudgetLimits } from './budget.js';
 export { parseSnippet } from './snippet.js';
 export { describeDomain } from './domain.js';

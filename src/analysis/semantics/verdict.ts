@@ -11,7 +11,7 @@ import type { Effect, ReadEffect, ReturnKind, TracePath, WarnEffect } from './ef
 import { Budget, BudgetExhausted, type BudgetLimits, DEFAULT_PROBES, DEFAULT_STEPS } from './budget.js';
 import type { CType } from './ctype.js';
 import { type ProbeRun, runProbe } from './explore.js';
-import type { PatchEnums } from './interpreter.js';
+import type { PatchEnums } from './conversions.js';
 import { type Discovered, type Probe, SEED_PROBES, chooseProbes, nameOf, relevantEnums } from './probes.js';
 import { profileNames, world } from './registry.js';
 
