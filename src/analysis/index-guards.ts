@@ -31,14 +31,17 @@ export function guardsAt(cx: FlowContext, frame: Frame, at: SyntaxNode, v: Var):
       const l = p.childForFieldName('left')!;
       if (op(p) === '&&') merge(facts, whole(l, accept(cx, l, names, frame, where(l))));
       if (op(p) === '||') merge(facts, whole(l, reject(cx, l, names, frame, where(l))));
-    } else if (p.type === 'case_statement') {
-      const sw = p.parent?.parent;
-      const cond = sw?.type === 'switch_statement' ? sw.childForFieldName('condition') : null;
-      if (cond && p.childForFieldName('value') && names.has(strip(cond).text)) {
-        facts.complete = true;
-        facts.texts.push(`switch (${strip(cond).text}) case ${p.childForFieldName('value')!.text} (${where(p)})`);
+    } else if (p.type === 'case_statement' || p.type === 'compound_statement') {
+      if (p.type === 'case_statement') {
+        const sw = p.parent?.parent;
+        const cond = sw?.type === 'switch_statement' ? sw.childForFieldName('condition') : null;
+        if (cond && p.childForFieldName('value') && names.has(strip(cond).text)) {
+          facts.complete = true;
+          facts.texts.push(`switch (${strip(cond).text}) case ${p.childForFieldName('value')!.text} (${where(p)})`);
+        }
       }
-    } else if (p.type === 'compound_statement') {
+      // The statements before the sink in the same block, or in the same case (a case's
+      // statements are its own children, not a nested block): early exits and clamps.
       for (const s of p.namedChildren) {
         if (s.id === node.id) break;
         if (s.type === 'if_statement' && !s.childForFieldName('alternative')) {
