@@ -83,7 +83,3 @@ export const registry: Rule[] = [
   kfSleep03,
   kfSleep04,
 ];
-
-export function ruleById(id: string): Rule | undefined {
-  return registry.find((r) => r.meta.id === id);
-}

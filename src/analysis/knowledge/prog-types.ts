@@ -110,11 +110,6 @@ export function progTypeSupported(progType: string, target: TargetTree): boolean
   return progTypeSupport(progType, target).state !== 'unsupported';
 }
 
-/** The program types (without prefix) that the target tree maps to a kfunc hook. */
-export function progTypesFor(target: TargetTree): string[] {
-  return PROG_TYPE_HOOKS.filter((f) => progTypeSupport(`BPF_PROG_TYPE_${f.name}`, target).state === 'supported').map((f) => f.name);
-}
-
 /**
  * Program types that can never be sleepable: their runners always hold rcu_read_lock() (or
  * run in softirq), so a kfunc only they can call is always inside an RCU read-side section.

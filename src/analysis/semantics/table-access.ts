@@ -16,10 +16,6 @@ const ELEM: Record<ElemType, { bytes: bigint; type: CType }> = {
   atomic_long: { bytes: 8n, type: TY.long },
 };
 
-export function elemBytes(e: ElemType): bigint {
-  return ELEM[e].bytes;
-}
-
 export function accessTable(
   m: Interpreter,
   spec: TableSpec,
