@@ -4,8 +4,8 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { cpSync, mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAudit, type AuditResult } from '../src/audit/audit.js';
-import { AuditCache, defaultCacheDir } from '../src/audit/cache.js';
+import { runAudit, type AuditResult } from '../src/pipeline/audit/audit.js';
+import { AuditCache, defaultCacheDir } from '../src/tree/cache.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', '_audit');
 

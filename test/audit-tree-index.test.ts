@@ -1,11 +1,11 @@
-// The audit's tree index (src/audit/tree-index.ts): registrations and definitions across files,
+// The audit's tree index (src/tree/tree-index.ts): registrations and definitions across files,
 // X-macro registration lists, header prototypes, and what KF-REG-01/02/10 make of them in an
 // audit of fixtures/_audit_tree.
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { runAudit } from '../src/audit/audit.js';
-import { buildTreeIndex, indexFile, treeIndexOf } from '../src/audit/tree-index.js';
+import { runAudit } from '../src/pipeline/audit/audit.js';
+import { buildTreeIndex, indexFile, treeIndexOf } from '../src/tree/tree-index.js';
 
 const TREE = join(import.meta.dirname, '..', 'fixtures', '_audit_tree');
 const read = (rel: string) => readFileSync(join(TREE, rel), 'utf8');

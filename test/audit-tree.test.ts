@@ -3,11 +3,11 @@
 // and the three report formats carry it.
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
-import { runAudit } from '../src/audit/audit.js';
-import { formatAuditJson, formatAuditText, formatAuditSarif } from '../src/audit/format.js';
-import { runAuditCli } from '../src/audit/cli.js';
-import { defsIn, isCandidate } from '../src/audit/scan.js';
-import { callNames } from '../src/audit/callees.js';
+import { runAudit } from '../src/pipeline/audit/audit.js';
+import { formatAuditJson, formatAuditText, formatAuditSarif } from '../src/report/audit.js';
+import { runAuditCli } from '../src/cli/audit-command.js';
+import { defsIn, isCandidate } from '../src/tree/scan.js';
+import { callNames } from '../src/tree/callees.js';
 
 const TREE = join(import.meta.dirname, '..', 'fixtures', '_audit');
 
@@ -84,7 +84,7 @@ describe('byte scan', () => {
 
 describe('callee resolution', () => {
   it('never picks a separately linked program (boot decompressor, EFI stub) for a kernel callee', async () => {
-    const { pickDef } = await import('../src/audit/callees.js');
+    const { pickDef } = await import('../src/tree/callees.js');
     const paths = ['arch/x86/boot/compressed/string.c', 'drivers/firmware/efi/libstub/string.c', 'fs/x.c', 'lib/string.c'];
     const index = new Map([['memmove', [0, 1, 3].map((file) => ({ file, pos: 0, isStatic: false }))]]);
     expect(pickDef(index, paths, 'memmove', 2)?.file).toBe(3);

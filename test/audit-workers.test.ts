@@ -1,10 +1,10 @@
 // Worker threads and the main thread produce identical audits (the worker script is the built
-// dist/src/audit/worker.js: `npm test` builds first).
+// dist/src/pipeline/audit/worker.js: `npm test` builds first).
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
-import { runAudit, type AuditResult } from '../src/audit/audit.js';
-import { formatAuditText } from '../src/audit/format.js';
-import { workerScript } from '../src/audit/pool.js';
+import { runAudit, type AuditResult } from '../src/pipeline/audit/audit.js';
+import { formatAuditText } from '../src/report/audit.js';
+import { workerScript } from '../src/pipeline/audit/pool.js';
 
 const TREE = join(import.meta.dirname, '..', 'fixtures', '_audit');
 

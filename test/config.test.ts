@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { loadConfig, applyConfig, ConfigError } from '../src/config.js';
-import type { Finding } from '../src/types.js';
+import { loadConfig, applyConfig, ConfigError } from '../src/core/config.js';
+import type { Finding } from '../src/core/types.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');

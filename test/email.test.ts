@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { reviewText } from '../src/review.js';
+import { reviewText } from '../src/pipeline/review.js';
 import { formatEmail, wrap } from '../src/report/email.js';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -5,8 +5,8 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { reviewText, type ReviewResult } from '../src/review.js';
-import { maskKernelC } from '../src/analysis/mask.js';
+import { reviewText, type ReviewResult } from '../src/pipeline/review.js';
+import { maskKernelC } from '../src/model/mask.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');

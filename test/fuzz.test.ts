@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { reviewText, decodeInput, InputRejected } from '../src/review.js';
+import { reviewText, decodeInput, InputRejected } from '../src/pipeline/review.js';
 
 const ROOT = join(import.meta.dirname, '..');
 /** FUZZ_RUNS=5000 for a long local session; CI keeps the suite fast. */

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubStandin } from './support/github-standin.js';
 import { client, fakeEngine, finding, pull, prRef, quietLog, HEAD } from './support/github-fixtures.js';
 import { reviewPullRequest, type PipelineOptions } from '../src/github/pipeline.js';
-import type { Finding } from '../src/types.js';
+import type { Finding } from '../src/core/types.js';
 import { readFingerprint } from '../src/github/markdown.js';
 
 let gh: GitHubStandin;

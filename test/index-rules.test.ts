@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reviewText } from '../src/review.js';
-import type { Finding } from '../src/types.js';
+import { reviewText } from '../src/pipeline/review.js';
+import type { Finding } from '../src/core/types.js';
 
 const SEED = '/work/shared/reference/seed-memcg-kfuncs-v2.txt';
 const ROOT = join(import.meta.dirname, '..');

@@ -3,11 +3,11 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSeries } from '../src/analysis/patch-mail.js';
-import { splitMbox } from '../src/analysis/mbox.js';
-import { parseSubject } from '../src/analysis/subject.js';
-import { scanDiff } from '../src/analysis/diff-scan.js';
-import { reviewText, decodeInput, InputRejected } from '../src/review.js';
+import { readSeries } from '../src/intake/patch-mail.js';
+import { splitMbox } from '../src/intake/mbox.js';
+import { parseSubject } from '../src/intake/subject.js';
+import { scanDiff } from '../src/intake/diff-scan.js';
+import { reviewText, decodeInput, InputRejected } from '../src/pipeline/review.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');

@@ -4,10 +4,10 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { registry } from '../src/rules/index.js';
-import { reviewText } from '../src/review.js';
+import { reviewText } from '../src/pipeline/review.js';
 import { readFixtures, ruleFixtureDirs, FIXTURES } from './support/fixtures.js';
-import { runAudit } from '../src/audit/audit.js';
-import type { Finding } from '../src/types.js';
+import { runAudit } from '../src/pipeline/audit/audit.js';
+import type { Finding } from '../src/core/types.js';
 
 const ROOT = join(FIXTURES, '..');
 const ids = registry.map((r) => r.meta.id);
@@ -27,8 +27,11 @@ describe('rule registry', () => {
   });
 
   it('has one rule file per rule, named after its id', () => {
-    const files = readdirSync(join(ROOT, 'src', 'rules')).filter((f) => /^kf-/.test(f));
-    for (const id of ids) expect(files.filter((f) => f.startsWith(id.toLowerCase() + '-')), `src/rules/${id.toLowerCase()}-*.ts`).toHaveLength(1);
+    const family = (id: string) => id.split('-')[1]!.toLowerCase();
+    for (const id of ids) {
+      const files = readdirSync(join(ROOT, 'src', 'rules', family(id))).filter((f) => f.startsWith(id.toLowerCase() + '-'));
+      expect(files, `src/rules/${family(id)}/${id.toLowerCase()}-*.ts`).toHaveLength(1);
+    }
   });
 
   for (const rule of registry) {

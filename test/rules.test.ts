@@ -1,7 +1,7 @@
 // Runs every fixture of every rule through the real engine: the findings of the fixture's
 // rule (and of any other rule it names) must match its Expect lines exactly.
 import { describe, it, expect } from 'vitest';
-import { reviewText } from '../src/review.js';
+import { reviewText } from '../src/pipeline/review.js';
 import { registry } from '../src/rules/index.js';
 import { readFixtures, key } from './support/fixtures.js';
 

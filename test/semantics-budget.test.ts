@@ -2,7 +2,7 @@
 // and the seed kfuncs stay well inside the default budget.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluateKfunc, parseSnippet } from '../src/analysis/semantics/index.js';
+import { evaluateKfunc, parseSnippet } from '../src/facts/semantics/index.js';
 
 const ifs = Array.from({ length: 20 }, (_, i) => `\tif (opaque_check_${i}(memcg))\n\t\tacc += ${i};`).join('\n');
 const pathological = `

@@ -1,9 +1,9 @@
 // C value domain: truncation of the 64-bit register and the usual arithmetic conversions.
 import { describe, expect, it } from 'vitest';
-import { TY, classifyType, commonType, literalType, wrap } from '../src/analysis/semantics/ctype.js';
-import { compareValues, typeFromText } from '../src/analysis/semantics/conversions.js';
-import { int } from '../src/analysis/semantics/values.js';
-import { enumIsSigned, evaluateKfunc, parseProbe, parseSnippet, traceKfunc } from '../src/analysis/semantics/index.js';
+import { TY, classifyType, commonType, literalType, wrap } from '../src/facts/semantics/ctype.js';
+import { compareValues, typeFromText } from '../src/facts/semantics/conversions.js';
+import { int } from '../src/facts/semantics/values.js';
+import { enumIsSigned, evaluateKfunc, parseProbe, parseSnippet, traceKfunc } from '../src/facts/semantics/index.js';
 
 const enumT = classifyType('enum vm_event_item', () => false);
 

@@ -1,7 +1,7 @@
 // The disputes catalogue: per-parameter assessment and reply matching.
 import { describe, expect, it } from 'vitest';
-import { DISPUTES, claimsFor, matchDisputeReply } from '../src/analysis/disputes.js';
-import '../src/analysis/semantics/index.js';
+import { DISPUTES, claimsFor, matchDisputeReply } from '../src/facts/disputes.js';
+import '../src/facts/semantics/index.js';
 
 const holds = (ctx: Parameters<typeof claimsFor>[0], id: string) => claimsFor(ctx).find((c) => c.id === id)?.holds;
 

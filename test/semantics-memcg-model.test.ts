@@ -1,8 +1,8 @@
 // The memcg model reproduces memcg-model.md §2.1 per config profile.
 import { describe, expect, it } from 'vitest';
-import { profileNames, world } from '../src/analysis/semantics/index.js';
-import { table } from '../src/analysis/semantics/registry.js';
-import { outputUnit } from '../src/analysis/semantics/models/memcg/summaries.js';
+import { profileNames, world } from '../src/facts/semantics/index.js';
+import { table } from '../src/facts/semantics/registry.js';
+import { outputUnit } from '../src/facts/semantics/models/memcg/summaries.js';
 
 const D = 'distro-x86_64';
 const M = 'minimal';

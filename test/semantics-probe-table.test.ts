@@ -1,8 +1,8 @@
 // memcg-model.md §4.5 probe table, rows 1-18, on our own v2-style and merged-style snippets.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Effect, ReadEffect, Trace } from '../src/analysis/semantics/effects.js';
-import { formatTrace, parseSnippet, traceKfunc, world } from '../src/analysis/semantics/index.js';
+import type { Effect, ReadEffect, Trace } from '../src/facts/semantics/effects.js';
+import { formatTrace, parseSnippet, traceKfunc, world } from '../src/facts/semantics/index.js';
 
 const load = (f: string) => parseSnippet(readFileSync(`fixtures/_semantics/${f}`, 'utf8'), f);
 const v2 = load('memcg-v2-style.c');

@@ -1,6 +1,6 @@
 // A second model plugs in without engine changes: its table, constant and summary are used.
 import { describe, expect, it } from 'vitest';
-import { evaluateKfunc, parseSnippet, registerModel, traceKfunc } from '../src/analysis/semantics/index.js';
+import { evaluateKfunc, parseSnippet, registerModel, traceKfunc } from '../src/facts/semantics/index.js';
 
 registerModel({
   id: 'toy-sched',

@@ -1,7 +1,7 @@
 // memcg-model.md §4.4 verdicts on our own v2-style and merged-style snippets.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluateKfunc, parseSnippet, type ArgVerdict } from '../src/analysis/semantics/index.js';
+import { evaluateKfunc, parseSnippet, type ArgVerdict } from '../src/facts/semantics/index.js';
 
 const load = (f: string) => parseSnippet(readFileSync(`fixtures/_semantics/${f}`, 'utf8'), f);
 const v2 = load('memcg-v2-style.c');

@@ -1,12 +1,12 @@
-// The sleeper knowledge base (src/analysis/knowledge/sleepers.ts): its size and evidence, its
+// The sleeper knowledge base (src/knowledge/sleepers.ts): its size and evidence, its
 // doc page, the gfp evaluator, look-alike precedence, and the memcg flush case end to end.
 import { describe, it, expect } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   SLEEPERS, NON_SLEEPERS, ATOMIC_SECTIONS, BLOCKING_GFP, NONBLOCKING_GFP, classifyGfp, sleeperFor, nonSleeperFor, shortWhy,
-} from '../src/analysis/knowledge/sleepers.js';
-import { reviewText } from '../src/review.js';
+} from '../src/knowledge/sleepers.js';
+import { reviewText } from '../src/pipeline/review.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DOC = readFileSync(join(ROOT, 'docs', 'sleepers.md'), 'utf8');

@@ -1,4 +1,4 @@
-// A `--tree` review reuses the audit cache of the same tree (src/audit/tree-cache.ts): the tree
+// A `--tree` review reuses the audit cache of the same tree (src/tree/tree-cache.ts): the tree
 // index (registered in another file?) adjusted for the patch, and callees in other files as
 // context. No cache, --no-cache and a corrupt cache all give today's review.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -6,8 +6,8 @@ import { cpSync, mkdtempSync, rmSync, readdirSync, readFileSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { runAudit } from '../src/audit/audit.js';
-import { reviewText, type ReviewOptions, type ReviewResult } from '../src/review.js';
+import { runAudit } from '../src/pipeline/audit/audit.js';
+import { reviewText, type ReviewOptions, type ReviewResult } from '../src/pipeline/review.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');

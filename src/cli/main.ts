@@ -4,14 +4,14 @@
 import { parseArgs } from 'node:util';
 import { readFileSync, statSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { reviewText, mergeResults, decodeInput, InputRejected, type ReviewResult, type ReviewOptions } from '../review.js';
+import { reviewText, mergeResults, decodeInput, InputRejected, type ReviewResult, type ReviewOptions } from '../pipeline/review.js';
 import { formatText } from '../report/text.js';
 import { formatJson } from '../report/json.js';
 import { formatEmail } from '../report/email.js';
-import { SEVERITY_RANK, type Severity } from '../types.js';
-import { TOOL } from '../version.js';
+import { SEVERITY_RANK, type Severity } from '../core/types.js';
+import { TOOL } from '../core/version.js';
 import { HELP } from './help.js';
-import { loadConfig, ConfigError, DEFAULT_CONFIG_FILE, type Config } from '../config.js';
+import { loadConfig, ConfigError, DEFAULT_CONFIG_FILE, type Config } from '../core/config.js';
 
 const PATCH_FILE = /\.(patch|diff|mbox|eml|mbx|txt)$/i;
 
@@ -119,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (cmd) {
       case 'model': return await (await import('./model-command.js')).runModelCli(rest);
-      case 'audit': return await (await import('../audit/cli.js')).runAuditCli(rest);
+      case 'audit': return await (await import('./audit-command.js')).runAuditCli(rest);
       case 'action': return await (await import('../github/action.js')).runActionCli(rest);
       case 'serve': {
         const app = '../github/app.js';

@@ -2,9 +2,9 @@
 // of a patch through the semantics model and prints the verdicts and the trace of each probe.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { reviewText, decodeInput } from '../review.js';
-import { evaluateKfunc, traceKfunc, formatTrace, parseProbe, profileNames } from '../analysis/semantics/index.js';
-import { isScalarType } from '../analysis/c-query.js';
+import { reviewText, decodeInput } from '../pipeline/review.js';
+import { evaluateKfunc, traceKfunc, formatTrace, parseProbe, profileNames } from '../facts/semantics/index.js';
+import { isScalarType } from '../model/c-query.js';
 
 export class ModelUsageError extends Error {
   override name = 'ModelUsageError';

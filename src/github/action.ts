@@ -3,7 +3,7 @@
 // file and step outputs. It reads the checkout with git but never builds or runs PR code.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Severity } from '../types.js';
+import type { Severity } from '../core/types.js';
 import { loadEngine, type Engine } from './engine.js';
 import { createClient, errorText, type Logger } from './octokit.js';
 import { reviewPullRequest, type Mode } from './pipeline.js';
@@ -12,7 +12,7 @@ import type { FailLevel } from './check-run.js';
 import { toolVersion } from './version.js';
 
 export interface ActionDeps {
-  /** Inject an engine (tests); default: the real one from src/review.ts. */
+  /** Inject an engine (tests); default: the real one from src/pipeline/review.ts. */
   engine?: Engine;
   log?: Logger;
 }

@@ -1,8 +1,8 @@
 // The check run: a pass/fail signal on the head commit plus one annotation per finding.
 // GitHub takes at most 50 annotations per request, so the first 50 ride on the create call
 // and the rest are appended with updates.
-import type { Finding, Severity } from '../types.js';
-import { SEVERITY_RANK } from '../types.js';
+import type { Finding, Severity } from '../core/types.js';
+import { SEVERITY_RANK } from '../core/types.js';
 import { httpStatus, type GitHubClient } from './octokit.js';
 import type { PullRef } from './pr-diff.js';
 import { BODY_LIMIT } from './markdown.js';

@@ -1,7 +1,7 @@
 // The seam between the GitHub layer and the review engine. The GitHub code only needs
 // "text in, findings out"; keeping that as an injectable function lets tests feed fixed
-// findings, and the real engine (src/review.ts) is the default.
-import type { Finding, RuleMeta, Severity } from '../types.js';
+// findings, and the real engine (src/pipeline/review.ts) is the default.
+import type { Finding, RuleMeta, Severity } from '../core/types.js';
 
 export interface EngineOptions {
   /** Root of a checkout at the PR head, so the engine can read whole files. */
@@ -11,7 +11,7 @@ export interface EngineOptions {
   configPath?: string;
 }
 
-/** Structural copy of src/review.ts's ReviewResult; only the fields this layer reads. */
+/** Structural copy of src/pipeline/review.ts's ReviewResult; only the fields this layer reads. */
 export interface EngineResult {
   patches: unknown[];
   findings: Finding[];
@@ -26,10 +26,10 @@ export interface Engine {
   rules: RuleMeta[];
 }
 
-/** The real engine (src/review.ts): its `warnings` are this layer's `notes`. */
+/** The real engine (src/pipeline/review.ts): its `warnings` are this layer's `notes`. */
 export async function loadEngine(): Promise<Engine> {
   // Imported lazily so `kfunc-review serve` starts (and fails on bad config) before tree-sitter loads.
-  const { reviewText, InputRejected } = await import('../review.js');
+  const { reviewText, InputRejected } = await import('../pipeline/review.js');
   const { registry } = await import('../rules/index.js');
   const review: ReviewFn = async (text, name, opts) => {
     try {

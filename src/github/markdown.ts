@@ -2,7 +2,7 @@
 // check run text and the job summary. Finding text is kernel C (`__bpf_kfunc`, `*ptr`), which
 // GitHub would turn into bold/italic or HTML, so prose outside code spans is escaped.
 import { createHash } from 'node:crypto';
-import type { Finding, Severity } from '../types.js';
+import type { Finding, Severity } from '../core/types.js';
 
 const MARK_PREFIX = 'kfunc-review:fp=';
 const STALE_NOTE = '<!-- kfunc-review:stale -->';

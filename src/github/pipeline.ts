@@ -3,7 +3,7 @@
 // (review → check run → job summary), each one the fallback of the one before.
 import { writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Finding } from '../types.js';
+import type { Finding } from '../core/types.js';
 import { formatSarif } from '../report/sarif.js';
 import type { Engine, EngineResult } from './engine.js';
 import { parseDiffLines } from './diff-lines.js';
@@ -12,7 +12,7 @@ import { postReview, type ReviewOutcome } from './review-poster.js';
 import { publishCheckRun, type CheckOutcome, type FailLevel } from './check-run.js';
 import { countBySeverity, jobSummaryMarkdown, type Counts } from './markdown.js';
 import type { GitHubClient, Logger } from './octokit.js';
-import { SEVERITY_RANK } from '../types.js';
+import { SEVERITY_RANK } from '../core/types.js';
 
 export type Mode = 'review' | 'check' | 'both';
 

@@ -2,9 +2,9 @@
 // become new inline comments, which existing bot comments are edited, deleted or left alone,
 // and which findings only go into the summary. Keeping it pure makes re-run behaviour
 // (no duplicates, stale cleanup) testable without a server.
-import { byText } from '../engine.js';
-import type { Finding } from '../types.js';
-import { SEVERITY_RANK } from '../types.js';
+import { byText } from '../core/engine.js';
+import type { Finding } from '../core/types.js';
+import { SEVERITY_RANK } from '../core/types.js';
 import { isCommentable, type DiffLines } from './diff-lines.js';
 import { inlineBody, isStaleMarked, readFingerprint, safeFp, staleBody } from './markdown.js';
 

@@ -1,7 +1,7 @@
 // Applies a comment plan to a pull request: at most one review per run (summary + new inline
 // comments), edits and deletions of our earlier comments, and the fallbacks GitHub forces on
 // us — a 422 for a comment GitHub will not anchor, a 403 for a token that may not review.
-import type { Finding } from '../types.js';
+import type { Finding } from '../core/types.js';
 import type { DiffLines } from './diff-lines.js';
 import { planComments, type CommentPlan, type ExistingComment, type NewComment } from './plan.js';
 import { readSummaryState, reviewSummaryBody, summaryState } from './markdown.js';

@@ -1,12 +1,12 @@
 // An LKML-style reply to each reviewed patch: `Subject: Re: <subject>`, the relevant patch
 // lines quoted with `> `, each finding written under the line it concerns, wrapped at 72
 // columns, questions rather than verdicts, no line numbers in the prose.
-import type { ReviewResult } from '../review.js';
-import type { PatchModel } from '../analysis/model.js';
-import type { Finding } from '../types.js';
-import type { MailRecord } from '../analysis/patch-mail.js';
-import { matchDisputeReply, DISPUTES } from '../analysis/disputes.js';
-import { isScalarType } from '../analysis/c-query.js';
+import type { ReviewResult } from '../pipeline/review.js';
+import type { PatchModel } from '../model/model.js';
+import type { Finding } from '../core/types.js';
+import type { MailRecord } from '../intake/patch-mail.js';
+import { matchDisputeReply, DISPUTES } from '../facts/disputes.js';
+import { isScalarType } from '../model/c-query.js';
 
 const WIDTH = 72;
 

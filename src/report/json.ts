@@ -1,6 +1,6 @@
 // The JSON contract (documented in README.md): tool, patches, findings, errors.
-import type { ReviewResult } from '../review.js';
-import { TOOL } from '../version.js';
+import type { ReviewResult } from '../pipeline/review.js';
+import { TOOL } from '../core/version.js';
 
 export function formatJson(result: ReviewResult): string {
   return JSON.stringify({

@@ -1,7 +1,7 @@
 // SARIF 2.1.0 output, shaped for GitHub code scanning (upload-sarif): stable ruleIds, rule
 // metadata from the registry, and our own fingerprint as partialFingerprints so an alert keeps
 // its identity when code moves (the fingerprint never includes the line).
-import type { Finding, RuleMeta, Severity } from '../types.js';
+import type { Finding, RuleMeta, Severity } from '../core/types.js';
 
 export interface SarifInput {
   findings: Finding[];

@@ -1,7 +1,7 @@
 // checkpatch-like text: `path:line: severity: message [RULE-ID]`, indented evidence, then a
 // one-line summary per patch.
-import type { ReviewResult } from '../review.js';
-import type { Finding } from '../types.js';
+import type { ReviewResult } from '../pipeline/review.js';
+import type { Finding } from '../core/types.js';
 
 function count(findings: Finding[], sev: Finding['severity']): number {
   return findings.filter((f) => f.severity === sev).length;

@@ -1,6 +1,6 @@
 // Shared test material for the GitHub layer: a kfunc patch as GitHub would show it, findings
 // shaped like the engine's, and a client wired to the stand-in with fast retries.
-import type { Finding } from '../../src/types.js';
+import type { Finding } from '../../src/core/types.js';
 import type { Engine, EngineResult } from '../../src/github/engine.js';
 import { createClient, type GitHubClient, type Logger } from '../../src/github/octokit.js';
 import type { GitHubStandin, StandinFile, StandinPull } from './github-standin.js';

@@ -1,0 +1,107 @@
+// `kfunc-review audit DIR [--format text|json|sarif] [--no-cache] [--jobs N]`.
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { SEVERITY_RANK, type Severity } from '../core/types.js';
+import { TOOL } from '../core/version.js';
+import { runAudit, defaultJobs, type AuditProgress } from '../pipeline/audit/audit.js';
+import { formatAuditJson, formatAuditText, formatAuditSarif } from '../report/audit.js';
+
+export const AUDIT_HELP = `Usage: kfunc-review audit <kernel-dir> [options]
+
+Reviews every kfunc of a kernel tree as it stands: every .c file (tools/ included), every
+__bpf_kfunc definition, kfunc set, BTF_ID_FLAGS entry and register_btf_kfunc_id_set call, with
+whole-file context and the callees the kfuncs reach in other files.
+
+Options:
+  -f, --format FMT      text (default), json, sarif
+      --no-cache        neither read nor write the cache ($KFUNC_REVIEW_CACHE, else the user cache dir)
+  -j, --jobs N          worker threads (default: one per core, at most 8; 1 = no workers)
+      --callee-depth N  follow calls N levels into other files (default 2, 0 = off)
+      --kernel X.Y      target kernel version (default: the tree's Makefile)
+      --fail-level L    exit 1 when a finding is at or above L: error (default), warning, info, none
+  -o, --output FILE     write the report to FILE
+  -q, --quiet           no progress bar
+  -h, --help            this help
+`;
+
+class AuditUsage extends Error {}
+
+function ttyProgress(): AuditProgress {
+  let bar: cliProgress.SingleBar | null = null;
+  return {
+    start(phase, total, counting) {
+      bar?.stop();
+      bar = new cliProgress.SingleBar({
+        stream: process.stderr,
+        format: `${phase.padEnd(5)} [{bar}] {value}/{total} files | ${counting}: {kfuncs}`,
+        hideCursor: true, clearOnComplete: true, etaBuffer: 50,
+      }, cliProgress.Presets.shades_classic);
+      bar.start(total, 0, { kfuncs: 0 });
+    },
+    update(value, kfuncs) {
+      bar?.update(value, kfuncs === undefined ? undefined : { kfuncs });
+    },
+    stop() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}
+
+export async function runAuditCli(argv: string[], io = { out: (s: string) => { process.stdout.write(s); }, err: (s: string) => { process.stderr.write(s); } }): Promise<number> {
+  let values, positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', short: 'f', default: 'text' },
+        'no-cache': { type: 'boolean', default: false },
+        jobs: { type: 'string', short: 'j' },
+        'callee-depth': { type: 'string' },
+        kernel: { type: 'string' },
+        'fail-level': { type: 'string', default: 'error' },
+        output: { type: 'string', short: 'o' },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+    if (values.help) { io.out(AUDIT_HELP); return 0; }
+    if (!['text', 'json', 'sarif'].includes(values.format!)) throw new AuditUsage(`--format must be text, json or sarif (got ${values.format})`);
+    if (!['error', 'warning', 'info', 'none'].includes(values['fail-level']!)) throw new AuditUsage(`--fail-level must be error, warning, info or none (got ${values['fail-level']})`);
+    if (positionals.length !== 1) throw new AuditUsage('give exactly one kernel tree directory');
+  } catch (err) {
+    io.err(`kfunc-review audit: ${err instanceof Error ? err.message : String(err)}\nTry 'kfunc-review audit --help'.\n`);
+    return 2;
+  }
+  const num = (v: string | undefined, name: string, min: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new AuditUsage(`${name} must be an integer >= ${min} (got ${v})`);
+    return n;
+  };
+  let jobs: number | undefined, depth: number | undefined;
+  try {
+    jobs = num(values.jobs, '--jobs', 1) ?? defaultJobs();
+    depth = num(values['callee-depth'], '--callee-depth', 0);
+  } catch (err) {
+    io.err(`kfunc-review audit: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const progress = process.stderr.isTTY && !values.quiet ? ttyProgress() : undefined;
+  let result;
+  try {
+    result = await runAudit(positionals[0], { jobs, cache: !values['no-cache'], calleeDepth: depth, kernel: values.kernel, progress });
+  } catch (err) {
+    io.err(`kfunc-review audit: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const text = values.format === 'json' ? formatAuditJson(result) : values.format === 'sarif' ? formatAuditSarif(result, TOOL.version) : formatAuditText(result);
+  if (values.output) writeFileSync(values.output, text); else io.out(text);
+  if (result.errors.length) return 2;
+  const level = values['fail-level']!;
+  if (level === 'none') return 0;
+  const threshold = SEVERITY_RANK[level as Severity];
+  return result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}

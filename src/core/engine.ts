@@ -1,0 +1,71 @@
+// Runs the rules over one model and turns their reports into Findings: message templates,
+// fingerprints, diff position, de-duplication and a stable order. A rule that throws is
+// reported as a tool error and the other rules still run.
+import { createHash } from 'node:crypto';
+import type { PatchModel } from '../model/model.js';
+import type { Finding, Report, Rule } from './types.js';
+
+export interface EngineResult {
+  findings: Finding[];
+  /** Rule crashes, as one-line messages (never a stack trace). */
+  errors: string[];
+}
+
+/** Code-unit order: deterministic in every locale, and without ICU's collator start-up cost. */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function fingerprintOf(rule: string, kfunc: string, what: string): string {
+  return createHash('sha256').update(`${rule}\0${kfunc}\0${what}`).digest('hex').slice(0, 16);
+}
+
+function interpolate(template: string, data: Report['data'], rule: string, id: string): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => {
+    const v = data?.[k];
+    if (v === undefined) throw new Error(`rule ${rule}: message ${id} needs data.${k}`);
+    return String(v);
+  });
+}
+
+export function runRules(model: PatchModel, rules: Rule[]): EngineResult {
+  const findings = new Map<string, Finding>();
+  const errors: string[] = [];
+  for (const rule of rules) {
+    const report = (r: Report) => {
+      const template = rule.meta.messages[r.messageId];
+      if (template === undefined) throw new Error(`rule ${rule.meta.id}: unknown message id ${r.messageId}`);
+      const side = r.side ?? 'new';
+      const file = model.files.find((f) => f.path === r.file);
+      const onAddedLine = !!file && (side === 'new' ? file.addedLines.has(r.line) : file.removedLines.has(r.line));
+      const inDiff = !!file && (side === 'old' ? file.removedLines.has(r.line) : file.shownRanges.some(([a, b]) => r.line >= a && r.line <= b));
+      const f: Finding = {
+        rule: rule.meta.id,
+        severity: r.severity ?? rule.meta.severity,
+        kfunc: r.kfunc,
+        file: r.file,
+        line: r.line,
+        side,
+        patch: model.subject,
+        patchIndex: model.index,
+        message: interpolate(template, r.data, rule.meta.id, r.messageId),
+        evidence: r.evidence ?? [],
+        fingerprint: fingerprintOf(rule.meta.id, r.kfunc, `${r.messageId}\0${r.key ?? ''}`),
+        onAddedLine,
+        inDiff,
+        messageId: r.messageId,
+      };
+      if (r.verdict) f.verdict = r.verdict;
+      if (r.claims?.length) f.claims = r.claims;
+      if (!findings.has(f.fingerprint)) findings.set(f.fingerprint, f);
+    };
+    try {
+      rule.check({ model, report });
+    } catch (err) {
+      errors.push(`rule ${rule.meta.id} failed on ${model.subject || 'input'}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const out = [...findings.values()];
+  out.sort((a, b) => byText(a.file, b.file) || a.line - b.line || byText(a.rule, b.rule) || byText(a.kfunc, b.kfunc));
+  return { findings: out, errors };
+}

@@ -1,0 +1,117 @@
+// Chain following: carries the parameter's value through assignments, casts, arithmetic and
+// calls into visible helpers, recording each sink it reaches with the guards in front of it.
+import type { SyntaxNode } from '../../model/c-parser.js';
+import { snippet } from '../../model/c-query.js';
+import type { FunctionDef } from '../../model/model.js';
+import { type FlowContext, type Frame, type Sink, type Var, keepsNonneg, merge, statusOf } from './flow-types.js';
+import { guardsAt } from './guards.js';
+import { type HelperUse, type SinkUse, classifyUse } from './sinks.js';
+import { ARITH, op, strip } from './syntax.js';
+
+/** Every sink the frame's variables reach in its function and the helpers it calls. */
+export function walk(cx: FlowContext, frame: Frame, sinks: Sink[], seen: Set<string>): void {
+  const { fn, vars } = frame;
+  propagate(cx, fn, vars);
+  for (const id of fn.body.descendantsOfType('identifier')) {
+    const v = vars.get(id.text);
+    if (!v) continue;
+    // Skip the names on the left of an assignment and declarators.
+    const par = id.parent;
+    if (par?.type === 'init_declarator' && par.childForFieldName('declarator')?.id === id.id) continue;
+    if (par?.type === 'assignment_expression' && par.childForFieldName('left')?.id === id.id) continue;
+    if (par?.type === 'field_expression' && par.childForFieldName('field')?.id === id.id) continue;
+    if (par?.type === 'call_expression' && par.childForFieldName('function')?.id === id.id) continue;
+    const use = classifyUse(cx.model.functions, frame, id, seen);
+    if (!use) continue;
+    if ('callee' in use) followInto(cx, frame, use, v, sinks, seen);
+    else record(cx, frame, v, use, sinks);
+  }
+}
+
+function record(cx: FlowContext, frame: Frame, v: Var, use: SinkUse, sinks: Sink[]): void {
+  const { kind, node: sinkNode, target, chainEnd } = use;
+  const facts = guardsAt(cx, frame, sinkNode, v);
+  merge(facts, frame.inherited);
+  const signed = frame.signed;
+  sinks.push({
+    kind, param: v.root, fn: frame.fn.name, file: frame.fn.file, line: sinkNode.startPosition.row + 1,
+    text: snippet(sinkNode, 90), target, chain: `${frame.chain} -> ${chainEnd}`, depth: frame.depth,
+    entryLine: frame.entryLine ?? sinkNode.startPosition.row + 1, facts, status: statusOf(facts, v.nonneg), signed,
+  });
+}
+
+/** Follow into the visible helper; its parameter k carries the value. */
+function followInto(cx: FlowContext, frame: Frame, use: HelperUse, v: Var, sinks: Sink[], seen: Set<string>): void {
+  const { callee, call, name, k, arg, callText } = use;
+  const cp = callee.params[k]!;
+  const ct = cx.ctype(cp.type);
+  if (cp.pointer || (ct.kind !== 'int' && ct.kind !== 'enum')) return;
+  const argVal = valueTaint(cx, arg, frame.vars) ?? v;
+  const facts = guardsAt(cx, frame, call, v);
+  merge(facts, frame.inherited);
+  const inner: Frame = {
+    fn: callee, vars: new Map([[cp.name, { root: v.root, ctype: ct, nonneg: keepsNonneg(argVal.nonneg, argVal.ctype, ct) }]]), chain: `${frame.chain} -> ${callText}`,
+    depth: frame.depth + 1, inherited: facts, signed: frame.signed, entryLine: frame.entryLine ?? call.startPosition.row + 1,
+  };
+  const before = sinks.length;
+  walk(cx, inner, sinks, new Set([...seen, name]));
+  // A helper whose value goes nowhere we can see still counts as a use (for KF-IDX-03).
+  if (sinks.length === before) record(cx, frame, v, { kind: 'call', node: call, target: name, chainEnd: callText }, sinks);
+}
+
+/** Taint locals assigned from tainted values (in source order, to a fixed point). */
+function propagate(cx: FlowContext, fn: FunctionDef, vars: Map<string, Var>): void {
+  const body = fn.body;
+  for (let round = 0; round < 3; round++) {
+    let grew = false;
+    const visit = (lhs: string, rhs: SyntaxNode | null, declType: string | null) => {
+      if (!rhs || vars.has(lhs)) return;
+      const v = valueTaint(cx, rhs, vars);
+      if (!v) return;
+      const ct = declType ? cx.ctype(declType) : v.ctype;
+      vars.set(lhs, { root: v.root, ctype: ct, nonneg: keepsNonneg(v.nonneg, v.ctype, ct) });
+      grew = true;
+    };
+    for (const d of body.descendantsOfType('init_declarator')) {
+      const decl = d.parent;
+      const declType = decl?.type === 'declaration' ? decl.childForFieldName('type')?.text ?? null : null;
+      const name = d.childForFieldName('declarator');
+      if (name?.type === 'identifier') visit(name.text, d.childForFieldName('value'), declType);
+    }
+    for (const a of body.descendantsOfType('assignment_expression')) {
+      const l = a.childForFieldName('left');
+      if (l?.type === 'identifier' && op(a) === '=') visit(l.text, a.childForFieldName('right'), null);
+    }
+    if (!grew) break;
+  }
+}
+
+/** Is `expr` a value derived from a tainted variable (through casts and arithmetic)? */
+function valueTaint(cx: FlowContext, expr: SyntaxNode, vars: Map<string, Var>): Var | null {
+  const e = strip(expr);
+  switch (e.type) {
+    case 'identifier':
+      return vars.get(e.text) ?? null;
+    case 'cast_expression': {
+      const v = valueTaint(cx, e.childForFieldName('value')!, vars);
+      const ct = cx.ctype(e.childForFieldName('type')?.text ?? '');
+      return v ? { root: v.root, ctype: ct, nonneg: keepsNonneg(v.nonneg, v.ctype, ct) } : null;
+    }
+    case 'binary_expression': {
+      const o = op(e);
+      if (!ARITH.has(o)) return null;
+      const v = valueTaint(cx, e.childForFieldName('left')!, vars) ?? valueTaint(cx, e.childForFieldName('right')!, vars);
+      return v && o === '-' ? { ...v, nonneg: false } : v;
+    }
+    case 'unary_expression':
+      if (!['-', '~', '+'].includes(op(e))) return null;
+      {
+        const v = valueTaint(cx, e.childForFieldName('argument')!, vars);
+        return v && op(e) !== '+' ? { ...v, nonneg: false } : v;
+      }
+    case 'conditional_expression':
+      return valueTaint(cx, e.childForFieldName('consequence')!, vars) ?? valueTaint(cx, e.childForFieldName('alternative')!, vars);
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,178 @@
+// Builds the PatchModel from the visible images of the touched files: parses C (masked) with
+// tree-sitter, reads kfunc definitions, sets, registrations and enums, and marks what the
+// patch adds or removes.
+import { parseC, type SyntaxNode } from './c-parser.js';
+import { maskKernelC } from './mask.js';
+import { readFunctions, readEnums, kfuncMarkers, type RawFunction } from './functions.js';
+import { readSets } from './btf-sets.js';
+import { preprocFacts, type VisibleLine } from './preproc.js';
+import { regionsOf, type FileSource, type ImageView } from '../intake/source.js';
+import type { EnumDef, FileModel, FunctionDef, KfuncDef, LineStatus, PatchModel, Registration } from './model.js';
+import type { TargetTree } from './target.js';
+
+const C_FILE = /\.(c|h)$/;
+
+interface ImageFacts {
+  functions: RawFunction[];
+  enums: ReturnType<typeof readEnums>;
+  /** Names declared by a prototype (a declaration, not a definition). */
+  prototypes: string[];
+  visible: VisibleLine[];
+}
+
+/** Parses each visible region of an image on its own, padded so rows are real line numbers. */
+function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts {
+  const facts: ImageFacts = { functions: [], enums: [], visible: [], prototypes: [] };
+  const regions = view.full ? [[1, Math.max(0, ...view.lines.keys())] as [number, number]] : regionsOf(view);
+  for (const [start, end] of regions) {
+    if (start < 1 || end < start) continue;
+    const lines: string[] = [];
+    for (let n = start; n <= end; n++) {
+      const t = view.lines.get(n) ?? '';
+      lines.push(t);
+      facts.visible.push({ line: n, text: t });
+    }
+    if (onlyRegionsWith && ![...onlyRegionsWith].some((n) => n >= start && n <= end)) continue;
+    const original = '\n'.repeat(start - 1) + lines.join('\n');
+    const masked = maskKernelC(original);
+    const tree = parseC(masked);
+    facts.functions.push(...readFunctions(tree.rootNode, masked, original, kfuncMarkers(original)));
+    facts.enums.push(...readEnums(tree.rootNode));
+    facts.prototypes.push(...prototypeNames(tree.rootNode));
+  }
+  return facts;
+}
+
+/** Names of functions declared by prototypes (`int foo(void);`, `struct x *bar(int);`). */
+function prototypeNames(root: SyntaxNode): string[] {
+  const out: string[] = [];
+  for (const d of root.descendantsOfType('declaration')) {
+    for (const decl of d.childrenForFieldName('declarator')) {
+      let n: SyntaxNode | null = decl;
+      while (n && n.type === 'pointer_declarator') n = n.childForFieldName('declarator');
+      if (n?.type !== 'function_declarator') continue;
+      const id = n.childForFieldName('declarator');
+      if (id?.type === 'identifier') out.push(id.text);
+    }
+  }
+  return out;
+}
+
+/** The kernel-doc comment that ends right above `line`, if any. */
+function docAbove(view: ImageView, line: number): string | null {
+  let n = line - 1;
+  // the marker may sit alone on the line(s) above the name: `__bpf_kfunc struct foo *\nbpf_foo(`
+  while (n > 0 && /^\s*(__bpf_kfunc\b.*|[\w\s*]+)$/.test(view.lines.get(n) ?? '') && !/\*\/\s*$/.test(view.lines.get(n) ?? '') && line - n < 3) n--;
+  if (!/\*\/\s*$/.test(view.lines.get(n) ?? '')) return null;
+  const out: string[] = [];
+  for (let k = n; k > 0 && k > n - 80; k--) {
+    const t = view.lines.get(k);
+    if (t === undefined) return null;
+    out.unshift(t);
+    if (/^\s*\/\*\*/.test(t)) return out.join('\n');
+    if (/^\s*\/\*[^*]/.test(t)) return null;
+  }
+  return null;
+}
+
+export interface ModelMeta {
+  subject: string;
+  index: number;
+  total: number;
+  target: TargetTree;
+}
+
+export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
+  const model: PatchModel = {
+    subject: meta.subject, index: meta.index, total: meta.total,
+    files: [], kfuncs: [], functions: new Map(), registrations: [], sets: [], idSets: [], registerCalls: [],
+    enums: new Map(), target: meta.target, notes: [], prototypes: new Set(),
+  };
+  addSources(model, sources);
+  linkChangedRegistrations(model);
+  return model;
+}
+
+/**
+ * Adds the files of `sources` to a model. With `context`, they are context only (callee regions
+ * of other files): their functions, enums and prototypes become visible (after the model's own,
+ * which win a name clash), but they add no kfuncs, registrations, sets or notes.
+ */
+export function addSources(model: PatchModel, sources: FileSource[], context = false): void {
+  const n = { kfuncs: model.kfuncs.length, notes: model.notes.length, registrations: model.registrations.length, sets: model.sets.length, idSets: model.idSets.length, registerCalls: model.registerCalls.length };
+  for (const src of sources) {
+    model.files.push(fileModel(src));
+    if (!C_FILE.test(src.path)) continue;
+    if (!src.post.full && !src.isDeleted) model.notes.push(`${src.path}: only the diff hunks were visible (give --tree for whole-file context)`);
+    addImage(model, src, 'new');
+    if (src.removed.size) addImage(model, src, 'old');
+  }
+  if (context) for (const k of Object.keys(n) as (keyof typeof n)[]) model[k].length = n[k];
+}
+
+function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void {
+  const view = side === 'new' ? src.post : src.pre;
+  const changed = side === 'new' ? src.added : src.removed;
+  const facts = parseImage(view, side === 'old' ? src.removed : undefined);
+  const pp = preprocFacts(facts.visible);
+  const status = (line: number): LineStatus => {
+    if (changed.has(line)) return side === 'new' ? 'added' : 'removed';
+    return view.lines.has(line) ? 'context' : 'unseen';
+  };
+  for (const f of facts.functions) {
+    // On the old side only removed definitions matter; unchanged ones are already on the new side.
+    if (side === 'old' && status(f.line) !== 'removed') continue;
+    const def: FunctionDef = {
+      name: f.name, file: src.path, line: f.line, endLine: f.endLine, returnType: f.returnType, params: f.params,
+      isStatic: f.isStatic, isInline: f.isInline, isKfunc: f.isKfunc, body: f.body, side, status: status(f.line),
+      ifdefs: pp.ifdefsAt(f.startLine), inDefsBlock: pp.inDefsBlockAt(f.startLine), doc: docAbove(view, f.startLine),
+    };
+    if (side === 'new' && !model.functions.has(def.name)) model.functions.set(def.name, def);
+    if (def.isKfunc) model.kfuncs.push(def as KfuncDef);
+  }
+  if (side === 'new') {
+    for (const n of facts.prototypes) model.prototypes?.add(n);
+    for (const e of facts.enums) {
+      if (model.enums.has(e.name)) continue;
+      const def: EnumDef = { name: e.name, members: e.members, hasNegative: e.members.some((m) => m.value !== null && m.value < 0n), file: src.path, line: e.line };
+      model.enums.set(e.name, def);
+    }
+  }
+  const sets = readSets(facts.visible, side === 'new' ? src.sections.new : src.sections.old);
+  for (const e of sets.entries) {
+    const st = status(e.line);
+    if (side === 'old' && st !== 'removed') continue;
+    model.registrations.push({
+      kfunc: e.kfunc, flags: e.flags, set: e.set, file: src.path, line: e.line, side,
+      added: st === 'added', removed: st === 'removed', ifdefs: pp.ifdefsAt(e.line),
+    });
+  }
+  if (side === 'old') return;
+  for (const s of sets.sets) model.sets.push({ name: s.name, macro: s.macro, file: src.path, line: s.line, endLine: s.endLine, added: status(s.line) === 'added', entries: s.entries });
+  for (const s of sets.idSets) model.idSets.push({ ...s, file: src.path, added: status(s.line) === 'added' });
+  for (const r of sets.registers) model.registerCalls.push({ ...r, file: src.path, added: status(r.line) === 'added' });
+}
+
+/** A removed and an added entry for the same kfunc in one file is a flag change. */
+function linkChangedRegistrations(model: PatchModel): void {
+  const removed = model.registrations.filter((r) => r.removed);
+  for (const r of model.registrations) {
+    if (!r.added) continue;
+    const old = removed.find((o: Registration) => o.kfunc === r.kfunc && o.file === r.file);
+    if (old) r.oldFlags = old.flags;
+  }
+}
+
+function fileModel(src: FileSource): FileModel {
+  return {
+    path: src.path,
+    visibility: src.post.full ? 'full' : 'hunks',
+    isNew: src.isNew,
+    isDeleted: src.isDeleted,
+    lineStatus: (line) => (src.added.has(line) ? 'added' : src.post.lines.has(line) ? 'context' : 'unseen'),
+    lineText: (line, side = 'new') => (side === 'new' ? src.post : src.pre).lines.get(line),
+    shownRanges: src.shown,
+    addedLines: src.added,
+    removedLines: src.removed,
+  };
+}

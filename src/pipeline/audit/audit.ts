@@ -1,0 +1,402 @@
+// Whole-tree audit: every kfunc of a kernel tree as it stands, not a diff.
+//
+//   walk  → every .c/.h path with its stat
+//   scan  → read each file once: kfunc candidates (.c with a marker) + function-definition index
+//           (skipped when the cached scan's stats match the tree exactly)
+//   reach → per candidate, the function bodies of other files its kfuncs reach (callee context)
+//   analyse → parse + model + rules per candidate (worker threads), cached by content hash
+//   merge → results in path order, so --jobs N and --jobs 1 print the same bytes
+import { byText } from '../../core/engine.js';
+import { readFileSync, existsSync, statSync, realpathSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { detectTarget, type TargetTree } from '../../model/target.js';
+import { TOOL } from '../../core/version.js';
+import type { Finding, Severity } from '../../core/types.js';
+import type { KfuncJson, RegistrationJson, SetJson } from '../review.js';
+import { walkTree, scanFiles, type TreeFile, type ScanChunk } from '../../tree/scan.js';
+import { buildDefIndex, reachedRegions, linkable, FileCache, type DefIndex, type Region } from '../../tree/callees.js';
+import { analyse, type AnalyseResult, type AnalyseTask } from './analyse.js';
+import { AuditCache, defaultCacheDir, ruleSetHash, sha256 } from '../../tree/cache.js';
+import { Pool, workerScript } from './pool.js';
+import { indexTreeFiles, mergeTreeIndex, isTreeIndexData, isTreeFileIndex, type TreeFileIndex, type TreeIndexData } from '../../tree/tree-index.js';
+
+export interface AuditProgress {
+  /** `counting` names what update()'s second number counts (kfunc files, kfuncs). */
+  start(phase: string, total: number, counting: string): void;
+  update(value: number, kfuncs?: number): void;
+  stop(): void;
+}
+
+export interface AuditOptions {
+  /** Worker threads for scan and parse; 1 = everything in this thread. Default: defaultJobs(). */
+  jobs?: number;
+  /** false disables the persistent cache (--no-cache). */
+  cache?: boolean;
+  cacheDir?: string;
+  /** How many calls deep to follow kfuncs into other files (0 = none). Default 2. */
+  calleeDepth?: number;
+  /** Cap on callee regions per kfunc file. */
+  maxRegions?: number;
+  kernel?: string;
+  progress?: AuditProgress;
+}
+
+export interface AuditStats {
+  files: number;
+  filesScanned: number;
+  bytesScanned: number;
+  candidates: number;
+  parsed: number;
+  calleeRegions: number;
+  calleeFunctions: number;
+  kfuncs: number;
+  registrations: number;
+  sets: number;
+  registerCalls: number;
+  /** The tree index: names some entry registers, and those only an X-macro list registers ([name, how]). */
+  treeIndex: { registered: number; expanded: [string, string][] };
+  findings: { total: number; bySeverity: Record<Severity, number>; byRule: Record<string, Record<Severity, number>> };
+  cache: { enabled: boolean; dir: string | null; scanReused: boolean; hits: number; misses: number; corrupt: number; writes: number };
+  jobs: number;
+  ms: { walk: number; scan: number; reach: number; analyse: number; total: number };
+}
+
+export interface AuditResult {
+  tool: { name: string; version: string };
+  tree: { path: string; version: string | null; target: TargetTree };
+  kfuncs: KfuncJson[];
+  registrations: RegistrationJson[];
+  sets: SetJson[];
+  findings: Finding[];
+  errors: { input: string; message: string }[];
+  stats: AuditStats;
+}
+
+/** The scan record kept in the cache between runs (a `--tree` review reads it too). */
+export interface ScanRecord {
+  files: [string, number, number, number][];
+  candidates: string[];
+  depth: number;
+  maxRegions: number;
+  /** Per candidate: callee regions as [path, start, end]. */
+  regions: Record<string, [string, number, number][]>;
+  /** Tree-wide registrations and definitions (valid while every stat matches). */
+  tree: TreeIndexData;
+}
+
+/**
+ * What a `--tree` review reads instead of the (large) scan record, written with it: the tree
+ * index, what each kfunc file contributes to it (a review replaces the files its patch
+ * touches) and the kfunc files' stats (a review re-indexes the ones edited since).
+ */
+export interface TreeRecord {
+  /** [path, size, mtimeMs, ino] of each candidate, in path order. */
+  candidates: [string, number, number, number][];
+  depth: number;
+  maxRegions: number;
+  tree: TreeIndexData;
+  treeFiles: [string, TreeFileIndex][];
+}
+
+export function isTreeRecord(p: unknown): p is TreeRecord {
+  const r = p as TreeRecord;
+  return !!r && typeof r.depth === 'number' && typeof r.maxRegions === 'number' && isTreeIndexData(r.tree)
+    && Array.isArray(r.candidates) && r.candidates.every((f) => Array.isArray(f) && f.length === 4 && typeof f[0] === 'string' && typeof f[1] === 'number' && typeof f[2] === 'number' && typeof f[3] === 'number')
+    && Array.isArray(r.treeFiles) && r.treeFiles.every((t) => Array.isArray(t) && typeof t[0] === 'string' && isTreeFileIndex(t[1]));
+}
+
+/**
+ * Where the tree's linkable functions are defined (see callees.linkable): `files` the paths,
+ * `defs` one line per name, sorted, `name<TAB>i,j,...` with indices into `files`. Positions are not
+ * kept: a reader re-scans the one file it needs, so a file edited since the audit is still read right.
+ */
+export interface DefsRecord {
+  files: string[];
+  defs: string;
+}
+
+export function isDefsRecord(p: unknown): p is DefsRecord {
+  const r = p as DefsRecord;
+  return !!r && Array.isArray(r.files) && r.files.every((f) => typeof f === 'string') && typeof r.defs === 'string';
+}
+
+/** The cache key of a tree's scan and defs records (`root` is the real path). */
+export function scanKeyOf(root: string): string {
+  return sha256(`scan\0${root}`);
+}
+
+function defsRecord(index: DefIndex, paths: string[]): DefsRecord {
+  const files: string[] = [];
+  const at = new Map<number, number>();
+  const lines: string[] = [];
+  for (const [name, locs] of index) {
+    const idx: number[] = [];
+    for (const l of locs) {
+      if (!linkable(paths[l.file], l.isStatic)) continue;
+      let k = at.get(l.file);
+      if (k === undefined) { k = files.length; files.push(paths[l.file]); at.set(l.file, k); }
+      if (!idx.includes(k)) idx.push(k);
+    }
+    if (idx.length) lines.push(`${name}\t${idx.join(',')}`);
+  }
+  // Sorted (a tab sorts before any identifier character, so by name): readers binary-search it.
+  return { files, defs: lines.sort().join('\n') };
+}
+
+export function isScanRecord(p: unknown): p is ScanRecord {
+  const r = p as ScanRecord;
+  return !!r && Array.isArray(r.files) && Array.isArray(r.candidates) && typeof r.depth === 'number' && typeof r.maxRegions === 'number'
+    && !!r.regions && typeof r.regions === 'object' && isTreeIndexData(r.tree)
+    && r.files.every((f) => Array.isArray(f) && f.length === 4 && typeof f[0] === 'string' && typeof f[1] === 'number' && typeof f[2] === 'number' && typeof f[3] === 'number')
+    && r.candidates.every((c) => typeof c === 'string' && Array.isArray(r.regions[c])
+      && r.regions[c].every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'number' && typeof x[2] === 'number'));
+}
+
+function isAnalyseResult(p: unknown): p is AnalyseResult {
+  const r = p as AnalyseResult;
+  return !!r && typeof r.path === 'string' && Array.isArray(r.kfuncs) && Array.isArray(r.registrations) && Array.isArray(r.sets)
+    && Array.isArray(r.findings) && Array.isArray(r.errors) && typeof r.calleeFunctions === 'number' && typeof r.registerCalls === 'number'
+    && r.findings.every((f) => f && typeof f.rule === 'string' && typeof f.file === 'string' && typeof f.line === 'number' && typeof f.fingerprint === 'string');
+}
+
+const SCAN_CHUNK = 400;
+
+function sameFiles(a: TreeFile[], b: ScanRecord['files']): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x.rel !== y[0] || x.size !== y[1] || x.mtimeMs !== y[2] || x.ino !== y[3]) return false;
+  }
+  return true;
+}
+
+function readText(root: string, rel: string): string {
+  return readFileSync(join(root, rel), 'utf8');
+}
+
+/**
+ * Worker threads by default: one per core, at most 8. On a quiet 2-core machine two workers beat
+ * the main thread alone (scan and parse overlap); on a heavily loaded one they do not, since each
+ * worker spends ~0.2-0.3 s loading tree-sitter and the rules (bench/RESULTS.md).
+ */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<AuditResult> {
+  const t0 = performance.now();
+  const st = statSync(dir);
+  if (!st.isDirectory()) throw new Error(`${dir}: not a directory`);
+  const root = realpathSync(dir);
+  const depth = opts.calleeDepth ?? 2;
+  const maxRegions = opts.maxRegions ?? 400;
+  let jobs = opts.jobs ?? defaultJobs();
+  const script = jobs > 1 ? workerScript() : null;
+  if (!script) jobs = 1;
+  const progress = opts.progress;
+  const cacheOn = opts.cache !== false;
+  const cache = cacheOn ? new AuditCache(opts.cacheDir ?? defaultCacheDir()) : null;
+
+  const makefile = existsSync(join(root, 'Makefile')) ? readFileSync(join(root, 'Makefile'), 'utf8').slice(0, 4000) : undefined;
+  const target = detectTarget({ kernelFlag: opts.kernel, treeMakefile: makefile, treePath: dir });
+  const treeVersion = makefile ? (() => {
+    const v = /^VERSION\s*=\s*(\d+)/m.exec(makefile), p = /^PATCHLEVEL\s*=\s*(\d+)/m.exec(makefile), s = /^SUBLEVEL\s*=\s*(\d+)/m.exec(makefile);
+    return v && p ? `${v[1]}.${p[1]}${s && s[1] !== '0' ? `.${s[1]}` : ''}` : null;
+  })() : null;
+
+  const files = walkTree(root);
+  const tWalk = performance.now();
+  const paths = files.map((f) => f.rel);
+  const pool = jobs > 1 ? new Pool(jobs, script!) : null;
+  const stats: AuditStats = {
+    files: files.filter((f) => f.rel.endsWith('.c')).length, filesScanned: 0, bytesScanned: 0, candidates: 0, parsed: 0, calleeRegions: 0, calleeFunctions: 0,
+    kfuncs: 0, registrations: 0, sets: 0, registerCalls: 0, treeIndex: { registered: 0, expanded: [] },
+    findings: { total: 0, bySeverity: { error: 0, warning: 0, info: 0 }, byRule: {} },
+    cache: { enabled: cacheOn, dir: cache?.dir ?? null, scanReused: false, hits: 0, misses: 0, corrupt: 0, writes: 0 },
+    jobs, ms: { walk: Math.round(tWalk - t0), scan: 0, reach: 0, analyse: 0, total: 0 },
+  };
+
+  try {
+    // ---- scan (or reuse the cached one when every stat matches) ----
+    const scanKey = scanKeyOf(root);
+    const prev = cache?.get('scan', scanKey, isScanRecord) ?? null;
+    let defs: DefsRecord | null = null;
+    let treeRecord: TreeRecord | null = null;
+    let candidates: string[];
+    let regionsOf: (rel: string) => Region[];
+    let record: ScanRecord | null = null;
+    let tree: TreeIndexData;
+    let tScan: number;
+    let tReach: number;
+    // The defs record goes with the scan: without it (deleted as corrupt by a review) rescan.
+    if (prev && prev.depth === depth && prev.maxRegions === maxRegions && cache!.has('tree', scanKey) && (depth === 0 || cache!.has('defs', scanKey)) && sameFiles(files, prev.files)) {
+      stats.cache.scanReused = true;
+      candidates = prev.candidates;
+      tree = prev.tree;
+      const lines = new Map<string, string[]>();
+      const linesOf = (rel: string) => {
+        let l = lines.get(rel);
+        if (!l) { l = readText(root, rel).replace(/\r\n?/g, '\n').split('\n'); lines.set(rel, l); }
+        return l;
+      };
+      regionsOf = (rel) => prev.regions[rel].map(([p, s, e]) => ({
+        path: p, start: s, lines: linesOf(p).slice(s - 1, e).map((l) => l.replace(/\b__bpf_kfunc\b(?!_)/g, '           ')),
+      }));
+      tScan = performance.now();
+      tReach = tScan;
+    } else {
+      progress?.start('scan', files.length, 'kfunc files');
+      const chunks: { chunk: ScanChunk; offset: number }[] = [];
+      const wantDefs = depth > 0;
+      if (pool) {
+        let done = 0, found = 0;
+        const jobsDone: Promise<void>[] = [];
+        for (let i = 0; i < paths.length; i += SCAN_CHUNK) {
+          const offset = i;
+          const slice = paths.slice(i, i + SCAN_CHUNK);
+          jobsDone.push(pool.run<ScanChunk>({ type: 'scan', root, files: slice, wantDefs }).then((chunk) => {
+            chunks.push({ chunk, offset });
+            done += slice.length;
+            found += chunk.candidates.length;
+            progress?.update(done, found);
+          }));
+        }
+        await Promise.all(jobsDone);
+        chunks.sort((a, b) => a.offset - b.offset);
+      } else {
+        chunks.push({ chunk: scanFiles(root, paths, wantDefs, (k) => { if ((k & 255) === 0) progress?.update(k); }), offset: 0 });
+      }
+      progress?.stop();
+      candidates = chunks.flatMap(({ chunk, offset }) => chunk.candidates.map((k) => paths[k + offset]));
+      tScan = performance.now();
+      const index = buildDefIndex(chunks);
+      const fc = new FileCache(root, paths);
+      const byRel = new Map(paths.map((p, i) => [p, i]));
+      const computed = new Map<string, Region[]>();
+      progress?.start('reach', candidates.length, 'callee regions');
+      let regionCount = 0;
+      candidates.forEach((c, k) => {
+        const rs = reachedRegions(index, paths, fc, byRel.get(c)!, { depth, maxRegions });
+        computed.set(c, rs);
+        regionCount += rs.length;
+        progress?.update(k + 1, regionCount);
+      });
+      progress?.stop();
+      regionsOf = (rel) => computed.get(rel) ?? [];
+      // Plain definitions of registered names anywhere in the tree (prefer a global one).
+      const lookup = wantDefs ? (name: string) => {
+        const locs = (index.get(name) ?? []).filter((l) => paths[l.file].endsWith('.c'));
+        const l = locs.find((x) => !x.isStatic) ?? locs[0];
+        return l ? paths[l.file] : undefined;
+      } : undefined;
+      const perFile = indexTreeFiles(root, candidates.map((rel) => ({ rel, text: readText(root, rel) })));
+      tree = mergeTreeIndex(perFile, lookup);
+      if (cache && wantDefs) defs = defsRecord(index, paths);
+      const statOf = new Map(files.map((f) => [f.rel, f]));
+      treeRecord = {
+        candidates: candidates.map((c) => { const f = statOf.get(c)!; return [c, f.size, f.mtimeMs, f.ino]; }),
+        depth, maxRegions, tree, treeFiles: perFile.map(({ rel, x }) => [rel, x]),
+      };
+      record = {
+        tree,
+        files: files.map((f) => [f.rel, f.size, f.mtimeMs, f.ino]), candidates, depth, maxRegions,
+        regions: Object.fromEntries(candidates.map((c) => [c, computed.get(c)!.map((r) => [r.path, r.start, r.start + r.lines.length - 1] as [string, number, number])])),
+      };
+      tReach = performance.now();
+    }
+    stats.filesScanned = stats.cache.scanReused ? 0 : files.length;
+    stats.bytesScanned = stats.cache.scanReused ? 0 : files.reduce((n, f) => n + f.size, 0);
+    stats.candidates = candidates.length;
+    stats.ms.scan = Math.round(tScan - tWalk);
+    stats.ms.reach = Math.round(tReach - tScan);
+
+    // ---- analyse each candidate (cache → pool → cache) ----
+    const rules = ruleSetHash();
+    const treeKey = sha256(JSON.stringify(tree));
+    stats.treeIndex = { registered: tree.registered.length, expanded: tree.expanded };
+    const results: (AnalyseResult | null)[] = new Array(candidates.length).fill(null);
+    const todo: { i: number; key: string; task: AnalyseTask }[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      const rel = candidates[i];
+      const text = readText(root, rel);
+      const regions = regionsOf(rel);
+      stats.calleeRegions += regions.length;
+      const h = createKey(rules, target, depth, rel, text, regions, treeKey);
+      const hit = cache?.get('result', h, isAnalyseResult) ?? null;
+      if (hit && hit.path === rel) results[i] = hit;
+      else todo.push({ i, key: h, task: { path: rel, text, regions, target, tree } });
+    }
+    progress?.start('parse', candidates.length, 'kfuncs');
+    let done = candidates.length - todo.length;
+    let kf = results.reduce((n, r) => n + (r?.kfuncs.length ?? 0), 0);
+    progress?.update(done, kf);
+    const finish = (t: (typeof todo)[number], r: AnalyseResult) => {
+      results[t.i] = r;
+      cache?.put('result', t.key, r);
+      done++;
+      kf += r.kfuncs.length;
+      progress?.update(done, kf);
+    };
+    if (pool) {
+      // Biggest files first so one large file does not finish last on its own.
+      const order = [...todo].sort((a, b) => b.task.text.length - a.task.text.length || a.i - b.i);
+      await Promise.all(order.map((t) => pool.run<AnalyseResult>({ type: 'analyse', task: t.task }).then((r) => finish(t, r))));
+    } else {
+      for (const t of todo) finish(t, analyse(t.task));
+    }
+    progress?.stop();
+    stats.parsed = todo.length;
+    if (record && cache) {
+      if (defs) cache.put('defs', scanKey, defs);
+      if (treeRecord) cache.put('tree', scanKey, treeRecord);
+      cache.put('scan', scanKey, record);
+    }
+    stats.ms.analyse = Math.round(performance.now() - tReach);
+
+    // ---- merge ----
+    const out: AuditResult = {
+      tool: TOOL,
+      tree: { path: dir, version: treeVersion, target },
+      kfuncs: [], registrations: [], sets: [], findings: [], errors: [], stats,
+    };
+    const seen = new Set<string>();
+    for (const r of results as AnalyseResult[]) {
+      out.kfuncs.push(...r.kfuncs);
+      out.registrations.push(...r.registrations);
+      out.sets.push(...r.sets);
+      stats.calleeFunctions += r.calleeFunctions;
+      stats.registerCalls += r.registerCalls;
+      for (const f of r.findings) {
+        const k = `${f.file}\0${f.line}\0${f.fingerprint}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.findings.push(f);
+      }
+      out.errors.push(...r.errors.map((message) => ({ input: r.path, message })));
+    }
+    out.findings.sort((a, b) => byText(a.file, b.file) || a.line - b.line || byText(a.rule, b.rule) || byText(a.kfunc, b.kfunc) || byText(a.fingerprint, b.fingerprint));
+    stats.kfuncs = out.kfuncs.length;
+    stats.registrations = out.registrations.length;
+    stats.sets = out.sets.length;
+    for (const f of out.findings) {
+      stats.findings.total++;
+      stats.findings.bySeverity[f.severity]++;
+      const r = (stats.findings.byRule[f.rule] ??= { error: 0, warning: 0, info: 0 });
+      r[f.severity]++;
+    }
+    stats.findings.byRule = Object.fromEntries(Object.entries(stats.findings.byRule).sort(([a], [b]) => byText(a, b)));
+    if (cache) Object.assign(stats.cache, cache.stats);
+    stats.ms.total = Math.round(performance.now() - t0);
+    return out;
+  } finally {
+    progress?.stop();
+    await pool?.close();
+  }
+}
+
+function createKey(rules: string, target: TargetTree, depth: number, rel: string, text: string, regions: Region[], treeKey: string): string {
+  const h = [`${TOOL.version}`, rules, `${target.version}`, String(depth), rel, sha256(text), treeKey];
+  for (const r of regions) h.push(`${r.path}:${r.start}:${sha256(r.lines.join('\n'))}`);
+  return sha256(h.join('\0'));
+}

@@ -1,0 +1,59 @@
+// Audit reports: JSON (the review JSON's kfunc/registration/set/finding shapes under a tree
+// header), text (checkpatch-like findings, then a summary table) and SARIF.
+import { formatFinding } from './text.js';
+import { formatSarif } from './sarif.js';
+import { registry } from '../rules/index.js';
+import type { Severity } from '../core/types.js';
+import type { AuditResult } from '../pipeline/audit/audit.js';
+
+export function formatAuditJson(r: AuditResult): string {
+  return JSON.stringify({
+    tool: r.tool,
+    tree: r.tree,
+    kfuncs: r.kfuncs,
+    registrations: r.registrations,
+    sets: r.sets,
+    findings: r.findings,
+    errors: r.errors,
+    stats: r.stats,
+  }, null, 2) + '\n';
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+}
+
+export function formatAuditText(r: AuditResult): string {
+  const out: string[] = [];
+  for (const f of r.findings) out.push(formatFinding(f));
+  if (r.findings.length) out.push('');
+  for (const e of r.errors) out.push(`tool error: ${e.input}: ${e.message}`);
+  if (r.errors.length) out.push('');
+  const s = r.stats;
+  out.push(`kfunc-review audit of ${r.tree.path} (Linux ${r.tree.version ?? 'unknown'}; target ${r.tree.target.version}: ${r.tree.target.reason})`);
+  out.push(...table([
+    ['', 'count'],
+    ['.c files', String(s.files)],
+    ['kfunc files (parsed / cached)', `${s.candidates} (${s.parsed} / ${s.candidates - s.parsed})`],
+    ['kfunc definitions', String(s.kfuncs)],
+    ['BTF_ID_FLAGS entries', String(s.registrations)],
+    ['kfunc sets', String(s.sets)],
+    ['register calls', String(s.registerCalls)],
+    ['callee regions (other files)', String(s.calleeRegions)],
+  ]));
+  out.push('');
+  const sev: Severity[] = ['error', 'warning', 'info'];
+  const rows: string[][] = [['rule', ...sev, 'total']];
+  for (const [rule, c] of Object.entries(s.findings.byRule)) rows.push([rule, ...sev.map((x) => String(c[x])), String(c.error + c.warning + c.info)]);
+  rows.push(['total', ...sev.map((x) => String(s.findings.bySeverity[x])), String(s.findings.total)]);
+  out.push(...table(rows));
+  out.push('');
+  const cache = s.cache.enabled ? `cache ${s.cache.hits} hit(s), ${s.cache.misses} miss(es)${s.cache.corrupt ? `, ${s.cache.corrupt} corrupt record(s) ignored` : ''}${s.cache.scanReused ? ', scan reused' : ''}` : 'cache off';
+  out.push(`time: ${(s.ms.total / 1000).toFixed(2)} s (walk ${s.ms.walk} ms, scan ${s.ms.scan} ms, reach ${s.ms.reach} ms, analyse ${s.ms.analyse} ms); ${s.jobs} job(s); ${cache}`);
+  return out.join('\n') + '\n';
+}
+
+export function formatAuditSarif(r: AuditResult, toolVersion: string): string {
+  return JSON.stringify(formatSarif({ findings: r.findings, errors: r.errors }, registry.map((x) => x.meta), toolVersion), null, 2) + '\n';
+}

@@ -1,0 +1,300 @@
+// Tree-wide registration knowledge for an audit: every BTF_ID_FLAGS entry and __bpf_kfunc
+// definition of every kfunc file, so a rule reviewing one file can tell that a kfunc defined
+// there is registered in another (bpf_iter_* in 6.12) or that an entry's function is defined
+// elsewhere. Built from the candidate files' text with plain regexes (no parse), plus:
+//
+// - X-macro registration lists: `#define M(a, b, name, c) BTF_ID_FLAGS(func, name, ...)` followed
+//   by a list macro (`XDP_METADATA_KFUNC_xxx` in net/core/xdp.c, defined in include/net/xdp.h)
+//   is expanded: the list macro's definition is looked up in the file itself and in the headers
+//   it includes, and the `name` argument of every `M(...)` in it counts as registered.
+// - plain (non-__bpf_kfunc) definitions of registered names, from the candidate files and, on a
+//   full scan, from the tree's definition index.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { TreeIndex } from '../model/model.js';
+import { defsIn } from './scan.js';
+
+/** Plain data (crosses worker threads and the scan cache). */
+export interface TreeIndexData {
+  files: number;
+  /** Names listed by a BTF_ID_FLAGS(func, ...) entry, sorted. */
+  registered: string[];
+  /** Registered through an X-macro list: [name, how]. */
+  expanded: [string, string][];
+  /** [name, file, isKfunc]: __bpf_kfunc definitions, then plain definitions of registered names. */
+  defined: [string, string, boolean][];
+  /** Plain definitions were looked up in the whole tree (not only in kfunc files). */
+  complete: boolean;
+  /** [kfunc, header]: a prototype of a __bpf_kfunc in a header its file includes. */
+  declared: [string, string][];
+}
+
+const ENTRY = /\bBTF_ID_FLAGS\(\s*func\s*,\s*(\w+)/g;
+const KFUNC_DEF = /\b__bpf_kfunc\b(?!_)([^;{}()]*?)\b(\w+)\s*\(/g;
+const TEMPLATE = /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)[ \t]*BTF_ID_FLAGS\(\s*func\s*,\s*(\w+)/gm;
+
+/** Drops comments (keeping line breaks), so commented-out entries do not count. */
+function uncomment(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/\/\/[^\n]*/g, '');
+}
+
+function lineAt(text: string, pos: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Arguments of every `M(...)` call in `text` (top-level commas), in order. */
+function invocations(text: string, macro: string): string[][] {
+  const out: string[][] = [];
+  const re = new RegExp(`\\b${macro}\\s*\\(`, 'g');
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    let depth = 1, i = m.index + m[0].length, start = i;
+    const args: string[] = [];
+    for (; i < text.length && depth > 0; i++) {
+      const c = text[i];
+      if (c === '(') depth++;
+      else if (c === ')') { if (--depth === 0) args.push(text.slice(start, i)); }
+      else if (c === ',' && depth === 1) { args.push(text.slice(start, i)); start = i + 1; }
+    }
+    out.push(args.map((a) => a.replace(/\\\n/g, ' ').trim()));
+  }
+  return out;
+}
+
+/** Body of `#define NAME ...` (continuation lines joined), or null. */
+function macroBody(text: string, name: string): string | null {
+  const m = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}\\b(?!\\()`, 'm').exec(text);
+  if (!m) return null;
+  let end = m.index + m[0].length;
+  for (;;) {
+    const nl = text.indexOf('\n', end);
+    if (nl < 0) { end = text.length; break; }
+    const line = text.slice(end, nl).replace(/\r$/, '');
+    end = nl + 1;
+    if (!line.endsWith('\\')) break;
+  }
+  return text.slice(m.index + m[0].length, end);
+}
+
+/** Headers `rel` includes that exist in the tree (`<x>` under include/, `"x"` next to the file). */
+function includes(root: string, rel: string, text: string): string[] {
+  const out: string[] = [];
+  // indexOf, not a multiline regex: headers are long and this runs on hundreds of them.
+  for (let p = text.indexOf('include'); p >= 0; p = text.indexOf('include', p + 7)) {
+    let h = p - 1;
+    while (h >= 0 && (text[h] === ' ' || text[h] === '\t')) h--;
+    if (text[h] !== '#') continue;
+    let b = h - 1;
+    while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+    if (b >= 0 && text[b] !== '\n') continue;
+    const m = /^include[ \t]*([<"])([^>"\n]+)[>"]/.exec(text.slice(p, p + 200));
+    if (!m) continue;
+    const cand = m[1] === '"' ? [join(dirname(rel), m[2])] : [join('include', m[2]), join('arch/x86/include', m[2])];
+    for (const c of cand) if (existsSync(join(root, c))) { out.push(c); break; }
+  }
+  return out;
+}
+
+/** What one kfunc file contributes: entries, __bpf_kfunc definitions, X-macro expansions. */
+/** Every `name(` of a header, memoised in `cache` (one per index build): most headers never mention a kfunc. */
+function callNamesOf(cache: Map<string, Set<string>>, h: string, t: string): Set<string> {
+  let names = cache.get(h);
+  if (!names) {
+    names = new Set<string>();
+    for (const m of t.matchAll(/([A-Za-z_]\w*)\s*\(/g)) names.add(m[1]);
+    cache.set(h, names);
+  }
+  return names;
+}
+
+export function indexFile(root: string, rel: string, raw: string, headerText?: (h: string) => string | null, includesOf?: (h: string, text: string) => string[], names = new Map<string, Set<string>>()): { registered: string[]; expanded: [string, string][]; kfuncs: string[]; declared: [string, string][] } {
+  const readHeader = headerText ?? ((h: string) => { try { return uncomment(readFileSync(join(root, h), 'utf8')); } catch { return null; } });
+  const incs = includesOf ?? ((h: string, t: string) => includes(root, h, t));
+  const text = uncomment(raw);
+  const templates = [...text.matchAll(TEMPLATE)];
+  // Entries inside a template `#define` are not entries: their expansions are.
+  const inTemplate = (pos: number) => templates.some((t) => pos >= t.index! && pos < t.index! + t[0].length);
+  const registered = [...text.matchAll(ENTRY)].filter((m) => !inTemplate(m.index!)).map((m) => m[1]);
+  const kfuncs = [...text.matchAll(KFUNC_DEF)].map((m) => m[2]);
+  const expanded: [string, string][] = [];
+  for (const t of templates) {
+    const macro = t[1];
+    const pos = t[2].split(',').map((p) => p.trim()).indexOf(t[3]);
+    if (pos < 0) continue;
+    // The list macros used between the template and its #undef.
+    const after = text.slice(t.index! + t[0].length);
+    const undef = new RegExp(`^[ \\t]*#[ \\t]*undef[ \\t]+${macro}\\b`, 'm').exec(after);
+    const scope = undef ? after.slice(0, undef.index) : after.slice(0, 2000);
+    const where = `${rel}:${lineAt(text, t.index!)}`;
+    const add = (args: string[], from: string) => {
+      const name = args[pos];
+      if (name && /^[A-Za-z_]\w*$/.test(name)) expanded.push([name, `${macro}() template at ${where}, expanded by ${from}`]);
+    };
+    for (const args of invocations(scope, macro)) add(args, where);
+    const lists = [...new Set([...scope.matchAll(/^[ \t]*([A-Za-z_]\w*)[ \t]*$/gm)].map((m) => m[1]))];
+    if (!lists.length) continue;
+    const headers = includes(root, rel, raw);
+    for (const list of lists) {
+      let found = macroBody(text, list) !== null ? { file: rel, body: macroBody(text, list)! } : null;
+      for (const h of headers) {
+        if (found) break;
+        const ht = readHeader(h);
+        const b = ht === null ? null : macroBody(ht, list);
+        if (b !== null) found = { file: h, body: b };
+      }
+      if (found) for (const args of invocations(found.body, macro)) add(args, `${list} (${found.file})`);
+    }
+  }
+  // Prototypes of the file's kfuncs in the headers it includes, and in the headers those include.
+  const declared: [string, string][] = [];
+  if (kfuncs.length) {
+    const seen = new Set<string>();
+    let level = includes(root, rel, raw);
+    const texts: [string, string][] = [];
+    for (let depth = 0; depth < 2 && level.length; depth++) {
+      const next: string[] = [];
+      for (const h of level) {
+        if (seen.has(h) || seen.size >= 200) continue;
+        seen.add(h);
+        const ht = readHeader(h);
+        if (ht === null) continue;
+        texts.push([h, ht]);
+        next.push(...incs(h, ht));
+      }
+      level = next;
+    }
+    for (const k of new Set(kfuncs)) {
+      // `type name(params) [attributes];` at the start of a line (not a call in an inline body).
+      // Each occurrence is tested from its line start (a multiline regex over whole headers is slow).
+      const re = new RegExp(`^(?![ \\t]*return\\b)[ \\t]*[\\w \\t*]*?\\b${k}\\s*\\([^;{}]*\\)[^;{}()]*(?:\\([^;{}]*\\)[^;{}()]*)*;`);
+      const hit = texts.find(([h, t]) => {
+        if (!callNamesOf(names, h, t).has(k)) return false;
+        for (let p = t.indexOf(k); p >= 0; p = t.indexOf(k, p + k.length)) {
+          const ls = t.lastIndexOf('\n', p) + 1;
+          if (re.test(t.slice(ls, p + 1000))) return true;
+        }
+        return false;
+      });
+      if (hit) declared.push([k, hit[0]]);
+    }
+  }
+  return { registered, expanded, kfuncs, declared };
+}
+
+/** What one kfunc file contributes to the tree index (kept per file in the scan record, so a
+ * review can replace the files its patch touches). */
+export interface TreeFileIndex {
+  registered: string[];
+  expanded: [string, string][];
+  kfuncs: string[];
+  declared: [string, string][];
+  /** Every function the file defines (byte scan), for plain definitions of registered names. */
+  defs: string[];
+}
+
+/** Per-file index data of kfunc files (header reads and include lists shared between files). */
+export function indexTreeFiles(root: string, files: { rel: string; text: string }[]): { rel: string; x: TreeFileIndex }[] {
+  const headers = new Map<string, string | null>();
+  const headerText = (h: string) => {
+    if (!headers.has(h)) {
+      let t: string | null = null;
+      // Not uncommented (slow on hundreds of headers): a prototype inside a comment can only
+      // silence KF-REG-10, never cause a finding.
+      try { t = readFileSync(join(root, h), 'utf8'); } catch { /* missing */ }
+      headers.set(h, t);
+    }
+    return headers.get(h)!;
+  };
+  const incCache = new Map<string, string[]>();
+  const includesOf = (h: string, t: string) => {
+    let l = incCache.get(h);
+    if (!l) { l = includes(root, h, t); incCache.set(h, l); }
+    return l;
+  };
+  const names = new Map<string, Set<string>>();
+  return files.map((f) => ({
+    rel: f.rel,
+    x: { ...indexFile(root, f.rel, f.text, headerText, includesOf, names), defs: [...new Set(defsIn(Buffer.from(f.text, 'latin1')).map((d) => d.name))] },
+  }));
+}
+
+/**
+ * Tree-wide index data from per-file contributions (in path order: the first definition found
+ * wins). `lookup` finds a plain definition of a name in the whole tree; without it only the
+ * kfunc files are searched and the index is not `complete`.
+ */
+export function mergeTreeIndex(perFile: { rel: string; x: TreeFileIndex }[], lookup?: (name: string) => string | undefined): TreeIndexData {
+  const registered = new Set<string>();
+  const expanded = new Map<string, string>();
+  const defined = new Map<string, [string, string, boolean]>();
+  const declared = new Map<string, string>();
+  for (const { rel, x } of perFile) {
+    for (const n of x.registered) registered.add(n);
+    for (const [n, how] of x.expanded) { registered.add(n); if (!expanded.has(n)) expanded.set(n, how); }
+    for (const n of x.kfuncs) if (!defined.has(n)) defined.set(n, [n, rel, true]);
+    for (const [n, h] of x.declared) if (!declared.has(n)) declared.set(n, h);
+  }
+  // Registered functions defined without the marker: in a kfunc file, else anywhere in the tree.
+  const missing = [...registered].filter((n) => !defined.has(n));
+  if (missing.length) {
+    const want = new Set(missing);
+    for (const { rel, x } of perFile) {
+      for (const n of x.defs) if (want.has(n) && !defined.has(n)) defined.set(n, [n, rel, false]);
+    }
+    if (lookup) for (const n of missing) {
+      const at = defined.has(n) ? undefined : lookup(n);
+      if (at) defined.set(n, [n, at, false]);
+    }
+  }
+  const byName = (a: [string, ...unknown[]], b: [string, ...unknown[]]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  return {
+    files: perFile.length,
+    registered: [...registered].sort(),
+    expanded: [...expanded].sort(byName),
+    defined: [...defined.values()].sort(byName),
+    complete: !!lookup,
+    declared: [...declared].sort(byName),
+  };
+}
+
+/**
+ * The index of a tree from its kfunc files' text. `lookup` finds a plain definition of a name
+ * in the whole tree (the scan's definition index); without it only kfunc files are searched.
+ */
+export function buildTreeIndex(root: string, files: { rel: string; text: string }[], lookup?: (name: string) => string | undefined): TreeIndexData {
+  return mergeTreeIndex(indexTreeFiles(root, files), lookup);
+}
+
+export function isTreeFileIndex(p: unknown): p is TreeFileIndex {
+  const x = p as TreeFileIndex;
+  const strs = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
+  const pairs = (a: unknown) => Array.isArray(a) && a.every((s) => Array.isArray(s) && s.length === 2 && typeof s[0] === 'string' && typeof s[1] === 'string');
+  return !!x && typeof x === 'object' && strs(x.registered) && strs(x.kfuncs) && strs(x.defs) && pairs(x.expanded) && pairs(x.declared);
+}
+
+/** The model-facing view of the data. */
+export function treeIndexOf(d: TreeIndexData): TreeIndex {
+  const reg = new Set(d.registered);
+  const exp = new Map(d.expanded);
+  const defs = new Map(d.defined.map(([n, file, isKfunc]) => [n, { file, isKfunc }]));
+  const decl = new Map(d.declared);
+  return {
+    registered: (n) => reg.has(n),
+    defined: (n) => defs.get(n),
+    via: (n) => exp.get(n),
+    declaredIn: (n) => decl.get(n),
+    complete: d.complete,
+    files: d.files,
+  };
+}
+
+export function isTreeIndexData(p: unknown): p is TreeIndexData {
+  const d = p as TreeIndexData;
+  return !!d && typeof d.files === 'number' && typeof d.complete === 'boolean' && Array.isArray(d.registered) && Array.isArray(d.expanded) && Array.isArray(d.defined) && Array.isArray(d.declared)
+    && d.declared.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string')
+    && d.registered.every((x) => typeof x === 'string')
+    && d.expanded.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string')
+    && d.defined.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string' && typeof x[2] === 'boolean');
+}
