@@ -3,7 +3,8 @@
 // reported as a tool error and the other rules still run.
 import { createHash } from 'node:crypto';
 import type { PatchModel } from '../model/model.js';
-import type { Finding, Report, Rule } from './types.js';
+import type { Finding } from './types.js';
+import type { Report, Rule } from '../rules/contract.js';
 
 export interface EngineResult {
   findings: Finding[];

@@ -1,15 +1,13 @@
-// Shared vocabulary of kfunc-review: findings, rule metadata and the rule contract.
-// Every layer (engine, reporters, GitHub) speaks only these types.
-import type { PatchModel } from '../model/model.js';
+// The Finding: one reported problem. The same object feeds text, JSON, SARIF, email and GitHub
+// output. The rule contract it comes from is src/rules/contract.ts; its names are re-exported
+// here for the layers above the engine.
+import type { Severity } from '../rules/contract.js';
+import type { Verdict } from '../facts/semantics/verdict-type.js';
+import type { ClaimAssessment } from '../facts/disputes.js';
 
-export type Severity = 'error' | 'warning' | 'info';
+export { SEVERITY_RANK, type Severity, type RuleMeta, type Rule } from '../rules/contract.js';
+export type { Verdict } from '../facts/semantics/verdict-type.js';
 
-/** Outcome of running an index finding through a semantics model. */
-export type Verdict = 'confirmed' | 'warn-reachable' | 'refuted' | 'unconfirmed';
-
-export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-
-/** One reported problem. The same object feeds text, JSON, SARIF, email and GitHub output. */
 export interface Finding {
   rule: string;
   severity: Severity;
@@ -37,53 +35,6 @@ export interface Finding {
   messageId: string;
   /** Set when a user disposition marks this fingerprint as not-a-bug. */
   disposition?: { reason: string; link?: string; contradicted: boolean };
-  /** A known disputed claim this finding answers (see src/facts/disputes.ts). */
-  claims?: { id: string; claim: string; holds: boolean; why: string }[];
-}
-
-export interface RuleMeta {
-  id: string;
-  severity: Severity;
-  /** One line, imperative, shown in README and SARIF shortDescription. */
-  description: string;
-  /** Why this matters: which verifier behaviour or kernel bug class. */
-  rationale: string;
-  /** Kernel versions the rule applies to, e.g. '>=6.0' or 'all'. */
-  kernels: string;
-  messages: Record<string, string>;
-}
-
-/** What a rule hands back for one problem; the engine turns it into a Finding. */
-export interface Report {
-  messageId: string;
-  data?: Record<string, string | number>;
-  kfunc: string;
-  file: string;
-  line: number;
-  side?: 'new' | 'old';
-  evidence?: string[];
-  /** Overrides the rule's default severity (e.g. downgrade to info when evidence is partial). */
-  severity?: Severity;
-  verdict?: Verdict;
-  /** Distinguishes several findings of one rule on one kfunc (e.g. the parameter name). */
-  key?: string;
-  claims?: Finding['claims'];
-}
-
-export interface RuleContext {
-  model: PatchModel;
-  report(r: Report): void;
-}
-
-export interface Rule {
-  meta: RuleMeta;
-  check(ctx: RuleContext): void;
-}
-
-/** Identity helper that only types a rule: message ids must exist in meta.messages. */
-export function defineRule<M extends Record<string, string>>(rule: {
-  meta: Omit<RuleMeta, 'messages'> & { messages: M };
-  check(ctx: RuleContext & { report(r: Report & { messageId: keyof M & string }): void }): void;
-}): Rule {
-  return rule as unknown as Rule;
+  /** Known disputed claims this finding answers (src/facts/disputes.ts). */
+  claims?: ClaimAssessment[];
 }

@@ -2,7 +2,7 @@
 // claims that touch a finding (Finding.claims) so a reply like "false positive, the verifier
 // enforces the enum range" can be answered with evidence instead of a re-review.
 // docs/disputes.md explains each entry; keep the two in step.
-import type { Verdict } from '../core/types.js';
+import type { Verdict } from './semantics/verdict-type.js';
 import { type CType, TY, classifyType, commonType, literalType } from './semantics/ctype.js';
 import { type PatchEnums, enumIsSigned } from './semantics/conversions.js';
 

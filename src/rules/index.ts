@@ -1,5 +1,5 @@
 // The rule registry: one line per rule, sorted by id.
-import type { Rule } from '../core/types.js';
+import type { Rule } from './contract.js';
 import kfFlag01 from './flag/kf-flag-01-acquire-non-pointer.js';
 import kfFlag02 from './flag/kf-flag-02-ret-null-non-pointer.js';
 import kfFlag03 from './flag/kf-flag-03-nullable-without-ret-null.js';

@@ -3,7 +3,7 @@
 //   warn-reachable  no OOB, but an in-bounds input reaches WARN*
 //   unconfirmed     the parameter reaches code the engine cannot see (or only assumed paths fail)
 //   refuted         the parameter reaches a table, and every probe stays in bounds without WARN
-import type { Verdict } from '../../core/types.js';
+import type { Verdict } from './verdict-type.js';
 import type { FunctionDef } from '../../model/model.js';
 import { hex } from './ctype.js';
 import { describeDomain, isProbeable } from './domain.js';

@@ -1,5 +1,5 @@
 // KF-FLAG-01: KF_ACQUIRE on a kfunc that does not return a pointer to a struct.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
 
 /** Allocation kfuncs the verifier special-cases: they return `void *` yet acquire a reference. */

@@ -1,5 +1,5 @@
 // KF-FLAG-02: KF_RET_NULL on a kfunc that returns a scalar or void.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, isScalarType, isVoid, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 
 export default defineRule({

@@ -1,5 +1,5 @@
 // KF-FLAG-03: a kfunc whose pointer return can be NULL but that is registered without KF_RET_NULL.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import type { SyntaxNode } from '../../model/c-parser.js';
 import type { FunctionDef, PatchModel } from '../../model/model.js';
 import { bareType, describeRegistration, flagFindingAnchor, hasFlag, pointerReturningKfuncs, registrationsOf, returnsIn, snippet, usesOf } from '../../model/c-query.js';

@@ -1,5 +1,5 @@
 // KF-FLAG-05: KF_RELEASE on a kfunc with no (or more than one) releasable struct-pointer argument.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import type { Param } from '../../model/model.js';
 import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
 

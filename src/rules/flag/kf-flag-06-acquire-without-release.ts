@@ -1,5 +1,5 @@
 // KF-FLAG-06: a KF_ACQUIRE kfunc whose returned struct type has no KF_RELEASE kfunc.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import type { PatchModel } from '../../model/model.js';
 import { bareType, definitionOf, describeRegistration, fileFullyVisible, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
 

@@ -1,5 +1,5 @@
 // KF-FLAG-08: KF_ACQUIRE | KF_RCU (or a tryget in the body) without KF_RET_NULL.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { callsIn, describeRegistration, flagFindingAnchor, hasFlag, pointerReturningKfuncs, registrationsOf, returnsIn } from '../../model/c-query.js';
 
 /** Reference grabs that fail when the object's count already dropped to zero. */

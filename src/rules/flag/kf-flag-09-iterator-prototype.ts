@@ -1,5 +1,5 @@
 // KF-FLAG-09: iterator kfuncs whose flags, name or prototype fail btf_check_iter_kfuncs().
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { bareType, definitionOf, describeRegistration, flagFindingAnchor, isPointerType, isVoid, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
 
 const ITER_FLAGS: Record<string, 'new' | 'next' | 'destroy'> = { KF_ITER_NEW: 'new', KF_ITER_NEXT: 'next', KF_ITER_DESTROY: 'destroy' };

@@ -1,6 +1,6 @@
 // KF-FLAG-10: iterator kfuncs registered without their new/next/destroy siblings, or a next
 // kfunc without KF_RET_NULL.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { describeRegistration, fileFullyVisible, hasFlag, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 
 const KIND_FLAG = { new: 'KF_ITER_NEW', next: 'KF_ITER_NEXT', destroy: 'KF_ITER_DESTROY' } as const;

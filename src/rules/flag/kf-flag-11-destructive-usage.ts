@@ -1,6 +1,6 @@
 // KF-FLAG-11: kfuncs that can crash or reboot the machine without KF_DESTRUCTIVE, and
 // KF_DESTRUCTIVE on kfuncs that visibly do neither.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import type { FunctionDef, PatchModel } from '../../model/model.js';
 import { callsIn, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 

@@ -1,7 +1,7 @@
 // KF-FLAG-12: KF_TRUSTED_ARGS judged against the target tree. v7.0 deleted the flag (trusted
 // arguments became the default); before that it interacts with KF_RELEASE and KF_RCU, and a
 // new kfunc taking struct pointers without it accepts untrusted and NULL pointers.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
 import { baseTreeUse, flagFact, targetEvidence } from '../../knowledge/kf-flags.js';
 import { trustedArgsIsDefault } from '../../model/target.js';

@@ -2,7 +2,7 @@
 // A kfunc that reads RCU-protected data without its own rcu_read_lock() relies on the caller's
 // read-side section; only KF_RCU_PROTECTED makes the verifier enforce that, and only on trees
 // that honour the flag for this kind of kfunc.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { callsIn, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 import { progTypeMaySleep } from '../../knowledge/prog-types.js';
 import { RCU_PROTECTED_ANY_KFUNC, rcuProtectedEffective, targetEvidence, versionText } from '../../knowledge/kf-flags.js';

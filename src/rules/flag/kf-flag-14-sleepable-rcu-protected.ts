@@ -1,6 +1,6 @@
 // KF-FLAG-14: KF_SLEEPABLE together with KF_RCU_PROTECTED. The first forbids calls inside an
 // RCU read-side section, the second requires one: no BPF program can call the kfunc.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 import { RCU_PROTECTED_ANY_KFUNC, rcuProtectedEffective, targetEvidence, versionText } from '../../knowledge/kf-flags.js';
 

@@ -1,6 +1,6 @@
 // KF-FLAG-16: KF_ARENA_RET / KF_ARENA_ARG1 / KF_ARENA_ARG2 must point at a pointer: the flags
 // tag that return value or argument with the arena address space in BTF.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 import type { Param } from '../../model/model.js';
 

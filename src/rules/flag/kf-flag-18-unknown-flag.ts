@@ -2,10 +2,10 @@
 // not yet added (KF_FASTCALL, arena flags, KF_IMPLICIT_ARGS), never defined (KF_DEPRECATED),
 // an unmerged proposal, or a name we have never seen. Every one of these fails the build.
 // KF_TRUSTED_ARGS on v7.0+ is left to KF-FLAG-12 so one defect gives one finding.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { describeRegistration, fileFullyVisible, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 import { baseTreeUse, flagAvailability, flagDefinitionIn, sinceText, targetAssumed, targetEvidence } from '../../knowledge/kf-flags.js';
-import type { Severity } from '../../core/types.js';
+import type { Severity } from '../contract.js';
 
 export default defineRule({
   meta: {

@@ -1,7 +1,7 @@
 // KF-FLAG-19: the patch changes the flags of a kfunc that already exists (a removed and an
 // added BTF_ID_FLAGS line for it). Kfunc flags are part of the contract BPF programs were
 // verified against, so some changes make deployed programs fail to load.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { describeRegistration } from '../../model/c-query.js';
 import { flagChangeImpact, targetEvidence } from '../../knowledge/kf-flags.js';
 

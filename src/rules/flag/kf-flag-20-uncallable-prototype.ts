@@ -1,10 +1,10 @@
 // KF-FLAG-20: a kfunc prototype the verifier cannot map onto BPF registers. Registration
 // accepts it; every program that calls it is rejected at load (or, for a misplaced size
 // argument, the buffer goes unchecked).
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { bareType, fileFullyVisible, isFmodretEntry, registrationsOf, reviewedKfuncs } from '../../model/c-query.js';
 import type { FunctionDef, Param } from '../../model/model.js';
-import type { Severity } from '../../core/types.js';
+import type { Severity } from '../contract.js';
 
 /** BPF passes kfunc arguments in R1-R5. */
 const MAX_ARGS = 5;

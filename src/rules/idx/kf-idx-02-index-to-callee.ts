@@ -1,6 +1,6 @@
 // KF-IDX-02: validate an index argument before passing it to a callee that indexes with it. The analysis lives in
 // src/facts/index/args.ts (syntax) and src/rules/idx/plan.ts (verdicts).
-import { defineRule, type Report } from '../../core/types.js';
+import { defineRule, type Report } from '../contract.js';
 import { reportsFor } from './plan.js';
 
 export default defineRule({

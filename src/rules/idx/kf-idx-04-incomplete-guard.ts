@@ -1,6 +1,6 @@
 // KF-IDX-04: make index guards complete for the argument's C type and for every kernel config. The analysis lives in
 // src/facts/index/args.ts (syntax) and src/rules/idx/plan.ts (verdicts).
-import { defineRule, type Report } from '../../core/types.js';
+import { defineRule, type Report } from '../contract.js';
 import { reportsFor } from './plan.js';
 
 export default defineRule({

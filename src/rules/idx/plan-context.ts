@@ -1,7 +1,7 @@
 // What the report planners of the index and return rules share: the planning context they
 // report through, the sink kinds that index, and how guard texts are quoted.
 import type { FunctionDef, PatchModel } from '../../model/model.js';
-import type { Report, Verdict } from '../../core/types.js';
+import type { Report, Verdict } from '../contract.js';
 import type { GuardStatus, ParamFlow, Sink } from '../../facts/index/args.js';
 
 /** The planner as the rule modules see it. */

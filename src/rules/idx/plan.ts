@@ -11,7 +11,7 @@
 //   unconfirmed     warning when the syntax evidence is strong (visible unguarded access, or a
 //                   known indexing callee), else nothing
 import type { FunctionDef, KfuncDef, PatchModel } from '../../model/model.js';
-import type { Report, Verdict } from '../../core/types.js';
+import type { Report, Verdict } from '../contract.js';
 import { reviewedKfuncs } from '../../model/c-query.js';
 import { IndexFlowAnalyzer, type ParamFlow, type Sink, type GuardStatus } from '../../facts/index/args.js';
 import { evaluateKfunc, type ArgVerdict, summary, tableByAccess } from '../../facts/semantics/index.js';

@@ -1,5 +1,5 @@
 // KF-REG-01: a __bpf_kfunc definition that no BTF_ID_FLAGS entry registers.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { isAudit } from '../../model/c-query.js';
 
 export default defineRule({

@@ -1,5 +1,5 @@
 // KF-REG-02: a BTF_ID_FLAGS entry whose function is not defined, or is defined without __bpf_kfunc.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { bodyTouched, fileFullyVisible, isAudit, isFmodretEntry } from '../../model/c-query.js';
 
 export default defineRule({

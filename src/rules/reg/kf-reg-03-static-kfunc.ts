@@ -1,5 +1,5 @@
 // KF-REG-03: a kfunc (marked or registered) declared static.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { bodyTouched, isAudit, isFmodretEntry } from '../../model/c-query.js';
 
 export default defineRule({

@@ -1,6 +1,6 @@
 // KF-REG-04: the same kfunc twice in one set, or in an UNSPEC set and a program-type set with
 // different flags.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import type { PatchModel, Registration } from '../../model/model.js';
 import { idSetsOf, isAudit } from '../../model/c-query.js';
 

@@ -1,6 +1,6 @@
 // KF-REG-05: a BTF_KFUNCS set that never reaches register_btf_kfunc_id_set() or
 // register_btf_fmodret_id_set().
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { fileFullyVisible, idSetsOf, isAudit } from '../../model/c-query.js';
 
 function list(names: string[]): string {

@@ -1,5 +1,5 @@
 // KF-REG-09: register_btf_kfunc_id_set() for a program type the target tree has no kfunc hook for.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { isAudit } from '../../model/c-query.js';
 import { progTypeSupport, progTypeSupported } from '../../knowledge/prog-types.js';
 

@@ -1,5 +1,5 @@
 // KF-REG-10: a __bpf_kfunc definition outside __bpf_kfunc_start_defs()/__bpf_kfunc_end_defs().
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { isAudit, reviewedKfuncs } from '../../model/c-query.js';
 
 export default defineRule({

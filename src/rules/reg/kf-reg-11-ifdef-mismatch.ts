@@ -1,5 +1,5 @@
 // KF-REG-11: a set entry compiled under weaker #if conditions than the kfunc it names.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import type { FunctionDef } from '../../model/model.js';
 import { fileFullyVisible, isAudit, isFmodretEntry, bodyTouched } from '../../model/c-query.js';
 

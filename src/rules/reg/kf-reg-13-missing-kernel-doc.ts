@@ -1,5 +1,5 @@
 // KF-REG-13: a new kfunc without kernel-doc, or with kernel-doc that skips parameters or the return.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { isVoid, reviewedKfuncs } from '../../model/c-query.js';
 
 export default defineRule({

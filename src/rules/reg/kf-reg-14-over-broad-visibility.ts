@@ -1,6 +1,6 @@
 // KF-REG-14: a kfunc with context assumptions registered for every program type or every
 // tracing program, without a .filter.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import type { FunctionDef, PatchModel } from '../../model/model.js';
 import { callsIn, idSetsOf, isAudit, reviewedKfuncs, type CallSite } from '../../model/c-query.js';
 

@@ -1,6 +1,6 @@
 // KF-RET-02: do not return a negative errno from an unsigned or bool kfunc. The analysis lives in
 // src/facts/index/args.ts (syntax) and src/rules/idx/plan.ts (verdicts).
-import { defineRule, type Report } from '../../core/types.js';
+import { defineRule, type Report } from '../contract.js';
 import { reportsFor } from '../idx/plan.js';
 
 export default defineRule({

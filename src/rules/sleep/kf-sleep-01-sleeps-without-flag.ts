@@ -1,7 +1,7 @@
 // KF-SLEEP-01: a kfunc that can sleep (directly or through visible helpers) registered without
 // KF_SLEEPABLE. Blocking allocations belong to KF-SLEEP-04; calls inside the kfunc's own
 // spinlock/RCU/preempt/irq sections belong to KF-SLEEP-03.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { definitionOf, describeRegistration, flagFindingAnchor, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 import { atomicSections, describeChain, heldAt, nonSleepableRegistrations, scanSleeps, shortWhy, sleeperFor, type SleepHit } from '../../knowledge/sleepers.js';
 

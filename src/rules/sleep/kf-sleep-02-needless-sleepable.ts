@@ -1,5 +1,5 @@
 // KF-SLEEP-02: KF_SLEEPABLE on a kfunc whose whole visible call graph is known not to sleep.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { definitionOf, describeRegistration, flagFindingAnchor, isFmodretEntry, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 import { scanSleeps } from '../../knowledge/sleepers.js';
 

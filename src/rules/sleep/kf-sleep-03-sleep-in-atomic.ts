@@ -1,6 +1,6 @@
 // KF-SLEEP-03: a sleeping call inside a spinlock / rcu_read_lock / preempt_disable /
 // local_irq_save section that the kfunc opens itself. KF_SLEEPABLE does not make this legal.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { registrationsOf, reviewedKfuncs } from '../../model/c-query.js';
 import { atomicSections, describeChain, heldAt, scanSleeps } from '../../knowledge/sleepers.js';
 

@@ -1,7 +1,7 @@
 // KF-SLEEP-04: a GFP_KERNEL-class allocation (directly or through visible helpers) in a kfunc
 // registered without KF_SLEEPABLE. The special case of KF-SLEEP-01 with a targeted fix; this
 // rule owns allocations, KF-SLEEP-01 every other sleeping call.
-import { defineRule } from '../../core/types.js';
+import { defineRule } from '../contract.js';
 import { bodyTouched, definitionOf, describeRegistration, flagFindingAnchor, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 import type { PatchModel } from '../../model/model.js';
 import { atomicSections, describeChain, hasKmallocNolock, heldAt, KMALLOC_NOLOCK_SINCE, nonSleepableRegistrations, scanSleeps, type SleepHit } from '../../knowledge/sleepers.js';
