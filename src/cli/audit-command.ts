@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { SEVERITY_RANK, type Severity } from '../core/types.js';
+import { fails, FAIL_LEVELS, type FailLevel } from '../core/policy.js';
+import { resolveConfig, type Config } from '../core/config.js';
 import { TOOL } from '../core/version.js';
 import { runAudit, defaultJobs, type AuditProgress } from '../pipeline/audit/audit.js';
 import { formatAuditJson, formatAuditText, formatAuditSarif } from '../report/audit.js';
@@ -19,6 +20,7 @@ Options:
   -j, --jobs N          worker threads (default: one per core, at most 8; 1 = no workers)
       --callee-depth N  follow calls N levels into other files (default 2, 0 = off)
       --kernel X.Y      target kernel version (default: the tree's Makefile)
+  -c, --config FILE     rule levels and dispositions (default: ./.kfunc-review.json if present)
       --fail-level L    exit 1 when a finding is at or above L: error (default), warning, info, none
   -o, --output FILE     write the report to FILE
   -q, --quiet           no progress bar
@@ -61,6 +63,7 @@ export async function runAuditCli(argv: string[], io = { out: (s: string) => { p
         jobs: { type: 'string', short: 'j' },
         'callee-depth': { type: 'string' },
         kernel: { type: 'string' },
+        config: { type: 'string', short: 'c' },
         'fail-level': { type: 'string', default: 'error' },
         output: { type: 'string', short: 'o' },
         quiet: { type: 'boolean', short: 'q', default: false },
@@ -69,7 +72,7 @@ export async function runAuditCli(argv: string[], io = { out: (s: string) => { p
     }));
     if (values.help) { io.out(AUDIT_HELP); return 0; }
     if (!['text', 'json', 'sarif'].includes(values.format!)) throw new AuditUsage(`--format must be text, json or sarif (got ${values.format})`);
-    if (!['error', 'warning', 'info', 'none'].includes(values['fail-level']!)) throw new AuditUsage(`--fail-level must be error, warning, info or none (got ${values['fail-level']})`);
+    if (!FAIL_LEVELS.includes(values['fail-level'] as FailLevel)) throw new AuditUsage(`--fail-level must be error, warning, info or none (got ${values['fail-level']})`);
     if (positionals.length !== 1) throw new AuditUsage('give exactly one kernel tree directory');
   } catch (err) {
     io.err(`kfunc-review audit: ${err instanceof Error ? err.message : String(err)}\nTry 'kfunc-review audit --help'.\n`);
@@ -81,10 +84,11 @@ export async function runAuditCli(argv: string[], io = { out: (s: string) => { p
     if (!Number.isInteger(n) || n < min) throw new AuditUsage(`${name} must be an integer >= ${min} (got ${v})`);
     return n;
   };
-  let jobs: number | undefined, depth: number | undefined;
+  let jobs: number | undefined, depth: number | undefined, config: Config | undefined;
   try {
     jobs = num(values.jobs, '--jobs', 1) ?? defaultJobs();
     depth = num(values['callee-depth'], '--callee-depth', 0);
+    config = resolveConfig(values.config);
   } catch (err) {
     io.err(`kfunc-review audit: ${(err as Error).message}\n`);
     return 2;
@@ -92,7 +96,7 @@ export async function runAuditCli(argv: string[], io = { out: (s: string) => { p
   const progress = process.stderr.isTTY && !values.quiet ? ttyProgress() : undefined;
   let result;
   try {
-    result = await runAudit(positionals[0], { jobs, cache: !values['no-cache'], calleeDepth: depth, kernel: values.kernel, progress });
+    result = await runAudit(positionals[0], { jobs, cache: !values['no-cache'], calleeDepth: depth, kernel: values.kernel, config, progress });
   } catch (err) {
     io.err(`kfunc-review audit: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
@@ -100,8 +104,5 @@ export async function runAuditCli(argv: string[], io = { out: (s: string) => { p
   const text = values.format === 'json' ? formatAuditJson(result) : values.format === 'sarif' ? formatAuditSarif(result, TOOL.version) : formatAuditText(result);
   if (values.output) writeFileSync(values.output, text); else io.out(text);
   if (result.errors.length) return 2;
-  const level = values['fail-level']!;
-  if (level === 'none') return 0;
-  const threshold = SEVERITY_RANK[level as Severity];
-  return result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+  return fails(result.findings, values['fail-level'] as FailLevel) ? 1 : 0;
 }

@@ -2,16 +2,17 @@
 // kfunc-review command line: argv → inputs → review → report → exit code.
 // Exit codes: 0 no finding at or above --fail-level, 1 some, 2 usage or input errors.
 import { parseArgs } from 'node:util';
-import { readFileSync, statSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { reviewText, mergeResults, decodeInput, InputRejected, type ReviewResult, type ReviewOptions } from '../pipeline/review.js';
+import { reviewText, mergeResults, type ReviewResult, type ReviewOptions } from '../pipeline/review.js';
+import { decodeInput, InputRejected } from '../intake/decode.js';
 import { formatText } from '../report/text.js';
 import { formatJson } from '../report/json.js';
 import { formatEmail } from '../report/email.js';
-import { SEVERITY_RANK, type Severity } from '../core/types.js';
+import { fails, FAIL_LEVELS, type FailLevel } from '../core/policy.js';
 import { TOOL } from '../core/version.js';
 import { HELP } from './help.js';
-import { loadConfig, ConfigError, DEFAULT_CONFIG_FILE, type Config } from '../core/config.js';
+import { resolveConfig, ConfigError, type Config } from '../core/config.js';
 
 const PATCH_FILE = /\.(patch|diff|mbox|eml|mbx|txt)$/i;
 
@@ -68,16 +69,13 @@ export async function runReview(argv: string[], io = { stdin: () => readFileSync
   const format = values.format!;
   if (!['text', 'json', 'email', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json, sarif or email (got ${format})`);
   const failLevel = values['fail-level']!;
-  if (!['error', 'warning', 'info', 'none'].includes(failLevel)) throw new UsageError(`--fail-level must be error, warning, info or none (got ${failLevel})`);
+  if (!FAIL_LEVELS.includes(failLevel as FailLevel)) throw new UsageError(`--fail-level must be error, warning, info or none (got ${failLevel})`);
   if (positionals.length === 0) throw new UsageError('no input: give a .patch, .mbox or directory path, or - for stdin');
   if (values.tree) {
     try { if (!statSync(values.tree).isDirectory()) throw new Error(); } catch { throw new UsageError(`--tree ${values.tree}: not a directory`); }
   }
   let config: Config | undefined;
-  const configPath = values.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
-  if (configPath) {
-    try { config = loadConfig(configPath); } catch (err) { throw new UsageError((err as ConfigError).message); }
-  }
+  try { config = resolveConfig(values.config); } catch (err) { throw new UsageError((err as ConfigError).message); }
   const opts: ReviewOptions = { tree: values.tree, kernel: values.kernel, config, cache: !values['no-cache'] };
 
   const { items, missing } = expandInputs(positionals, io.stdin);
@@ -109,9 +107,7 @@ export async function runReview(argv: string[], io = { stdin: () => readFileSync
   if (values.output) writeFileSync(values.output, text); else io.out(text);
 
   if (skipped.length || result.errors.length) return 2;
-  if (failLevel === 'none') return 0;
-  const threshold = SEVERITY_RANK[failLevel as Severity];
-  return result.findings.some((f) => !f.disposition && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+  return fails(result.findings, failLevel as FailLevel) ? 1 : 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -121,16 +117,13 @@ async function main(argv: string[]): Promise<number> {
       case 'model': return await (await import('./model-command.js')).runModelCli(rest);
       case 'audit': return await (await import('./audit-command.js')).runAuditCli(rest);
       case 'action': return await (await import('../github/action.js')).runActionCli(rest);
-      case 'serve': {
-        const app = '../github/app.js';
-        return await ((await import(app)) as { serveCli(a: string[]): Promise<number> }).serveCli(rest);
-      }
+      case 'serve': return await (await import('../github/app.js')).serveCli(rest);
       default: return await runReview(argv);
     }
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const usage = err instanceof UsageError || (err instanceof Error && err.name === 'ModelUsageError') || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (usage || (err instanceof Error && err.constructor.name === 'InputRejected')) {
+    if (usage || err instanceof InputRejected) {
       process.stderr.write(`kfunc-review: ${msg}\nTry 'kfunc-review --help'.\n`);
     } else {
       process.stderr.write(`kfunc-review: internal error: ${msg}\n`);

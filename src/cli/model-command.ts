@@ -2,7 +2,8 @@
 // of a patch through the semantics model and prints the verdicts and the trace of each probe.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { reviewText, decodeInput } from '../pipeline/review.js';
+import { reviewText } from '../pipeline/review.js';
+import { decodeInput } from '../intake/decode.js';
 import { evaluateKfunc, traceKfunc, formatTrace, parseProbe, profileNames } from '../facts/semantics/index.js';
 import { isScalarType } from '../model/c-query.js';
 
@@ -27,7 +28,8 @@ export async function runModelCli(argv: string[], out: (s: string) => void = (s)
   for (const c of configs) if (!profileNames().includes(c)) throw new ModelUsageError(`unknown --config ${c} (known: ${profileNames().join(', ')})`);
   const inputName = input === '-' ? '<stdin>' : input;
   const text = decodeInput(input === '-' ? readFileSync(0) : readFileSync(input), inputName);
-  const result = await reviewText(text, inputName, { tree: values.tree });
+  // Only the model is needed: no rules run.
+  const result = await reviewText(text, inputName, { tree: values.tree, rules: [] });
   const model = result.models.find((m) => m.kfuncs.some((k) => k.name === name && k.side === 'new'));
   const kfunc = model?.kfuncs.find((k) => k.name === name && k.side === 'new');
   if (!model || !kfunc) {

@@ -11,6 +11,7 @@
 // A disposition matches a finding by fingerprint (rule + kfunc + what), so it survives line
 // moves and new versions of the patch.
 import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Finding, Severity } from './types.js';
 
 export interface Disposition { fingerprint: string; status: 'not-a-bug'; reason: string; link?: string }
@@ -25,6 +26,16 @@ export class ConfigError extends Error {}
 
 export function emptyConfig(): Config {
   return { rules: {}, dispositions: [] };
+}
+
+/**
+ * The config every front door uses: `explicit` (--config, the Action's `config` input) must
+ * exist; otherwise `.kfunc-review.json` in `dir` when present; otherwise none.
+ */
+export function resolveConfig(explicit: string | undefined, dir = '.'): Config | undefined {
+  if (explicit) return loadConfig(explicit);
+  const path = join(dir, DEFAULT_CONFIG_FILE);
+  return existsSync(path) ? loadConfig(path) : undefined;
 }
 
 /** Reads and validates a config file; every problem names the file and the field. */

@@ -99,6 +99,27 @@ export function sourceFromFile(path: string, text: string): FileSource {
   };
 }
 
+/**
+ * A file seen only through some regions (callee bodies of another file): visible like diff
+ * hunks, nothing added or removed. Regions of one path, each with its first line number.
+ */
+export function sourceFromRegions(path: string, regions: { start: number; lines: string[] }[]): FileSource {
+  const lines = new Map<number, string>();
+  for (const r of regions) r.lines.forEach((t, i) => lines.set(r.start + i, t));
+  // Start from a whole-file source so any field added to FileSource later gets its default.
+  return { ...sourceFromFile(path, ''), post: { lines, full: false } };
+}
+
+/** Groups regions of several files into one region source per path, in first-seen order. */
+export function sourcesFromRegions(regions: { path: string; start: number; lines: string[] }[]): FileSource[] {
+  const byPath = new Map<string, { start: number; lines: string[] }[]>();
+  for (const r of regions) {
+    const list = byPath.get(r.path);
+    if (list) list.push(r); else byPath.set(r.path, [r]);
+  }
+  return [...byPath].map(([p, rs]) => sourceFromRegions(p, rs));
+}
+
 /** Contiguous runs of visible line numbers, [start, end] inclusive. */
 export function regionsOf(view: ImageView): [number, number][] {
   const nums = [...view.lines.keys()].sort((a, b) => a - b);

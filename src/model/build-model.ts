@@ -7,7 +7,7 @@ import { readFunctions, readEnums, kfuncMarkers, type RawFunction } from './func
 import { readSets } from './btf-sets.js';
 import { preprocFacts, type VisibleLine } from './preproc.js';
 import { regionsOf, type FileSource, type ImageView } from '../intake/source.js';
-import type { EnumDef, FileModel, FunctionDef, KfuncDef, LineStatus, PatchModel, Registration } from './model.js';
+import type { EnumDef, FileModel, FunctionDef, KfuncDef, LineStatus, PatchModel, Registration, TreeIndex } from './model.js';
 import type { TargetTree } from './target.js';
 
 const C_FILE = /\.(c|h)$/;
@@ -75,33 +75,66 @@ function docAbove(view: ImageView, line: number): string | null {
   return null;
 }
 
+/** How a model is reviewed: a patch (what it adds or changes) or a tree as it stands (an audit). */
+export type ModelMode = 'patch' | 'tree';
+
+/**
+ * What the model knows beyond its own files, decided once the draft model is read: the tree
+ * index, callee bodies of other files (context only) and notes about that context.
+ */
+export interface ModelContext {
+  treeIndex?: TreeIndex;
+  /** Visible regions of other files: their functions, enums and prototypes become visible. */
+  sources?: FileSource[];
+  notes?: string[];
+}
+
 export interface ModelMeta {
   subject: string;
   index: number;
   total: number;
   target: TargetTree;
+  mode: ModelMode;
+  /**
+   * Tree context. A function, because what to follow (callees of the kfuncs the patch
+   * touches) depends on the draft model; it runs once, before the model is frozen.
+   */
+  context?: (draft: PatchModel) => ModelContext;
 }
 
+/** Builds the model of one unit (a patch or a tree file) and freezes it: rules only read it. */
 export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
   const model: PatchModel = {
-    subject: meta.subject, index: meta.index, total: meta.total,
+    subject: meta.subject, index: meta.index, total: meta.total, mode: meta.mode,
     files: [], kfuncs: [], functions: new Map(), registrations: [], sets: [], idSets: [], registerCalls: [],
     enums: new Map(), target: meta.target, notes: [], prototypes: new Set(),
   };
   addSources(model, sources);
   linkChangedRegistrations(model);
-  return model;
+  if (meta.context) {
+    const ctx = meta.context(model);
+    if (ctx.sources?.length) addSources(model, ctx.sources, true);
+    if (ctx.treeIndex) model.treeIndex = ctx.treeIndex;
+    if (ctx.notes) model.notes.push(...ctx.notes);
+  }
+  return freeze(model);
+}
+
+/** Shallow-freezes the model and its lists: a rule that tries to change it fails loudly. */
+function freeze(model: PatchModel): PatchModel {
+  for (const v of Object.values(model)) if (Array.isArray(v)) Object.freeze(v);
+  return Object.freeze(model);
 }
 
 /**
- * Adds the files of `sources` to a model. With `context`, they are context only (callee regions
- * of other files): their functions, enums and prototypes become visible (after the model's own,
- * which win a name clash), but they add no kfuncs, registrations, sets or notes.
+ * Adds the files of `sources` to a draft model. With `context`, they are context only (callee
+ * regions of other files): their functions, enums and prototypes become visible (after the
+ * model's own, which win a name clash), but they add no kfuncs, registrations, sets or notes.
  */
-export function addSources(model: PatchModel, sources: FileSource[], context = false): void {
+function addSources(model: PatchModel, sources: FileSource[], context = false): void {
   const n = { kfuncs: model.kfuncs.length, notes: model.notes.length, registrations: model.registrations.length, sets: model.sets.length, idSets: model.idSets.length, registerCalls: model.registerCalls.length };
   for (const src of sources) {
-    model.files.push(fileModel(src));
+    model.files.push(fileModel(src, context));
     if (!C_FILE.test(src.path)) continue;
     if (!src.post.full && !src.isDeleted) model.notes.push(`${src.path}: only the diff hunks were visible (give --tree for whole-file context)`);
     addImage(model, src, 'new');
@@ -163,9 +196,10 @@ function linkChangedRegistrations(model: PatchModel): void {
   }
 }
 
-function fileModel(src: FileSource): FileModel {
+function fileModel(src: FileSource, context: boolean): FileModel {
   return {
     path: src.path,
+    role: context ? 'context' : 'unit',
     visibility: src.post.full ? 'full' : 'hunks',
     isNew: src.isNew,
     isDeleted: src.isDeleted,

@@ -70,7 +70,7 @@ export function registrationsOf(model: PatchModel, name: string): Registration[]
 
 /** The post-image kfuncs the patch adds or changes (context ones only in audits). */
 export function reviewedKfuncs(model: PatchModel): KfuncDef[] {
-  const audit = model.files.every((f) => f.addedLines.size === 0 && f.removedLines.size === 0);
+  const audit = isAudit(model);
   return model.kfuncs.filter((k) => k.side === 'new' && (audit || k.status === 'added' || bodyTouched(model, k)));
 }
 
@@ -104,7 +104,7 @@ export function hasFlag(r: Registration, flag: string): boolean {
  * every registration). Covers functions registered directly without `__bpf_kfunc`.
  */
 export function reviewedKfuncNames(model: PatchModel): Set<string> {
-  const audit = model.files.every((f) => f.addedLines.size === 0 && f.removedLines.size === 0);
+  const audit = isAudit(model);
   const names = new Set(reviewedKfuncs(model).map((k) => k.name));
   for (const r of model.registrations) if (!r.removed && (audit || r.added)) names.add(r.kfunc);
   return names;
@@ -132,9 +132,9 @@ export function describeRegistration(r: Registration): string {
   return `BTF_ID_FLAGS(func, ${r.kfunc}${flags}) at ${r.file}:${r.line}${r.set ? ` (set ${r.set})` : ''}`;
 }
 
-/** True for a whole-file audit: nothing is added or removed, so every kfunc is reviewed. */
+/** True for a whole-tree audit: every kfunc is reviewed, not only what a patch changes. */
 export function isAudit(model: PatchModel): boolean {
-  return model.files.every((f) => f.addedLines.size === 0 && f.removedLines.size === 0);
+  return model.mode === 'tree';
 }
 
 /**

@@ -106,6 +106,8 @@ export interface EnumDef {
 
 export interface FileModel {
   path: string;
+  /** 'unit': a file of the patch (or the audited file); 'context': callee regions of other files. */
+  role: 'unit' | 'context';
   /** 'full' when the whole post-image file was read (--tree/audit); 'hunks' when only the diff was seen. */
   visibility: 'full' | 'hunks';
   isNew: boolean;
@@ -125,7 +127,7 @@ export interface FileModel {
 /**
  * What an audit knows about the whole tree beyond the files in one model: every BTF_ID_FLAGS
  * entry and every __bpf_kfunc definition of every kfunc file (X-macro registration lists
- * expanded). Only audits set it; a review of a patch never does.
+ * expanded). Audits set it, and `--tree` reviews when an audit cache of the tree exists.
  */
 export interface TreeIndex {
   /** Some BTF_ID_FLAGS(func, name, ...) entry anywhere in the tree names `name`. */
@@ -142,9 +144,14 @@ export interface TreeIndex {
   files: number;
 }
 
+/**
+ * Built once by buildModel and frozen: nothing changes it afterwards. `mode` says how it is
+ * reviewed: 'patch' (the kfuncs a patch adds or changes) or 'tree' (every kfunc, an audit).
+ */
 export interface PatchModel {
   /** Patch subject (`[PATCH bpf-next v2 4/7] mm: ...`) or '' in audits. */
   subject: string;
+  mode: 'patch' | 'tree';
   /** Position in the series (1-based), 0 for a single patch. */
   index: number;
   total: number;
@@ -164,6 +171,6 @@ export interface PatchModel {
   notes: string[];
   /** Functions declared by a prototype in the visible lines (e.g. a header the patch touches). */
   prototypes?: Set<string>;
-  /** Audits only: tree-wide registrations and definitions (a kfunc defined in one file and registered in another). */
+  /** Tree-wide registrations and definitions (a kfunc defined in one file and registered in another), when known. */
   treeIndex?: TreeIndex;
 }

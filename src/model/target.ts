@@ -56,6 +56,13 @@ export function makefileVersion(text: string): string | null {
   return v && p ? `${v[1]}.${p[1]}` : null;
 }
 
+/** The full release of a Makefile, `X.Y` or `X.Y.Z` (a SUBLEVEL of 0 is left out). */
+export function makefileRelease(text: string): string | null {
+  const base = makefileVersion(text);
+  const s = /^SUBLEVEL\s*=\s*(\d+)/m.exec(text);
+  return base && s && s[1] !== '0' ? `${base}.${s[1]}` : base;
+}
+
 /** Decides the base kernel, strongest hint first, and says why. */
 export function detectTarget(h: TargetHints): TargetTree {
   if (h.kernelFlag && parseVersion(h.kernelFlag)) return make(h.kernelFlag, 'flag', `--kernel ${h.kernelFlag}`);

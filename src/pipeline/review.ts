@@ -1,17 +1,25 @@
-// The review pipeline: input bytes → series → per patch model → rules → findings.
-// Shared by the CLI, the GitHub Action and the App.
+// The review of one input: text -> series -> per patch: sources (+ tree context) -> core unit
+// -> findings, config applied through core policy. Every front door (CLI, Action, App) calls
+// reviewText with the same ReviewOptions.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSeries, type PatchRecord, type SeriesRecord } from '../intake/patch-mail.js';
 import { sourceFromDiff, sourceFromTree, ApplyError, type FileSource } from '../intake/source.js';
-import { buildModel } from '../model/build-model.js';
-import { detectTarget, type TargetTree } from '../model/target.js';
+import { InputRejected } from '../intake/decode.js';
 import { DiffError } from '../intake/diff.js';
-import type { PatchModel, Param } from '../model/model.js';
-import { runRules } from '../core/engine.js';
-import { registry } from '../rules/index.js';
-import type { Finding, Rule } from '../core/types.js';
-import { applyConfig, type Config } from '../core/config.js';
+import { detectTarget } from '../model/target.js';
+import type { ModelContext } from '../model/build-model.js';
+import type { PatchModel } from '../model/model.js';
+import type { Rule } from '../rules/contract.js';
+import { analyseUnit } from '../core/unit.js';
+import { finalFindings } from '../core/policy.js';
+import type { Config } from '../core/config.js';
+import type { PatchSummary } from '../core/summary.js';
+import type { Finding } from '../core/types.js';
+import { readTreeMakefile } from '../tree/makefile.js';
+
+export { decodeInput, InputRejected } from '../intake/decode.js';
+export type { KfuncJson, RegistrationJson, SetJson, PatchSummary } from '../core/summary.js';
 
 export interface ReviewOptions {
   /** Kernel checkout the patch applies to. */
@@ -31,24 +39,6 @@ export interface ReviewOptions {
   cacheDir?: string;
 }
 
-export interface KfuncJson { name: string; file: string; line: number; returnType: string; params: Pick<Param, 'name' | 'type'>[]; added: boolean; removed: boolean }
-export interface RegistrationJson { kfunc: string; flags: string[]; set: string | null; file: string; line: number; added: boolean; removed: boolean; oldFlags?: string[] }
-export interface SetJson { name: string; macro: string; file: string; line: number; entries: string[]; registeredFor: string[] }
-
-export interface PatchSummary {
-  subject: string;
-  index: number;
-  total: number;
-  input: string;
-  files: string[];
-  kfuncs: KfuncJson[];
-  registrations: RegistrationJson[];
-  sets: SetJson[];
-  target: TargetTree;
-  recovered: boolean;
-  notes: string[];
-}
-
 export interface InputError { input: string; message: string }
 
 export interface ReviewResult {
@@ -60,25 +50,6 @@ export interface ReviewResult {
   /** Models and series, for the model command and the email reply (not serialised). */
   models: PatchModel[];
   series: SeriesRecord[];
-}
-
-export class InputRejected extends Error {}
-
-/** Decodes input bytes, refusing what is not a text patch. */
-export function decodeInput(buf: Buffer, name: string): string {
-  if (buf.length === 0) throw new InputRejected(`${name}: empty input`);
-  if (buf.includes(0)) throw new InputRejected(`${name}: binary data, not a patch`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    // 8-bit mails declare their charset; postal-mime decodes the body from the raw bytes.
-    const latin = buf.toString('latin1');
-    if (!/charset="?(iso-8859|latin|windows-125)/i.test(latin)) throw new InputRejected(`${name}: not UTF-8 text`);
-    text = latin;
-  }
-  if (text.trim() === '') throw new InputRejected(`${name}: empty input`);
-  return text;
 }
 
 function sourcesFor(p: PatchRecord, opts: ReviewOptions, warnings: string[], input: string): FileSource[] {
@@ -95,25 +66,19 @@ function sourcesFor(p: PatchRecord, opts: ReviewOptions, warnings: string[], inp
   });
 }
 
-export function summarise(model: PatchModel, input: string, recovered: boolean): PatchSummary {
-  return {
-    subject: model.subject, index: model.index, total: model.total, input,
-    files: model.files.map((f) => f.path),
-    kfuncs: model.kfuncs.map((k) => ({
-      name: k.name, file: k.file, line: k.line, returnType: k.returnType,
-      params: k.params.map((p) => ({ name: p.name, type: p.type })),
-      added: k.status === 'added', removed: k.status === 'removed',
-    })),
-    registrations: model.registrations.map((r) => ({
-      kfunc: r.kfunc, flags: r.flags, set: r.set, file: r.file, line: r.line, added: r.added, removed: r.removed,
-      ...(r.oldFlags ? { oldFlags: r.oldFlags } : {}),
-    })),
-    sets: model.sets.map((s) => ({
-      name: s.name, macro: s.macro, file: s.file, line: s.line, entries: s.entries,
-      registeredFor: model.idSets.filter((i) => i.set === s.name)
-        .flatMap((i) => model.registerCalls.filter((c) => c.idSet === i.name).map((c) => c.progType ?? c.fn)),
-    })),
-    target: model.target, recovered, notes: model.notes,
+type TreeCacheModule = typeof import('../tree/tree-cache.js');
+
+/** The tree context of one patch: from the audit cache when there is one, else a note. */
+function contextFor(p: PatchRecord, sources: FileSource[], opts: ReviewOptions, cache: { mod: TreeCacheModule; tc: ReturnType<TreeCacheModule['openTreeCache']> } | null) {
+  return (draft: PatchModel): ModelContext => {
+    if (cache?.tc) {
+      const gone = p.files.filter((f) => f.oldPath && f.oldPath !== f.path).map((f) => f.oldPath!);
+      return cache.mod.treeContext(cache.tc, sources, gone)(draft);
+    }
+    if (cache && (draft.kfuncs.length || draft.registrations.length)) {
+      return { notes: [`no audit cache of ${opts.tree}: running \`kfunc-review audit ${opts.tree}\` once gives reviews against this tree cross-file context (registrations in other files, callees)`] };
+    }
+    return {};
   };
 }
 
@@ -129,31 +94,24 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
   }
   if (series.patches.length === 0) throw new InputRejected(`${input}: no patch found (no diff hunks)`);
   result.series.push(series);
-  const treeMakefile = opts.tree && existsSync(join(opts.tree, 'Makefile')) ? readFileSync(join(opts.tree, 'Makefile'), 'utf8').slice(0, 4000) : undefined;
-  const treeCache = opts.tree && opts.cache !== false ? await import('../tree/tree-cache.js') : null;
-  const tc = treeCache && opts.tree ? treeCache.openTreeCache(opts.tree, opts.cacheDir) : null;
+  const treeMakefile = opts.tree ? readTreeMakefile(opts.tree) : undefined;
+  // The tree cache (and what it imports) loads only for --tree reviews that may use it.
+  const mod = opts.tree && opts.cache !== false ? await import('../tree/tree-cache.js') : null;
+  const cache = mod && opts.tree ? { mod, tc: mod.openTreeCache(opts.tree, opts.cacheDir) } : null;
   for (const p of series.patches) {
     if (p.recovered) result.warnings.push(`${input}: damaged patch recovered${p.subject ? ` (${p.subject})` : ''}`);
     result.warnings.push(...p.warnings);
     const sources = sourcesFor(p, opts, result.warnings, input);
     const codeLines = sources.flatMap((s) => [...s.post.lines.values()]);
     const target = detectTarget({ kernelFlag: opts.kernel, treeMakefile, treePath: opts.tree, subjectTree: p.tag.tree, date: p.date, codeLines });
-    const model = buildModel(sources, { subject: p.subject, index: p.tag.index, total: p.tag.total, target });
-    const own = model.files.length;
-    if (treeCache && tc) {
-      const gone = p.files.filter((f) => f.oldPath && f.oldPath !== f.path).map((f) => f.oldPath!);
-      model.notes.push(...treeCache.applyTreeCache(tc, model, sources, gone));
-    } else if (treeCache && (model.kfuncs.length || model.registrations.length)) {
-      model.notes.push(`no audit cache of ${opts.tree}: running \`kfunc-review audit ${opts.tree}\` once gives reviews against this tree cross-file context (registrations in other files, callees)`);
-    }
-    const run = runRules(model, opts.rules ?? registry);
-    result.models.push(model);
-    const summary = summarise(model, input, p.recovered);
-    // Callee regions of other files are context, not files of the patch.
-    summary.files = summary.files.slice(0, own);
-    result.patches.push(summary);
-    result.findings.push(...(opts.config ? applyConfig(run.findings, opts.config) : run.findings));
-    result.errors.push(...run.errors.map((message) => ({ input, message })));
+    const unit = analyseUnit({
+      sources, input, recovered: p.recovered,
+      meta: { subject: p.subject, index: p.tag.index, total: p.tag.total, target, mode: 'patch', context: contextFor(p, sources, opts, cache) },
+    }, opts.rules);
+    result.models.push(unit.model);
+    result.patches.push(unit.summary);
+    result.findings.push(...finalFindings(unit.findings, opts.config));
+    result.errors.push(...unit.errors.map((message) => ({ input, message })));
   }
   return result;
 }

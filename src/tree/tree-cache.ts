@@ -10,16 +10,15 @@
 // the patch changes calls something, the `defs` record.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FileSource } from '../intake/source.js';
+import { sourcesFromRegions, type FileSource } from '../intake/source.js';
 import type { PatchModel } from '../model/model.js';
-import { addSources } from '../model/build-model.js';
+import type { ModelContext } from '../model/build-model.js';
 import { reviewedKfuncs } from '../model/c-query.js';
 import { AuditCache, defaultCacheDir, scanCodeHash } from './cache.js';
-import { isTreeRecord, isDefsRecord, scanKeyOf, type TreeRecord } from '../pipeline/audit/audit.js';
+import { isTreeRecord, isDefsRecord, scanKeyOf, type TreeRecord } from './records.js';
 import { indexTreeFiles, mergeTreeIndex, treeIndexOf, type TreeFileIndex, type TreeIndexData } from './tree-index.js';
 import { callNames, defRange, FileCache, type Region } from './callees.js';
 import { defsIn, isCandidate, type RawDef } from './scan.js';
-import { regionSource } from '../pipeline/audit/analyse.js';
 
 export interface TreeCache {
   /** Real path of the tree. */
@@ -212,51 +211,45 @@ export function calleeRegions(tc: TreeCache, roots: { file: string; body: string
 }
 
 /**
- * Gives a review's model the tree's context from the cache: `treeIndex` (with the patch's
- * changes), and the callee regions of its reviewed kfuncs as context-only sources. `gone`: paths
- * the patch renames or deletes. Returns notes for the report.
+ * The tree's context for a review's model, from the cache: `treeIndex` (with the patch's
+ * changes), the callee regions of its reviewed kfuncs as context-only sources, and notes for the
+ * report. `gone`: paths the patch renames or deletes. Called by buildModel with the draft model.
  */
-export function applyTreeCache(tc: TreeCache, model: PatchModel, sources: FileSource[], gone: string[]): string[] {
-  const notes: string[] = [];
-  const touched = new Map<string, string | null>();
-  for (const p of gone) touched.set(p, null);
-  for (const s of sources) {
-    if (!s.path.endsWith('.c')) continue;
-    if (s.isDeleted) { touched.set(s.path, null); continue; }
-    // A file seen through its hunks only (the patch did not apply) keeps its cached entries.
-    if (!s.post.full) continue;
-    const n = Math.max(0, ...s.post.lines.keys());
-    const lines: string[] = [];
-    for (let i = 1; i <= n; i++) lines.push(s.post.lines.get(i) ?? '');
-    touched.set(s.path, lines.join('\n') + '\n');
-  }
-  const { tree, stale } = treeIndexFor(tc, touched);
-  model.treeIndex = treeIndexOf(tree);
-  if (stale.length) notes.push(`audit cache: ${stale.length} kfunc file(s) changed since the audit were re-indexed (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}); run \`kfunc-review audit\` again to refresh callee context`);
-
-  const patchFiles = new Set(sources.map((s) => s.path));
-  const fileOf = (path: string) => model.files.find((f) => f.path === path);
-  const bodyOf = (file: string, line: number, end: number): string => {
-    const f = fileOf(file);
-    const out: string[] = [];
-    for (let n = line; n <= end; n++) out.push(f?.lineText(n) ?? '');
-    return out.join('\n');
-  };
-  const roots = reviewedKfuncs(model).filter((k) => fileOf(k.file)?.visibility === 'full').map((k) => ({ file: k.file, body: bodyOf(k.file, k.line, k.endLine) }));
-  const visible = (name: string, caller: string) => {
-    const f = model.functions.get(name);
-    if (!f || f.side !== 'new' || !patchFiles.has(f.file) || (f.isStatic && f.file !== caller && !f.file.endsWith('.h'))) return undefined;
-    return { file: f.file, body: bodyOf(f.file, f.line, f.endLine) };
-  };
-  if (roots.length && !tc.defs()) notes.push('audit cache: no callee locations (re-run `kfunc-review audit` on this tree for callees in other files)');
-  const regions = calleeRegions(tc, roots, visible, patchFiles);
-  if (regions.length) {
-    const byPath = new Map<string, Region[]>();
-    for (const r of regions) {
-      const list = byPath.get(r.path);
-      if (list) list.push(r); else byPath.set(r.path, [r]);
+export function treeContext(tc: TreeCache, sources: FileSource[], gone: string[]): (draft: PatchModel) => ModelContext {
+  return (model) => {
+    const notes: string[] = [];
+    const touched = new Map<string, string | null>();
+    for (const p of gone) touched.set(p, null);
+    for (const s of sources) {
+      if (!s.path.endsWith('.c')) continue;
+      if (s.isDeleted) { touched.set(s.path, null); continue; }
+      // A file seen through its hunks only (the patch did not apply) keeps its cached entries.
+      if (!s.post.full) continue;
+      const n = Math.max(0, ...s.post.lines.keys());
+      const lines: string[] = [];
+      for (let i = 1; i <= n; i++) lines.push(s.post.lines.get(i) ?? '');
+      touched.set(s.path, lines.join('\n') + '\n');
     }
-    addSources(model, [...byPath].map(([p, rs]) => regionSource(p, rs)), true);
-  }
-  return notes;
+    const { tree, stale } = treeIndexFor(tc, touched);
+    const treeIndex = treeIndexOf(tree);
+    if (stale.length) notes.push(`audit cache: ${stale.length} kfunc file(s) changed since the audit were re-indexed (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}); run \`kfunc-review audit\` again to refresh callee context`);
+
+    const patchFiles = new Set(sources.map((s) => s.path));
+    const fileOf = (path: string) => model.files.find((f) => f.path === path);
+    const bodyOf = (file: string, line: number, end: number): string => {
+      const f = fileOf(file);
+      const out: string[] = [];
+      for (let n = line; n <= end; n++) out.push(f?.lineText(n) ?? '');
+      return out.join('\n');
+    };
+    const roots = reviewedKfuncs(model).filter((k) => fileOf(k.file)?.visibility === 'full').map((k) => ({ file: k.file, body: bodyOf(k.file, k.line, k.endLine) }));
+    const visible = (name: string, caller: string) => {
+      const f = model.functions.get(name);
+      if (!f || f.side !== 'new' || !patchFiles.has(f.file) || (f.isStatic && f.file !== caller && !f.file.endsWith('.h'))) return undefined;
+      return { file: f.file, body: bodyOf(f.file, f.line, f.endLine) };
+    };
+    if (roots.length && !tc.defs()) notes.push('audit cache: no callee locations (re-run `kfunc-review audit` on this tree for callees in other files)');
+    const regions = calleeRegions(tc, roots, visible, patchFiles);
+    return { treeIndex, sources: sourcesFromRegions(regions), notes };
+  };
 }

@@ -1,13 +1,11 @@
 // The expensive part of an audit, for one kfunc file: parse it (plus the callee regions it
-// reaches in other files), build the model, run every rule. Input and output are plain data so
-// the same function runs in the main thread (--jobs 1) and in worker threads; tree-sitter nodes
-// never leave it.
-import { sourceFromFile, type FileSource } from '../../intake/source.js';
-import { buildModel } from '../../model/build-model.js';
+// reaches in other files), build the model, run every rule, through the same core unit as a
+// review. Input and output are plain data so the same function runs in the main thread
+// (--jobs 1) and in worker threads; tree-sitter nodes never leave it.
+import { sourceFromFile, sourcesFromRegions } from '../../intake/source.js';
 import type { TargetTree } from '../../model/target.js';
-import { runRules } from '../../core/engine.js';
-import { registry } from '../../rules/index.js';
-import { summarise, type KfuncJson, type RegistrationJson, type SetJson } from '../review.js';
+import { analyseUnit } from '../../core/unit.js';
+import type { KfuncJson, RegistrationJson, SetJson } from '../../core/summary.js';
 import type { Finding } from '../../core/types.js';
 import type { Region } from '../../tree/callees.js';
 import { treeIndexOf, type TreeIndexData } from '../../tree/tree-index.js';
@@ -26,6 +24,7 @@ export interface AnalyseResult {
   kfuncs: KfuncJson[];
   registrations: RegistrationJson[];
   sets: SetJson[];
+  /** Raw rule findings: the config is applied when the audit's results are merged. */
   findings: Finding[];
   /** Rule crashes, one line each. */
   errors: string[];
@@ -35,28 +34,17 @@ export interface AnalyseResult {
   registerCalls: number;
 }
 
-/** A FileSource that shows only the given regions of a file (like diff hunks, nothing added). */
-export function regionSource(path: string, regions: Region[]): FileSource {
-  const lines = new Map<number, string>();
-  for (const r of regions) r.lines.forEach((t, i) => lines.set(r.start + i, t));
-  // Start from a whole-file source so any field added to FileSource later gets its audit default.
-  return { ...sourceFromFile(path, ''), post: { lines, full: false } };
-}
-
 export function analyse(task: AnalyseTask): AnalyseResult {
-  const byPath = new Map<string, Region[]>();
-  for (const r of task.regions) {
-    const list = byPath.get(r.path);
-    if (list) list.push(r); else byPath.set(r.path, [r]);
-  }
-  const sources = [sourceFromFile(task.path, task.text), ...[...byPath].map(([p, rs]) => regionSource(p, rs))];
-  const model = buildModel(sources, { subject: '', index: 0, total: 0, target: task.target });
-  // Callee regions are context only: their own file's audit (if any) reviews their kfuncs.
-  model.kfuncs = model.kfuncs.filter((k) => k.file === task.path);
-  model.notes = model.notes.filter((n) => n.startsWith(`${task.path}:`));
-  if (task.tree) model.treeIndex = treeIndexOf(task.tree);
-  const run = runRules(model, registry);
-  const s = summarise(model, task.path, false);
+  const unit = analyseUnit({
+    sources: [sourceFromFile(task.path, task.text)],
+    input: task.path,
+    meta: {
+      subject: '', index: 0, total: 0, target: task.target, mode: 'tree',
+      // Callee regions are context only: their own file's audit (if any) reviews their kfuncs.
+      context: () => ({ sources: sourcesFromRegions(task.regions), ...(task.tree ? { treeIndex: treeIndexOf(task.tree) } : {}) }),
+    },
+  });
+  const { model, summary: s } = unit;
   let calleeFunctions = 0;
   for (const f of model.functions.values()) if (f.file !== task.path) calleeFunctions++;
   return {
@@ -64,8 +52,8 @@ export function analyse(task: AnalyseTask): AnalyseResult {
     kfuncs: s.kfuncs,
     registrations: s.registrations.filter((r) => r.file === task.path),
     sets: s.sets.filter((x) => x.file === task.path),
-    findings: run.findings,
-    errors: run.errors,
+    findings: unit.findings,
+    errors: unit.errors,
     calleeFunctions,
     registerCalls: model.registerCalls.filter((c) => c.file === task.path).length,
   };

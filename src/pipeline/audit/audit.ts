@@ -10,14 +10,18 @@ import { byText } from '../../core/engine.js';
 import { readFileSync, existsSync, statSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { detectTarget, type TargetTree } from '../../model/target.js';
+import { detectTarget, makefileRelease, type TargetTree } from '../../model/target.js';
+import { readTreeMakefile } from '../../tree/makefile.js';
 import { TOOL } from '../../core/version.js';
 import type { Finding, Severity } from '../../core/types.js';
-import type { KfuncJson, RegistrationJson, SetJson } from '../review.js';
+import type { Config } from '../../core/config.js';
+import { finalFindings } from '../../core/policy.js';
+import type { KfuncJson, RegistrationJson, SetJson } from '../../core/summary.js';
 import { walkTree, scanFiles, type TreeFile, type ScanChunk } from '../../tree/scan.js';
 import { buildDefIndex, reachedRegions, linkable, FileCache, type DefIndex, type Region } from '../../tree/callees.js';
 import { analyse, type AnalyseResult, type AnalyseTask } from './analyse.js';
 import { AuditCache, defaultCacheDir, ruleSetHash, sha256 } from '../../tree/cache.js';
+import { defsRecord, isScanRecord, scanKeyOf, type DefsRecord, type ScanRecord, type TreeRecord } from '../../tree/records.js';
 import { Pool, workerScript } from './pool.js';
 import { indexTreeFiles, mergeTreeIndex, isTreeIndexData, isTreeFileIndex, type TreeFileIndex, type TreeIndexData } from '../../tree/tree-index.js';
 
@@ -39,6 +43,8 @@ export interface AuditOptions {
   /** Cap on callee regions per kfunc file. */
   maxRegions?: number;
   kernel?: string;
+  /** Rule levels and dispositions, applied to the merged findings (results stay cacheable). */
+  config?: Config;
   progress?: AuditProgress;
 }
 
@@ -71,86 +77,6 @@ export interface AuditResult {
   findings: Finding[];
   errors: { input: string; message: string }[];
   stats: AuditStats;
-}
-
-/** The scan record kept in the cache between runs (a `--tree` review reads it too). */
-export interface ScanRecord {
-  files: [string, number, number, number][];
-  candidates: string[];
-  depth: number;
-  maxRegions: number;
-  /** Per candidate: callee regions as [path, start, end]. */
-  regions: Record<string, [string, number, number][]>;
-  /** Tree-wide registrations and definitions (valid while every stat matches). */
-  tree: TreeIndexData;
-}
-
-/**
- * What a `--tree` review reads instead of the (large) scan record, written with it: the tree
- * index, what each kfunc file contributes to it (a review replaces the files its patch
- * touches) and the kfunc files' stats (a review re-indexes the ones edited since).
- */
-export interface TreeRecord {
-  /** [path, size, mtimeMs, ino] of each candidate, in path order. */
-  candidates: [string, number, number, number][];
-  depth: number;
-  maxRegions: number;
-  tree: TreeIndexData;
-  treeFiles: [string, TreeFileIndex][];
-}
-
-export function isTreeRecord(p: unknown): p is TreeRecord {
-  const r = p as TreeRecord;
-  return !!r && typeof r.depth === 'number' && typeof r.maxRegions === 'number' && isTreeIndexData(r.tree)
-    && Array.isArray(r.candidates) && r.candidates.every((f) => Array.isArray(f) && f.length === 4 && typeof f[0] === 'string' && typeof f[1] === 'number' && typeof f[2] === 'number' && typeof f[3] === 'number')
-    && Array.isArray(r.treeFiles) && r.treeFiles.every((t) => Array.isArray(t) && typeof t[0] === 'string' && isTreeFileIndex(t[1]));
-}
-
-/**
- * Where the tree's linkable functions are defined (see callees.linkable): `files` the paths,
- * `defs` one line per name, sorted, `name<TAB>i,j,...` with indices into `files`. Positions are not
- * kept: a reader re-scans the one file it needs, so a file edited since the audit is still read right.
- */
-export interface DefsRecord {
-  files: string[];
-  defs: string;
-}
-
-export function isDefsRecord(p: unknown): p is DefsRecord {
-  const r = p as DefsRecord;
-  return !!r && Array.isArray(r.files) && r.files.every((f) => typeof f === 'string') && typeof r.defs === 'string';
-}
-
-/** The cache key of a tree's scan and defs records (`root` is the real path). */
-export function scanKeyOf(root: string): string {
-  return sha256(`scan\0${root}`);
-}
-
-function defsRecord(index: DefIndex, paths: string[]): DefsRecord {
-  const files: string[] = [];
-  const at = new Map<number, number>();
-  const lines: string[] = [];
-  for (const [name, locs] of index) {
-    const idx: number[] = [];
-    for (const l of locs) {
-      if (!linkable(paths[l.file], l.isStatic)) continue;
-      let k = at.get(l.file);
-      if (k === undefined) { k = files.length; files.push(paths[l.file]); at.set(l.file, k); }
-      if (!idx.includes(k)) idx.push(k);
-    }
-    if (idx.length) lines.push(`${name}\t${idx.join(',')}`);
-  }
-  // Sorted (a tab sorts before any identifier character, so by name): readers binary-search it.
-  return { files, defs: lines.sort().join('\n') };
-}
-
-export function isScanRecord(p: unknown): p is ScanRecord {
-  const r = p as ScanRecord;
-  return !!r && Array.isArray(r.files) && Array.isArray(r.candidates) && typeof r.depth === 'number' && typeof r.maxRegions === 'number'
-    && !!r.regions && typeof r.regions === 'object' && isTreeIndexData(r.tree)
-    && r.files.every((f) => Array.isArray(f) && f.length === 4 && typeof f[0] === 'string' && typeof f[1] === 'number' && typeof f[2] === 'number' && typeof f[3] === 'number')
-    && r.candidates.every((c) => typeof c === 'string' && Array.isArray(r.regions[c])
-      && r.regions[c].every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'number' && typeof x[2] === 'number'));
 }
 
 function isAnalyseResult(p: unknown): p is AnalyseResult {
@@ -198,12 +124,9 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
   const cacheOn = opts.cache !== false;
   const cache = cacheOn ? new AuditCache(opts.cacheDir ?? defaultCacheDir()) : null;
 
-  const makefile = existsSync(join(root, 'Makefile')) ? readFileSync(join(root, 'Makefile'), 'utf8').slice(0, 4000) : undefined;
+  const makefile = readTreeMakefile(root);
   const target = detectTarget({ kernelFlag: opts.kernel, treeMakefile: makefile, treePath: dir });
-  const treeVersion = makefile ? (() => {
-    const v = /^VERSION\s*=\s*(\d+)/m.exec(makefile), p = /^PATCHLEVEL\s*=\s*(\d+)/m.exec(makefile), s = /^SUBLEVEL\s*=\s*(\d+)/m.exec(makefile);
-    return v && p ? `${v[1]}.${p[1]}${s && s[1] !== '0' ? `.${s[1]}` : ''}` : null;
-  })() : null;
+  const treeVersion = makefile ? makefileRelease(makefile) : null;
 
   const files = walkTree(root);
   const tWalk = performance.now();
@@ -375,6 +298,7 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       }
       out.errors.push(...r.errors.map((message) => ({ input: r.path, message })));
     }
+    out.findings = finalFindings(out.findings, opts.config);
     out.findings.sort((a, b) => byText(a.file, b.file) || a.line - b.line || byText(a.rule, b.rule) || byText(a.kfunc, b.kfunc) || byText(a.fingerprint, b.fingerprint));
     stats.kfuncs = out.kfuncs.length;
     stats.registrations = out.registrations.length;

@@ -1,0 +1,36 @@
+// The per-unit core, the same for every front door: sources (+ declared context) -> model ->
+// rules -> findings and a plain summary. A review calls it once per patch, an audit once per
+// kfunc file (in a worker thread). Config (rule levels, dispositions) is applied by the caller
+// on the final set through core/policy.ts, so audit results stay cacheable.
+import type { FileSource } from '../intake/source.js';
+import { buildModel, type ModelMeta } from '../model/build-model.js';
+import type { PatchModel } from '../model/model.js';
+import type { Rule } from '../rules/contract.js';
+import { registry } from '../rules/index.js';
+import { runRules } from './engine.js';
+import { summarise, type PatchSummary } from './summary.js';
+import type { Finding } from './types.js';
+
+export interface UnitInput {
+  sources: FileSource[];
+  meta: ModelMeta;
+  /** Name of the input, for the summary and error lines. */
+  input: string;
+  /** The input was a damaged copy that intake recovered. */
+  recovered?: boolean;
+}
+
+export interface UnitResult {
+  model: PatchModel;
+  summary: PatchSummary;
+  /** Raw rule findings (no config applied yet). */
+  findings: Finding[];
+  /** Rule crashes, one line each. */
+  errors: string[];
+}
+
+export function analyseUnit(u: UnitInput, rules: Rule[] = registry): UnitResult {
+  const model = buildModel(u.sources, u.meta);
+  const run = runRules(model, rules);
+  return { model, summary: summarise(model, u.input, u.recovered ?? false), findings: run.findings, errors: run.errors };
+}
