@@ -5,6 +5,8 @@ import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { runAudit } from '../src/pipeline/audit/audit.js';
 import { formatAuditJson, formatAuditText, formatAuditSarif } from '../src/report/audit.js';
+import { auditReport } from '../src/pipeline/report-input.js';
+import { registry } from '../src/rules/index.js';
 import { runAuditCli } from '../src/cli/audit-command.js';
 import { defsIn, isCandidate } from '../src/tree/scan.js';
 import { callNames } from '../src/tree/callees.js';
@@ -45,14 +47,16 @@ describe('audit of fixtures/_audit', () => {
 
   it('renders text, JSON and SARIF', async () => {
     const r = await runAudit(TREE, { jobs: 1, cache: false });
-    const json = JSON.parse(formatAuditJson(r));
+    const input = auditReport(r);
+    const rules = registry.map((x) => x.meta);
+    const json = JSON.parse(formatAuditJson(input, rules));
     expect(Object.keys(json)).toEqual(['tool', 'tree', 'kfuncs', 'registrations', 'sets', 'findings', 'errors', 'stats']);
     expect(json.kfuncs[0]).toMatchObject({ name: 'bpf_widget_acquire', params: [{ name: 'id', type: 'u32' }], added: false, removed: false });
-    const text = formatAuditText(r);
+    const text = formatAuditText(input, rules);
     expect(text).toMatch(/kfunc definitions\s+4/);
     expect(text).toMatch(/BTF_ID_FLAGS entries\s+4/);
     expect(text).toMatch(/^total\s+\d+\s+\d+\s+\d+\s+\d+$/m);
-    const sarif = JSON.parse(formatAuditSarif(r, '0.0.0'));
+    const sarif = JSON.parse(formatAuditSarif(input, rules));
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].results).toHaveLength(r.findings.length);
   });

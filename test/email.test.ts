@@ -4,14 +4,18 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { reviewText } from '../src/pipeline/review.js';
+import { reviewReport } from '../src/pipeline/report-input.js';
 import { formatEmail, wrap } from '../src/report/email.js';
+import { registry } from '../src/rules/index.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
+/** The email reply to an input, through the same report input every format takes. */
+const reply = async (text: string, name: string) => formatEmail(reviewReport(await reviewText(text, name)), registry.map((r) => r.meta));
 
 describe('email reply', () => {
   it('quotes the lines a finding concerns and writes the finding under them', async () => {
-    const mail = formatEmail(await reviewText(read('examples/memcg-kfuncs-v2.mbox'), 'series'));
+    const mail = await reply(read('examples/memcg-kfuncs-v2.mbox'), 'series');
     const third = mail.slice(mail.indexOf('Subject: Re: [PATCH bpf-next v2 3/3]'));
     expect(third).toMatch(/^In-Reply-To: <3\.memcg-readers-v2@example\.org>$/m);
     const quote = third.indexOf('> +BTF_ID_FLAGS(func, bpf_memcg_flush_stats, KF_TRUSTED_ARGS)');
@@ -22,7 +26,7 @@ describe('email reply', () => {
   });
 
   it('answers a reply that calls a confirmed finding a false positive, with the witness', async () => {
-    const mail = formatEmail(await reviewText(read('fixtures/_intake/damaged-web-copy.txt'), 'web'));
+    const mail = await reply(read('fixtures/_intake/damaged-web-copy.txt'), 'web');
     expect(mail).toMatch(/^> No, it's a false positive: the verifier enforces the enum range\.$/m);
     expect(mail).toContain('This calls the KF-IDX-02 finding on bpf_memcg_event_count() a false');
     expect(mail).toContain('verdict: confirmed');
@@ -31,7 +35,7 @@ describe('email reply', () => {
   });
 
   it('does not answer when nobody disputes', async () => {
-    const mail = formatEmail(await reviewText(read('examples/memcg-kfuncs-v2.mbox'), 'series'));
+    const mail = await reply(read('examples/memcg-kfuncs-v2.mbox'), 'series');
     expect(mail).not.toContain('a false positive');
   });
 
@@ -44,7 +48,7 @@ describe('email reply', () => {
 const SEED = join(ROOT, '..', 'shared', 'reference', 'seed-memcg-kfuncs-v2.txt');
 describe.runIf(existsSync(SEED))('the seed thread', () => {
   it('answers the author\'s "false positive" reply on vm_events with the witness', async () => {
-    const mail = formatEmail(await reviewText(readFileSync(SEED, 'utf8'), 'seed'));
+    const mail = await reply(readFileSync(SEED, 'utf8'), 'seed');
     expect(mail).toMatch(/^> No, it's a false positive, as explained in a reply to the similar$/m);
     expect(mail).toContain('KF-IDX-02 finding on bpf_mem_cgroup_vm_events() a false');
     expect(mail).toMatch(/witness \(distro-x86_64\): event = 121/);

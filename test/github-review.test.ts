@@ -18,7 +18,7 @@ afterEach(async () => {
 const KEY = 'torvalds/linux#7';
 
 function opts(findings: () => Finding[], over: Partial<PipelineOptions> = {}): PipelineOptions {
-  return { engine: fakeEngine(findings), mode: 'review', maxInline: 30, failLevel: 'error', toolVersion: 'test', log: quietLog, ...over };
+  return { engine: fakeEngine(findings), review: {}, mode: 'review', maxInline: 30, failLevel: 'error', log: quietLog, ...over };
 }
 
 describe('pull request review', () => {

@@ -5,6 +5,7 @@ import { parseDiffLines, isCommentable } from '../src/github/diff-lines.js';
 import { planComments, type ExistingComment } from '../src/github/plan.js';
 import { inlineBody, mdText, readFingerprint } from '../src/github/markdown.js';
 import { formatSarif } from '../src/report/sarif.js';
+import { fails } from '../src/core/policy.js';
 import { signPayload, verifySignature } from '../src/github/webhook-signature.js';
 import { publishCheckRun } from '../src/github/check-run.js';
 import { diffFromFiles } from '../src/github/pr-diff.js';
@@ -90,11 +91,9 @@ describe('markdown', () => {
 describe('SARIF', () => {
   it('maps rules, levels, locations, fingerprints and input errors', () => {
     const meta = { id: 'KF-IDX-01', severity: 'error' as const, description: 'Bound indexes', rationale: 'The verifier cannot see it.', kernels: 'all', messages: {} };
-    const sarif = formatSarif(
-      { findings: [finding(), finding({ rule: 'KF-X', severity: 'info', fingerprint: 'fp2' })], errors: [{ input: 'a.patch', message: 'no hunks' }] },
-      [meta],
-      '1.2.3',
-    ) as { version: string; runs: { tool: { driver: { rules: Record<string, unknown>[]; version: string } }; results: Record<string, unknown>[]; invocations: Record<string, unknown>[] }[] };
+    const findings = [finding(), finding({ rule: 'KF-X', severity: 'info', fingerprint: 'fp2' })].map((f) => ({ finding: f, patch: null, quote: [] }));
+    const input = { tool: { name: 'kfunc-review', version: '1.2.3' }, patches: [], findings, errors: [{ input: 'a.patch', message: 'no hunks' }], notes: [] };
+    const sarif = JSON.parse(formatSarif(input, [meta])) as { version: string; runs: { tool: { driver: { rules: Record<string, unknown>[]; version: string } }; results: Record<string, unknown>[]; invocations: Record<string, unknown>[] }[] };
     const run = sarif.runs[0]!;
     expect(sarif.version).toBe('2.1.0');
     expect(run.tool.driver.version).toBe('1.2.3');
@@ -134,7 +133,7 @@ describe('check run', () => {
     try {
       const p = gh.addPull(pull());
       const many = Array.from({ length: 120 }, (_, i) => finding({ fingerprint: `fp${i}`, line: i + 1, severity: 'warning' }));
-      const out = await publishCheckRun(client(gh), prRef(p), { name: 'kfunc-review', findings: many, failLevel: 'error', title: 't', summary: 's' });
+      const out = await publishCheckRun(client(gh), prRef(p), { name: 'kfunc-review', findings: many, failed: fails(many, 'error'), title: 't', summary: 's' });
       expect(out).toMatchObject({ annotations: 120, requests: 3, forbidden: false });
       expect(gh.checkRuns[0]!.annotations).toHaveLength(120);
       expect(gh.checkRuns[0]!.conclusion).toBe('neutral');

@@ -4,9 +4,10 @@ import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { fails, FAIL_LEVELS, type FailLevel } from '../core/policy.js';
 import { resolveConfig, type Config } from '../core/config.js';
-import { TOOL } from '../core/version.js';
 import { runAudit, defaultJobs, type AuditProgress } from '../pipeline/audit/audit.js';
-import { formatAuditJson, formatAuditText, formatAuditSarif } from '../report/audit.js';
+import { auditReport } from '../pipeline/report-input.js';
+import { AUDIT_FORMATS, type AuditFormatName } from '../report/formats.js';
+import { registry } from '../rules/index.js';
 
 export const AUDIT_HELP = `Usage: kfunc-review audit <kernel-dir> [options]
 
@@ -71,7 +72,7 @@ export async function runAuditCli(argv: string[], io = { out: (s: string) => { p
       },
     }));
     if (values.help) { io.out(AUDIT_HELP); return 0; }
-    if (!['text', 'json', 'sarif'].includes(values.format!)) throw new AuditUsage(`--format must be text, json or sarif (got ${values.format})`);
+    if (!Object.hasOwn(AUDIT_FORMATS, values.format!)) throw new AuditUsage(`--format must be text, json or sarif (got ${values.format})`);
     if (!FAIL_LEVELS.includes(values['fail-level'] as FailLevel)) throw new AuditUsage(`--fail-level must be error, warning, info or none (got ${values['fail-level']})`);
     if (positionals.length !== 1) throw new AuditUsage('give exactly one kernel tree directory');
   } catch (err) {
@@ -101,7 +102,7 @@ export async function runAuditCli(argv: string[], io = { out: (s: string) => { p
     io.err(`kfunc-review audit: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  const text = values.format === 'json' ? formatAuditJson(result) : values.format === 'sarif' ? formatAuditSarif(result, TOOL.version) : formatAuditText(result);
+  const text = AUDIT_FORMATS[values.format as AuditFormatName](auditReport(result), registry.map((r) => r.meta));
   if (values.output) writeFileSync(values.output, text); else io.out(text);
   if (result.errors.length) return 2;
   return fails(result.findings, values['fail-level'] as FailLevel) ? 1 : 0;

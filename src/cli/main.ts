@@ -6,9 +6,9 @@ import { readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reviewText, mergeResults, type ReviewResult, type ReviewOptions } from '../pipeline/review.js';
 import { decodeInput, InputRejected } from '../intake/decode.js';
-import { formatText } from '../report/text.js';
-import { formatJson } from '../report/json.js';
-import { formatEmail } from '../report/email.js';
+import { reviewReport } from '../pipeline/report-input.js';
+import { REVIEW_FORMATS, type ReviewFormatName } from '../report/formats.js';
+import { registry } from '../rules/index.js';
 import { fails, FAIL_LEVELS, type FailLevel } from '../core/policy.js';
 import { TOOL } from '../core/version.js';
 import { HELP } from './help.js';
@@ -39,14 +39,6 @@ export function expandInputs(args: string[], stdin: () => Buffer): { items: Inpu
   return { items, missing };
 }
 
-function formatOutput(format: string, result: ReviewResult): string {
-  switch (format) {
-    case 'json': return formatJson(result);
-    case 'email': return formatEmail(result);
-    default: return formatText(result);
-  }
-}
-
 export async function runReview(argv: string[], io = { stdin: () => readFileSync(0), out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -66,8 +58,8 @@ export async function runReview(argv: string[], io = { stdin: () => readFileSync
   });
   if (values.help) { io.out(HELP); return 0; }
   if (values.version) { io.out(`${TOOL.name} ${TOOL.version}\n`); return 0; }
-  const format = values.format!;
-  if (!['text', 'json', 'email', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json, sarif or email (got ${format})`);
+  const format = values.format! as ReviewFormatName;
+  if (!Object.hasOwn(REVIEW_FORMATS, format)) throw new UsageError(`--format must be text, json, sarif or email (got ${format})`);
   const failLevel = values['fail-level']!;
   if (!FAIL_LEVELS.includes(failLevel as FailLevel)) throw new UsageError(`--fail-level must be error, warning, info or none (got ${failLevel})`);
   if (positionals.length === 0) throw new UsageError('no input: give a .patch, .mbox or directory path, or - for stdin');
@@ -96,14 +88,10 @@ export async function runReview(argv: string[], io = { stdin: () => readFileSync
   for (const e of skipped) io.err(`kfunc-review: ${e.message}\n`);
   if (items.length > 1 && skipped.length) io.err(`kfunc-review: reviewed ${results.length} of ${items.length + missing.length} inputs; skipped ${skipped.length}\n`);
 
-  let text: string;
-  if (format === 'sarif') {
-    const { formatSarif } = await import('../report/sarif.js');
-    const { registry } = await import('../rules/index.js');
-    text = JSON.stringify(formatSarif(result, registry.map((r) => r.meta), TOOL.version), null, 2) + '\n';
-  } else {
-    text = result.patches.length || format === 'json' ? formatOutput(format, result) : '';
-  }
+  // JSON and SARIF always print (an empty run is still a valid document); text and email need a patch.
+  const text = result.patches.length || format === 'json' || format === 'sarif'
+    ? REVIEW_FORMATS[format](reviewReport(result), registry.map((r) => r.meta))
+    : '';
   if (values.output) writeFileSync(values.output, text); else io.out(text);
 
   if (skipped.length || result.errors.length) return 2;

@@ -40,11 +40,26 @@ export function resolveConfig(explicit: string | undefined, dir = '.'): Config |
 
 /** Reads and validates a config file; every problem names the file and the field. */
 export function loadConfig(path: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${path}: ${existsSync(path) ? `cannot read (${(err as Error).message})` : 'no such file'}`);
+  }
+  return parseConfig(text, path);
+}
+
+/**
+ * Validates config text read from anywhere (a file, the GitHub contents API); `name` says where
+ * it came from in every error.
+ */
+export function parseConfig(text: string, name: string): Config {
+  const path = name;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${path}: ${existsSync(path) ? `not valid JSON (${(err as Error).message})` : 'no such file'}`);
+    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${path}: must be a JSON object`);
   const obj = raw as Record<string, unknown>;

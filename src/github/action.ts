@@ -1,15 +1,17 @@
-// `kfunc-review action`: the GitHub Action entry. Reads the runner environment, reviews the
-// pull request head and reports through review comments, a check run, the job summary, a SARIF
-// file and step outputs. It reads the checkout with git but never builds or runs PR code.
+// `kfunc-review action`: the GitHub Action entry. Reads the runner environment and the config
+// file in the checkout, reviews the pull request head and reports through review comments, a
+// check run, the job summary, a SARIF file and step outputs. It reads the checkout with git but
+// never builds or runs PR code.
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Severity } from '../core/types.js';
+import { join, normalize, resolve } from 'node:path';
+import { DEFAULT_CONFIG_FILE, resolveConfig, type Config } from '../core/config.js';
+import { FAIL_LEVELS, type FailLevel } from '../core/policy.js';
+import { TOOL } from '../core/version.js';
+import type { ReviewOptions } from '../pipeline/review.js';
 import { loadEngine, type Engine } from './engine.js';
 import { createClient, errorText, type Logger } from './octokit.js';
 import { reviewPullRequest, type Mode } from './pipeline.js';
 import { escapeData, escapeProperty, input, readPrEvent, setOutputs, type Env } from './action-env.js';
-import type { FailLevel } from './check-run.js';
-import { toolVersion } from './version.js';
 
 export interface ActionDeps {
   /** Inject an engine (tests); default: the real one from src/pipeline/review.ts. */
@@ -17,7 +19,6 @@ export interface ActionDeps {
   log?: Logger;
 }
 
-const FAIL_LEVELS = ['none', 'info', 'warning', 'error'] as const;
 const MODES = ['review', 'check', 'both'] as const;
 
 /** `--name value` / `--name=value` flags override the INPUT_* values (handy outside Actions). */
@@ -39,6 +40,19 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   throw new Error(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
+/**
+ * The `config` input: a path relative to the workspace (the checkout). The default file is used
+ * when present; any other path must exist, and an error names it.
+ */
+export function actionConfig(value: string | undefined, workspace: string): Config | undefined {
+  try {
+    if (value === undefined || normalize(value) === DEFAULT_CONFIG_FILE) return resolveConfig(undefined, workspace);
+    return resolveConfig(resolve(workspace, value), workspace);
+  } catch (err) {
+    throw new Error(`config: ${errorText(err)}`);
+  }
+}
+
 function actionsLogger(env: Env): Logger {
   // In a runner, ::warning:: makes the message visible on the run page; elsewhere plain stderr.
   const inRunner = env.GITHUB_ACTIONS === 'true';
@@ -58,7 +72,6 @@ export async function runActionCli(argv: string[], env: Env = process.env, deps:
     const maxInline = Number(get('max-inline-comments') ?? 30);
     if (!Number.isInteger(maxInline) || maxInline < 0) throw new Error('max-inline-comments must be a whole number ≥ 0');
     const kernel = get('kernel');
-    const configPath = get('config');
 
     const pr = readPrEvent(env);
     if (!pr) {
@@ -67,6 +80,10 @@ export async function runActionCli(argv: string[], env: Env = process.env, deps:
     }
     const token = get('token') ?? env.GITHUB_TOKEN;
     if (!token) throw new Error('No token: set the `token` input or GITHUB_TOKEN.');
+    // Read from the checkout, like the CLI reads it from the working directory (docs/github.md
+    // says what that means for a PR that edits the file).
+    const config = actionConfig(get('config'), env.GITHUB_WORKSPACE ?? process.cwd());
+    const review: ReviewOptions = { ...(kernel ? { kernel } : {}), ...(config ? { config } : {}) };
 
     const gh = createClient({
       token,
@@ -75,7 +92,7 @@ export async function runActionCli(argv: string[], env: Env = process.env, deps:
       retryBaseMs: env.KFUNC_REVIEW_RETRY_BASE_MS ? Number(env.KFUNC_REVIEW_RETRY_BASE_MS) : 1000,
       throttle: env.KFUNC_REVIEW_THROTTLE !== 'off',
       log,
-      userAgent: `kfunc-review/${toolVersion()} (action)`,
+      userAgent: `kfunc-review/${TOOL.version} (action)`,
     });
     const engine = deps.engine ?? (await loadEngine());
     const sarifPath = join(env.RUNNER_TEMP ?? tmpdir(), `kfunc-review-${pr.number}.sarif`);
@@ -83,22 +100,20 @@ export async function runActionCli(argv: string[], env: Env = process.env, deps:
 
     const res = await reviewPullRequest(gh, pr, {
       engine,
+      review,
       mode,
       maxInline,
       failLevel,
-      ...(kernel ? { kernel } : {}),
-      ...(configPath ? { configPath } : {}),
       ...(env.GITHUB_WORKSPACE ? { workspace: env.GITHUB_WORKSPACE } : {}),
       ...(env.GITHUB_STEP_SUMMARY ? { stepSummaryPath: env.GITHUB_STEP_SUMMARY } : {}),
       sarifPath,
-      toolVersion: toolVersion(),
       log,
     });
 
     // Neither a review nor a check run was possible: log annotations are the last channel left.
     const nowhere = (res.review?.forbidden ?? mode === 'check') && (res.check?.forbidden ?? true);
     if (nowhere && env.GITHUB_ACTIONS === 'true') {
-      for (const x of res.findings.filter((x) => x.side === 'new')) {
+      for (const x of res.findings.filter((x) => x.side === 'new' && !x.disposition)) {
         const cmd = x.severity === 'info' ? 'notice' : x.severity;
         console.log(`::${cmd} file=${escapeProperty(x.file)},line=${x.line},title=${escapeProperty(x.rule)}::${escapeData(x.message)}`);
       }
@@ -106,7 +121,7 @@ export async function runActionCli(argv: string[], env: Env = process.env, deps:
     for (const e of res.errors) log.warn(`Could not review ${e.input}: ${e.message}`);
 
     setOutputs(env, {
-      findings: res.findings.length,
+      findings: res.counts.error + res.counts.warning + res.counts.info,
       errors: res.counts.error,
       warnings: res.counts.warning,
       infos: res.counts.info,
@@ -117,7 +132,7 @@ export async function runActionCli(argv: string[], env: Env = process.env, deps:
         (res.review ? `; inline comments: +${res.review.created} ~${res.review.updated} -${res.review.removed}` : ''),
     );
     if (res.failed) {
-      log.info(`Failing: findings at or above fail-level "${failLevel as Severity}".`);
+      log.info(`Failing: findings at or above fail-level "${failLevel}".`);
       return 1;
     }
     return 0;

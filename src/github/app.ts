@@ -1,18 +1,22 @@
 // `kfunc-review serve`: the GitHub App. A plain node:http server receives webhooks at
 // /api/github/webhooks, rejects anything not signed with the webhook secret before doing any
 // work, answers pull_request events with 202 at once and reviews in the background as the
-// installation (app JWT → installation token, via @octokit/auth-app).
+// installation (app JWT → installation token, via @octokit/auth-app). The review config is the
+// server's (--config / KFUNC_REVIEW_CONFIG), else the repository's at the PR's base commit.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { loadConfig, type Config } from '../core/config.js';
+import { FAIL_LEVELS, type FailLevel } from '../core/policy.js';
+import { TOOL } from '../core/version.js';
+import type { ReviewOptions } from '../pipeline/review.js';
 import { loadEngine, type Engine } from './engine.js';
 import { createClient, consoleLogger, errorText, type GitHubClient, type Logger } from './octokit.js';
 import { reviewPullRequest, type Mode } from './pipeline.js';
-import type { FailLevel } from './check-run.js';
+import { readRepoConfig } from './repo-config.js';
 import { verifySignature } from './webhook-signature.js';
 import { RecentIds, ReviewQueue } from './review-queue.js';
-import { toolVersion } from './version.js';
 import type { Env } from './action-env.js';
 
 export const WEBHOOK_PATH = '/api/github/webhooks';
@@ -30,6 +34,11 @@ export interface AppConfig {
   maxInline?: number;
   failLevel?: FailLevel;
   kernel?: string;
+  /**
+   * One config for every repository (--config / KFUNC_REVIEW_CONFIG). Without it each review
+   * reads the repository's .kfunc-review.json at the PR's base commit.
+   */
+  config?: Config;
   /** Quiet period per PR before a review starts, so a push burst is reviewed once. */
   debounceMs?: number;
   retryBaseMs?: number;
@@ -87,7 +96,7 @@ export function createWebhookApp(config: AppConfig, deps: AppDeps = {}): Webhook
         ...(config.retryBaseMs !== undefined ? { retryBaseMs: config.retryBaseMs } : {}),
         ...(config.throttle !== undefined ? { throttle: config.throttle } : {}),
         log,
-        userAgent: `kfunc-review/${toolVersion()} (app)`,
+        userAgent: `kfunc-review/${TOOL.version} (app)`,
       });
       clients.set(installationId, gh);
     }
@@ -98,13 +107,16 @@ export function createWebhookApp(config: AppConfig, deps: AppDeps = {}): Webhook
     async (job) => {
       engine ??= loadEngine();
       const gh = clientFor(job.installationId);
+      const repo = config.config ? { config: config.config } : await readRepoConfig(gh, job);
+      if (repo.error) log.warn(`${job.key}: ${repo.error.message}`);
+      const review: ReviewOptions = { ...(config.kernel ? { kernel: config.kernel } : {}), ...(repo.config ? { config: repo.config } : {}) };
       const out = await reviewPullRequest(gh, job, {
         engine: await engine,
+        review,
+        ...(repo.error ? { configError: repo.error } : {}),
         mode: config.mode ?? 'both',
         maxInline: config.maxInline ?? 30,
         failLevel: config.failLevel ?? 'error',
-        ...(config.kernel ? { kernel: config.kernel } : {}),
-        toolVersion: toolVersion(),
         verifyHead: true,
         log,
       });
@@ -201,8 +213,11 @@ export async function startAppServer(config: AppConfig, listen: { port: number; 
   };
 }
 
-/** Reads the App configuration from the environment; throws with the missing names. */
-export function appConfigFromEnv(env: Env): AppConfig {
+/**
+ * Reads the App configuration from the environment; throws with the missing names. `configPath`
+ * (--config) wins over KFUNC_REVIEW_CONFIG; the file must exist and be valid.
+ */
+export function appConfigFromEnv(env: Env, configPath = env.KFUNC_REVIEW_CONFIG): AppConfig {
   const missing: string[] = [];
   const appId = env.APP_ID;
   const secret = env.WEBHOOK_SECRET;
@@ -212,8 +227,11 @@ export function appConfigFromEnv(env: Env): AppConfig {
   if (!key) missing.push('PRIVATE_KEY or PRIVATE_KEY_PATH');
   if (!secret) missing.push('WEBHOOK_SECRET');
   if (missing.length) throw new Error(`missing configuration: ${missing.join(', ')}`);
+  const reviewConfig = configPath ? loadConfig(configPath) : undefined;
   const mode = env.KFUNC_REVIEW_MODE as Mode | undefined;
   const failLevel = env.KFUNC_REVIEW_FAIL_LEVEL as FailLevel | undefined;
+  if (mode && !['review', 'check', 'both'].includes(mode)) throw new Error(`KFUNC_REVIEW_MODE must be review, check or both (got "${mode}")`);
+  if (failLevel && !FAIL_LEVELS.includes(failLevel)) throw new Error(`KFUNC_REVIEW_FAIL_LEVEL must be one of ${FAIL_LEVELS.join(', ')} (got "${failLevel}")`);
   return {
     appId: appId as string,
     privateKey: key as string,
@@ -222,26 +240,27 @@ export function appConfigFromEnv(env: Env): AppConfig {
     ...(mode ? { mode } : {}),
     ...(failLevel ? { failLevel } : {}),
     ...(env.KFUNC_REVIEW_KERNEL ? { kernel: env.KFUNC_REVIEW_KERNEL } : {}),
+    ...(reviewConfig ? { config: reviewConfig } : {}),
     ...(env.KFUNC_REVIEW_DEBOUNCE_MS ? { debounceMs: Number(env.KFUNC_REVIEW_DEBOUNCE_MS) } : {}),
   };
 }
 
-/** `kfunc-review serve [--port N] [--host H]`; resolves with the exit code after SIGINT/SIGTERM. */
+/** `kfunc-review serve [--port N] [--host H] [--config FILE]`; resolves with the exit code after SIGINT/SIGTERM. */
 export async function serveCli(argv: string[], env: Env = process.env, deps: AppDeps = {}): Promise<number> {
   const log = deps.log ?? consoleLogger;
+  const arg = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
   let config: AppConfig;
   try {
-    config = appConfigFromEnv(env);
+    config = appConfigFromEnv(env, arg('config') ?? env.KFUNC_REVIEW_CONFIG);
     normalizePrivateKey(config.privateKey); // fail at start, not on the first webhook
   } catch (err) {
     // Never echo the key: errorText only carries the message, and key parsing errors do not quote it.
     log.warn(`kfunc-review serve: ${err instanceof Error ? err.message : 'bad configuration'}`);
     return 2;
   }
-  const arg = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
   const port = Number(arg('port') ?? env.PORT ?? 3000);
   const host = arg('host') ?? env.HOST ?? '0.0.0.0';
   let running: RunningServer;

@@ -1,8 +1,8 @@
 // The check run: a pass/fail signal on the head commit plus one annotation per finding.
 // GitHub takes at most 50 annotations per request, so the first 50 ride on the create call
-// and the rest are appended with updates.
+// and the rest are appended with updates. Whether the run failed is decided by the caller
+// with core policy (src/core/policy.ts), the rule every front door applies.
 import type { Finding, Severity } from '../core/types.js';
-import { SEVERITY_RANK } from '../core/types.js';
 import { httpStatus, type GitHubClient } from './octokit.js';
 import type { PullRef } from './pr-diff.js';
 import { BODY_LIMIT } from './markdown.js';
@@ -11,12 +11,10 @@ export const ANNOTATIONS_PER_REQUEST = 50;
 
 const LEVEL: Record<Severity, 'failure' | 'warning' | 'notice'> = { error: 'failure', warning: 'warning', info: 'notice' };
 
-export type FailLevel = Severity | 'none';
-
-export function conclusionFor(findings: Finding[], failLevel: FailLevel): 'success' | 'neutral' | 'failure' {
-  if (findings.length === 0) return 'success';
-  if (failLevel !== 'none' && findings.some((f) => !f.disposition && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failLevel])) return 'failure';
-  return 'neutral';
+/** failure when the run failed; otherwise neutral with findings to look at, success without. */
+export function conclusionFor(findings: Finding[], failed: boolean): 'success' | 'neutral' | 'failure' {
+  if (failed) return 'failure';
+  return findings.length === 0 ? 'success' : 'neutral';
 }
 
 export function toAnnotation(f: Finding) {
@@ -35,7 +33,8 @@ export function toAnnotation(f: Finding) {
 export interface CheckInput {
   name: string;
   findings: Finding[];
-  failLevel: FailLevel;
+  /** core/policy fails() at the fail level (or the review could not be configured). */
+  failed: boolean;
   title: string;
   summary: string;
   text?: string;
@@ -49,8 +48,9 @@ export interface CheckOutcome {
 }
 
 export async function publishCheckRun(gh: GitHubClient, pr: PullRef, input: CheckInput): Promise<CheckOutcome> {
-  // Findings on the pre-image ('old' side) have no place on the head commit's files.
-  const annotations = input.findings.filter((f) => f.side === 'new').map(toAnnotation);
+  // Findings on the pre-image ('old' side) have no place on the head commit's files, and one
+  // disposed as not-a-bug is listed in the summary, not pinned on the code.
+  const annotations = input.findings.filter((f) => f.side === 'new' && !f.disposition).map(toAnnotation);
   const batches: (typeof annotations)[] = [];
   for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
   const output = (batch: typeof annotations) => ({
@@ -67,7 +67,7 @@ export async function publishCheckRun(gh: GitHubClient, pr: PullRef, input: Chec
       name: input.name,
       head_sha: pr.headSha,
       status: 'completed',
-      conclusion: conclusionFor(input.findings, input.failLevel),
+      conclusion: conclusionFor(input.findings, input.failed),
       completed_at: new Date().toISOString(),
       output: output(batches[0] ?? []),
     });

@@ -3,6 +3,8 @@
 // GitHub would turn into bold/italic or HTML, so prose outside code spans is escaped.
 import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../core/types.js';
+import type { InputError } from '../core/report-input.js';
+import { countBySeverity, type Counts } from '../core/policy.js';
 
 const MARK_PREFIX = 'kfunc-review:fp=';
 const STALE_NOTE = '<!-- kfunc-review:stale -->';
@@ -58,8 +60,8 @@ export function staleBody(oldBody: string, headSha: string): string {
 }
 
 /** Identity of what the summary says; an unchanged state means no new review is needed. */
-export function summaryState(findings: Finding[], errors: { input: string; message: string }[]): string {
-  const lines = findings.map((f) => `${f.fingerprint}|${f.severity}|${f.file}|${f.line}|${f.message}`).sort();
+export function summaryState(findings: Finding[], errors: InputError[]): string {
+  const lines = findings.map((f) => `${f.fingerprint}|${f.severity}|${f.file}|${f.line}|${f.message}|${f.disposition ? `not-a-bug:${f.disposition.reason}` : ''}`).sort();
   lines.push(...errors.map((e) => `E|${e.input}|${e.message}`).sort());
   return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
 }
@@ -70,19 +72,8 @@ export function readSummaryState(body: string | null | undefined): string | null
   return m ? (m[1] ?? null) : null;
 }
 
-export interface Counts {
-  error: number;
-  warning: number;
-  info: number;
-}
-
-export function countBySeverity(findings: Finding[]): Counts {
-  const c: Counts = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) c[f.severity]++;
-  return c;
-}
-
-function countLine(c: Counts): string {
+/** "1 error(s), 0 warning(s), 2 note(s)"; the counts leave out findings disposed as not-a-bug. */
+export function countLine(c: Counts): string {
   return `${c.error} error(s), ${c.warning} warning(s), ${c.info} note(s)`;
 }
 
@@ -91,7 +82,8 @@ export function findingTable(findings: Finding[]): string {
   if (findings.length === 0) return '';
   const rows = findings.map((f) => {
     const ev = f.evidence.length ? `<br>${f.evidence.map((e) => mdText(e)).join('<br>')}` : '';
-    return `| ${SEVERITY_ICON[f.severity]} ${f.severity} | \`${f.rule}\` | \`${f.file}:${f.line}\` | ${mdText(f.message).replace(/\n/g, ' ')}${ev} |`;
+    const disposed = f.disposition ? `<br>**marked not-a-bug**: ${mdText(f.disposition.reason).replace(/\n/g, ' ')}` : '';
+    return `| ${SEVERITY_ICON[f.severity]} ${f.severity} | \`${f.rule}\` | \`${f.file}:${f.line}\` | ${mdText(f.message).replace(/\n/g, ' ')}${disposed}${ev} |`;
   });
   return ['| severity | rule | location | finding |', '|---|---|---|---|', ...rows].join('\n');
 }
@@ -101,7 +93,7 @@ export interface SummaryInput {
   /** Findings that are not (or could not be) inline comments. */
   summaryOnly: Finding[];
   inlineCount: number;
-  errors: { input: string; message: string }[];
+  errors: InputError[];
   notes: string[];
   headSha: string;
   state: string;

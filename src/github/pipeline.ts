@@ -1,35 +1,48 @@
 // One review of one pull request head, shared by the Action and the App: fetch the diff,
-// run the engine, then publish through whichever channels the token allows
-// (review → check run → job summary), each one the fallback of the one before.
+// run the engine with the front door's ReviewOptions (config included), then publish through
+// whichever channels the token allows (review → check run → job summary), each one the
+// fallback of the one before. What fails the run and what is counted is core policy, the same
+// rule the CLI applies.
 import { writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Finding } from '../core/types.js';
+import type { InputError } from '../core/report-input.js';
+import { countBySeverity, fails, type Counts, type FailLevel } from '../core/policy.js';
+import type { ReviewOptions } from '../pipeline/review.js';
+import { emptyResult, type ReviewResult } from '../pipeline/review-result.js';
+import { reviewReport } from '../pipeline/report-input.js';
 import { formatSarif } from '../report/sarif.js';
-import type { Engine, EngineResult } from './engine.js';
+import type { Engine } from './engine.js';
 import { parseDiffLines } from './diff-lines.js';
 import { getPrDiff, type PullRef } from './pr-diff.js';
 import { postReview, type ReviewOutcome } from './review-poster.js';
-import { publishCheckRun, type CheckOutcome, type FailLevel } from './check-run.js';
-import { countBySeverity, jobSummaryMarkdown, type Counts } from './markdown.js';
+import { publishCheckRun, type CheckOutcome } from './check-run.js';
+import { countLine, jobSummaryMarkdown } from './markdown.js';
 import type { GitHubClient, Logger } from './octokit.js';
-import { SEVERITY_RANK } from '../core/types.js';
 
 export type Mode = 'review' | 'check' | 'both';
 
 export interface PipelineOptions {
   engine: Engine;
+  /**
+   * What the engine is told (config, kernel, cache, ...), passed through unchanged. The tree is
+   * added here when the diff comes from a checkout at the PR head.
+   */
+  review: ReviewOptions;
+  /**
+   * The review cannot honour the repository's config (an invalid or unreadable file): the
+   * engine does not run, this error is published instead and the check fails.
+   */
+  configError?: InputError;
   mode: Mode;
   maxInline: number;
   failLevel: FailLevel;
-  kernel?: string;
-  configPath?: string;
   /** A checkout that may be at the PR head (Action); never executed, only read. */
   workspace?: string;
   /** GITHUB_STEP_SUMMARY (Action only). */
   stepSummaryPath?: string;
   sarifPath?: string;
   checkName?: string;
-  toolVersion: string;
   /** App: skip the run if the PR head moved on since the event (a newer event will review it). */
   verifyHead?: boolean;
   log: Logger;
@@ -37,42 +50,35 @@ export interface PipelineOptions {
 
 export interface PipelineOutcome {
   superseded: boolean;
+  /** Config applied; findings disposed as not-a-bug are kept (marked), as in every output. */
   findings: Finding[];
-  errors: EngineResult['errors'];
+  errors: InputError[];
+  /** By severity, disposed findings left out. */
   counts: Counts;
   review?: ReviewOutcome;
   check?: CheckOutcome;
   diffSource?: string;
   wroteJobSummary: boolean;
-  /** True when some finding is at or above the fail level. */
+  /** Some finding not disposed is at or above the fail level, or the config could not be read. */
   failed: boolean;
 }
 
 export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: PipelineOptions): Promise<PipelineOutcome> {
-  const none: PipelineOutcome = { superseded: true, findings: [], errors: [], counts: { error: 0, warning: 0, info: 0 }, wroteJobSummary: false, failed: false };
+  const none: PipelineOutcome = { superseded: true, findings: [], errors: [], counts: countBySeverity([]), wroteJobSummary: false, failed: false };
   if (o.verifyHead && !(await headIsCurrent(gh, pr))) return none;
 
   const diff = await getPrDiff(gh, pr, o.workspace);
   o.log.info(`Reviewing ${pr.owner}/${pr.repo}#${pr.number} at ${pr.headSha.slice(0, 12)} (diff from ${diff.source})`);
-  // A PR with no textual changes (only binaries, or empty) has nothing for the engine to read.
-  const result: EngineResult = diff.text.trim()
-    ? await o.engine.review(diff.text, `${pr.owner}/${pr.repo}#${pr.number}`, {
-        ...(diff.tree ? { tree: diff.tree } : {}),
-        ...(o.kernel ? { kernel: o.kernel } : {}),
-        ...(o.configPath ? { configPath: o.configPath } : {}),
-        ...(o.failLevel !== 'none' ? { failLevel: o.failLevel } : {}),
-      })
-    : { patches: [], findings: [], errors: [], notes: ['The pull request has no textual diff.'] };
+  const result = await runEngine(diff.text, `${pr.owner}/${pr.repo}#${pr.number}`, { ...o.review, ...(diff.tree ? { tree: diff.tree } : {}) }, o);
   const findings = result.findings;
+  const notes = result.warnings;
   const counts = countBySeverity(findings);
-  // Same rule as the CLI: a finding with a user disposition does not fail the run.
-  const failed =
-    o.failLevel !== 'none' && findings.some((f) => !f.disposition && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[o.failLevel as Finding['severity']]);
+  const failed = fails(findings, o.failLevel) || o.configError !== undefined;
   const out: PipelineOutcome = { superseded: false, findings, errors: result.errors, counts, diffSource: diff.source, wroteJobSummary: false, failed };
 
   if (o.sarifPath) {
     mkdirSync(dirname(o.sarifPath), { recursive: true });
-    writeFileSync(o.sarifPath, JSON.stringify(formatSarif(result, o.engine.rules, o.toolVersion), null, 2));
+    writeFileSync(o.sarifPath, formatSarif(reviewReport(result), o.engine.rules));
   }
 
   // The head may have moved while the engine ran; posting on a stale commit would confuse reviewers.
@@ -80,19 +86,13 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
 
   let wantCheck = o.mode !== 'review';
   if (o.mode !== 'check') {
-    out.review = await postReview(gh, pr, { findings, errors: result.errors, notes: result.notes, diffLines: parseDiffLines(diff.text), maxInline: o.maxInline }, o.log);
+    out.review = await postReview(gh, pr, { findings, errors: result.errors, notes, diffLines: parseDiffLines(diff.text), maxInline: o.maxInline }, o.log);
     if (out.review.forbidden) wantCheck = true;
   }
   let checkForbidden = false;
   if (wantCheck) {
-    const summary = jobSummaryMarkdown('kfunc-review', findings, result.errors, result.notes);
-    out.check = await publishCheckRun(gh, pr, {
-      name: o.checkName ?? 'kfunc-review',
-      findings,
-      failLevel: o.failLevel,
-      title: `${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} note(s)`,
-      summary,
-    });
+    const summary = jobSummaryMarkdown('kfunc-review', findings, result.errors, notes);
+    out.check = await publishCheckRun(gh, pr, { name: o.checkName ?? 'kfunc-review', findings, failed, title: countLine(counts), summary });
     if (out.check.forbidden) {
       checkForbidden = true;
       o.log.warn('The token may not create check runs (403); findings go to the job summary and the log.');
@@ -102,10 +102,25 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
     const extra: string[] = [];
     if (out.review?.forbidden) extra.push('> The token could not post a pull request review (fork PR or missing `pull-requests: write`).');
     if (checkForbidden) extra.push('> The token could not create a check run (missing `checks: write`).');
-    appendFileSync(o.stepSummaryPath, jobSummaryMarkdown(`kfunc-review: ${pr.owner}/${pr.repo}#${pr.number}`, findings, result.errors, result.notes, extra));
+    appendFileSync(o.stepSummaryPath, jobSummaryMarkdown(`kfunc-review: ${pr.owner}/${pr.repo}#${pr.number}`, findings, result.errors, notes, extra));
     out.wroteJobSummary = true;
   }
   return out;
+}
+
+/** The engine's result, or the error that stopped it from running, or a note that there was nothing to read. */
+async function runEngine(text: string, name: string, opts: ReviewOptions, o: PipelineOptions): Promise<ReviewResult> {
+  const r = emptyResult();
+  if (o.configError) {
+    r.errors.push(o.configError);
+    return r;
+  }
+  // A PR with no textual changes (only binaries, or empty) has nothing for the engine to read.
+  if (!text.trim()) {
+    r.warnings.push('The pull request has no textual diff.');
+    return r;
+  }
+  return o.engine.review(text, name, opts);
 }
 
 async function headIsCurrent(gh: GitHubClient, pr: PullRef): Promise<boolean> {

@@ -1,6 +1,7 @@
 // The review of one input: text -> series -> per patch: sources (+ tree context) -> core unit
-// -> findings, config applied through core policy. Every front door (CLI, Action, App) calls
-// reviewText with the same ReviewOptions.
+// -> findings, config applied through core policy, and what the report formats need about the
+// patch (its key, the quoted lines, the answers to disputing replies). Every front door (CLI,
+// Action, App) calls reviewText with the same ReviewOptions.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSeries, type PatchRecord, type SeriesRecord } from '../intake/patch-mail.js';
@@ -14,9 +15,10 @@ import type { Rule } from '../rules/contract.js';
 import { analyseUnit } from '../core/unit.js';
 import { finalFindings } from '../core/policy.js';
 import type { Config } from '../core/config.js';
-import type { PatchSummary } from '../core/summary.js';
-import type { Finding } from '../core/types.js';
+import { patchKey } from '../core/report-input.js';
+import { emptyResult, type ReviewResult } from './review-result.js';
 import { readTreeMakefile } from '../tree/makefile.js';
+import { disputeAnswers, firstAddedLine, quoteFor } from './reply-data.js';
 
 export { decodeInput, InputRejected } from '../intake/decode.js';
 export type { KfuncJson, RegistrationJson, SetJson, PatchSummary } from '../core/summary.js';
@@ -39,18 +41,8 @@ export interface ReviewOptions {
   cacheDir?: string;
 }
 
-export interface InputError { input: string; message: string }
-
-export interface ReviewResult {
-  patches: PatchSummary[];
-  findings: Finding[];
-  errors: InputError[];
-  /** Warnings for stderr (recovered input, partial visibility). */
-  warnings: string[];
-  /** Models and series, for the model command and the email reply (not serialised). */
-  models: PatchModel[];
-  series: SeriesRecord[];
-}
+export type { InputError } from '../core/report-input.js';
+export { emptyResult, mergeResults, type ReviewResult } from './review-result.js';
 
 function sourcesFor(p: PatchRecord, opts: ReviewOptions, warnings: string[], input: string): FileSource[] {
   return p.files.map((f) => {
@@ -84,7 +76,7 @@ function contextFor(p: PatchRecord, sources: FileSource[], opts: ReviewOptions, 
 
 /** Reviews one input text (a patch, a format-patch file, an mbox series, a damaged web copy). */
 export async function reviewText(text: string, input: string, opts: ReviewOptions = {}): Promise<ReviewResult> {
-  const result: ReviewResult = { patches: [], findings: [], errors: [], warnings: [], models: [], series: [] };
+  const result = emptyResult();
   let series: SeriesRecord;
   try {
     series = await readSeries(text, input);
@@ -98,7 +90,7 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
   // The tree cache (and what it imports) loads only for --tree reviews that may use it.
   const mod = opts.tree && opts.cache !== false ? await import('../tree/tree-cache.js') : null;
   const cache = mod && opts.tree ? { mod, tc: mod.openTreeCache(opts.tree, opts.cacheDir) } : null;
-  for (const p of series.patches) {
+  for (const [position, p] of series.patches.entries()) {
     if (p.recovered) result.warnings.push(`${input}: damaged patch recovered${p.subject ? ` (${p.subject})` : ''}`);
     result.warnings.push(...p.warnings);
     const sources = sourcesFor(p, opts, result.warnings, input);
@@ -108,24 +100,19 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
       sources, input, recovered: p.recovered,
       meta: { subject: p.subject, index: p.tag.index, total: p.tag.total, target, mode: 'patch', context: contextFor(p, sources, opts, cache) },
     }, opts.rules);
+    const findings = finalFindings(unit.findings, opts.config);
+    const key = patchKey({ input, position });
     result.models.push(unit.model);
     result.patches.push(unit.summary);
-    result.findings.push(...finalFindings(unit.findings, opts.config));
+    result.findings.push(...findings);
     result.errors.push(...unit.errors.map((message) => ({ input, message })));
+    // What the email reply discusses: the findings no disposition set aside.
+    const open = findings.filter((f) => !f.disposition);
+    result.report.patches.push({
+      key, summary: unit.summary,
+      mail: { messageId: p.messageId, firstAdded: firstAddedLine(unit.model), disputes: disputeAnswers(unit.model, open, series.discussion) },
+    });
+    result.report.findings.push(...findings.map((f) => ({ finding: f, patch: key, quote: f.disposition ? [] : quoteFor(unit.model, f) })));
   }
   return result;
-}
-
-/** Merges the results of several inputs (a batch) into one. */
-export function mergeResults(results: ReviewResult[]): ReviewResult {
-  const out: ReviewResult = { patches: [], findings: [], errors: [], warnings: [], models: [], series: [] };
-  for (const r of results) {
-    out.patches.push(...r.patches);
-    out.findings.push(...r.findings);
-    out.errors.push(...r.errors);
-    out.warnings.push(...r.warnings);
-    out.models.push(...r.models);
-    out.series.push(...r.series);
-  }
-  return out;
 }

@@ -2,20 +2,25 @@
 // header), text (checkpatch-like findings, then a summary table) and SARIF.
 import { formatFinding } from './text.js';
 import { formatSarif } from './sarif.js';
-import { registry } from '../rules/index.js';
-import type { Severity } from '../core/types.js';
-import type { AuditResult } from '../pipeline/audit/audit.js';
+import type { RuleMeta, Severity } from '../core/types.js';
+import { findingsOf, type AuditReport, type ReportInput } from '../core/report-input.js';
 
-export function formatAuditJson(r: AuditResult): string {
+function auditOf(input: ReportInput): AuditReport {
+  if (!input.audit) throw new Error('an audit report needs the audit header (pipeline/report-input.ts auditReport)');
+  return input.audit;
+}
+
+export function formatAuditJson(input: ReportInput, _rules: RuleMeta[]): string {
+  const a = auditOf(input);
   return JSON.stringify({
-    tool: r.tool,
-    tree: r.tree,
-    kfuncs: r.kfuncs,
-    registrations: r.registrations,
-    sets: r.sets,
-    findings: r.findings,
-    errors: r.errors,
-    stats: r.stats,
+    tool: input.tool,
+    tree: a.tree,
+    kfuncs: a.kfuncs,
+    registrations: a.registrations,
+    sets: a.sets,
+    findings: findingsOf(input),
+    errors: input.errors,
+    stats: a.stats,
   }, null, 2) + '\n';
 }
 
@@ -24,14 +29,16 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
 }
 
-export function formatAuditText(r: AuditResult): string {
+export function formatAuditText(input: ReportInput, _rules: RuleMeta[]): string {
+  const a = auditOf(input);
+  const findings = findingsOf(input);
   const out: string[] = [];
-  for (const f of r.findings) out.push(formatFinding(f));
-  if (r.findings.length) out.push('');
-  for (const e of r.errors) out.push(`tool error: ${e.input}: ${e.message}`);
-  if (r.errors.length) out.push('');
-  const s = r.stats;
-  out.push(`kfunc-review audit of ${r.tree.path} (Linux ${r.tree.version ?? 'unknown'}; target ${r.tree.target.version}: ${r.tree.target.reason})`);
+  for (const f of findings) out.push(formatFinding(f));
+  if (findings.length) out.push('');
+  for (const e of input.errors) out.push(`tool error: ${e.input}: ${e.message}`);
+  if (input.errors.length) out.push('');
+  const s = a.stats;
+  out.push(`kfunc-review audit of ${a.tree.path} (Linux ${a.tree.version ?? 'unknown'}; target ${a.tree.target.version}: ${a.tree.target.reason})`);
   out.push(...table([
     ['', 'count'],
     ['.c files', String(s.files)],
@@ -54,6 +61,6 @@ export function formatAuditText(r: AuditResult): string {
   return out.join('\n') + '\n';
 }
 
-export function formatAuditSarif(r: AuditResult, toolVersion: string): string {
-  return JSON.stringify(formatSarif({ findings: r.findings, errors: r.errors }, registry.map((x) => x.meta), toolVersion), null, 2) + '\n';
+export function formatAuditSarif(input: ReportInput, rules: RuleMeta[]): string {
+  return formatSarif(input, rules);
 }

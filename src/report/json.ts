@@ -1,12 +1,12 @@
 // The JSON contract (documented in README.md): tool, patches, findings, errors.
-import type { ReviewResult } from '../pipeline/review.js';
-import { TOOL } from '../core/version.js';
+import type { RuleMeta } from '../core/types.js';
+import { findingsOf, type ReportInput } from '../core/report-input.js';
 
-export function formatJson(result: ReviewResult): string {
+export function formatJson(input: ReportInput, _rules: RuleMeta[]): string {
   return JSON.stringify({
-    tool: TOOL,
-    patches: result.patches,
-    findings: result.findings,
-    errors: result.errors,
+    tool: input.tool,
+    patches: input.patches.map((p) => p.summary),
+    findings: findingsOf(input),
+    errors: input.errors,
   }, null, 2) + '\n';
 }

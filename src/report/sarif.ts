@@ -1,18 +1,9 @@
 // SARIF 2.1.0 output, shaped for GitHub code scanning (upload-sarif): stable ruleIds, rule
 // metadata from the registry, and our own fingerprint as partialFingerprints so an alert keeps
 // its identity when code moves (the fingerprint never includes the line).
-import type { Finding, RuleMeta, Severity } from '../core/types.js';
-
-export interface SarifInput {
-  findings: Finding[];
-  errors: { input: string; message: string }[];
-  notes?: string[];
-}
-
-export interface SarifOptions {
-  /** Prefix for helpUri, e.g. https://github.com/OWNER/kfunc-review/blob/v1/ ; default is repo-relative. */
-  helpBaseUri?: string;
-}
+// helpUri is repository-relative (docs/rules/<ID>.md).
+import type { RuleMeta, Severity } from '../core/types.js';
+import { findingsOf, type ReportInput } from '../core/report-input.js';
 
 type SarifLevel = 'error' | 'warning' | 'note';
 
@@ -21,14 +12,14 @@ const LEVEL: Record<Severity, SarifLevel> = { error: 'error', warning: 'warning'
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'kfuncReview/v1';
 
-function ruleDescriptor(meta: RuleMeta, helpBase: string) {
+function ruleDescriptor(meta: RuleMeta) {
   return {
     id: meta.id,
     name: meta.id,
     shortDescription: { text: meta.description },
     fullDescription: { text: meta.rationale || meta.description },
     help: { text: meta.rationale || meta.description },
-    helpUri: `${helpBase}docs/rules/${meta.id}.md`,
+    helpUri: `docs/rules/${meta.id}.md`,
     defaultConfiguration: { level: LEVEL[meta.severity] },
     properties: { tags: ['bpf', 'kfunc', 'linux-kernel'], kernels: meta.kernels },
   };
@@ -38,11 +29,12 @@ function bullet(lines: string[]): string {
   return lines.map((l) => `- ${l}`).join('\n');
 }
 
-export function formatSarif(result: SarifInput, rules: RuleMeta[], toolVersion: string, opts: SarifOptions = {}): object {
-  const helpBase = opts.helpBaseUri ?? '';
+export function formatSarif(input: ReportInput, rules: RuleMeta[]): string {
+  const findings = findingsOf(input);
+  const toolVersion = input.tool.version;
   const metas = new Map(rules.map((r) => [r.id, r]));
   // A finding from a rule missing in the registry still needs a descriptor: ruleIndex must resolve.
-  for (const f of result.findings) {
+  for (const f of findings) {
     if (!metas.has(f.rule)) {
       metas.set(f.rule, { id: f.rule, severity: f.severity, description: f.rule, rationale: '', kernels: 'all', messages: {} });
     }
@@ -50,7 +42,7 @@ export function formatSarif(result: SarifInput, rules: RuleMeta[], toolVersion: 
   const ids = [...metas.keys()];
   const index = new Map(ids.map((id, i) => [id, i]));
 
-  const results = result.findings.map((f) => {
+  const results = findings.map((f) => {
     const evidenceText = f.evidence.length ? `\n${f.evidence.join('\n')}` : '';
     return {
       ruleId: f.rule,
@@ -81,7 +73,7 @@ export function formatSarif(result: SarifInput, rules: RuleMeta[], toolVersion: 
     };
   });
 
-  return {
+  const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
@@ -91,13 +83,13 @@ export function formatSarif(result: SarifInput, rules: RuleMeta[], toolVersion: 
             name: 'kfunc-review',
             version: toolVersion,
             semanticVersion: toolVersion,
-            rules: ids.map((id) => ruleDescriptor(metas.get(id) as RuleMeta, helpBase)),
+            rules: ids.map((id) => ruleDescriptor(metas.get(id) as RuleMeta)),
           },
         },
         invocations: [
           {
-            executionSuccessful: result.errors.length === 0,
-            toolExecutionNotifications: result.errors.map((e) => ({
+            executionSuccessful: input.errors.length === 0,
+            toolExecutionNotifications: input.errors.map((e) => ({
               level: 'error',
               message: { text: `${e.input}: ${e.message}` },
             })),
@@ -107,8 +99,9 @@ export function formatSarif(result: SarifInput, rules: RuleMeta[], toolVersion: 
         columnKind: 'utf16CodeUnits',
         results,
         // What the engine could not see (e.g. only diff hunks); not tied to one result.
-        ...(result.notes?.length ? { properties: { notes: result.notes } } : {}),
+        ...(input.notes.length ? { properties: { notes: input.notes } } : {}),
       },
     ],
   };
+  return JSON.stringify(log, null, 2) + '\n';
 }

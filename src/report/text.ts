@@ -1,7 +1,7 @@
 // checkpatch-like text: `path:line: severity: message [RULE-ID]`, indented evidence, then a
 // one-line summary per patch.
-import type { ReviewResult } from '../pipeline/review.js';
-import type { Finding } from '../core/types.js';
+import type { Finding, RuleMeta } from '../core/types.js';
+import { findingsOf, findingsOfPatch, type ReportInput } from '../core/report-input.js';
 
 function count(findings: Finding[], sev: Finding['severity']): number {
   return findings.filter((f) => f.severity === sev).length;
@@ -24,10 +24,10 @@ export function formatFinding(f: Finding): string {
   return lines.join('\n');
 }
 
-export function formatText(result: ReviewResult): string {
+export function formatText(input: ReportInput, _rules: RuleMeta[]): string {
   const out: string[] = [];
-  for (const p of result.patches) {
-    const mine = result.findings.filter((f) => f.patch === p.subject && f.patchIndex === p.index && !f.disposition);
+  for (const { key, summary: p } of input.patches) {
+    const mine = findingsOfPatch(input, key).map((x) => x.finding).filter((f) => !f.disposition);
     out.push(p.subject || p.input);
     for (const f of mine) out.push(formatFinding(f));
     const kinds = `${plural(p.kfuncs.filter((k) => k.added).length, 'new kfunc')}, ${plural(p.registrations.filter((r) => r.added).length, 'new registration')}`;
@@ -35,7 +35,7 @@ export function formatText(result: ReviewResult): string {
     out.push(`total: ${plural(count(mine, 'error'), 'error')}, ${plural(count(mine, 'warning'), 'warning')}, ${plural(count(mine, 'info'), 'info')}; ${kinds}; target ${p.target.version} (${p.target.reason})`);
     out.push('');
   }
-  const disputed = result.findings.filter((f) => f.disposition);
+  const disputed = findingsOf(input).filter((f) => f.disposition);
   if (disputed.length) {
     out.push('Marked not-a-bug by a disposition:');
     for (const f of disputed) out.push(`  ${f.file}:${f.line}: ${f.rule} ${f.kfunc}: ${f.disposition!.reason}${f.disposition!.contradicted ? ' (disputed, model contradicts)' : ''}`);

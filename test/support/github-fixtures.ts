@@ -1,7 +1,9 @@
 // Shared test material for the GitHub layer: a kfunc patch as GitHub would show it, findings
 // shaped like the engine's, and a client wired to the stand-in with fast retries.
 import type { Finding } from '../../src/core/types.js';
-import type { Engine, EngineResult } from '../../src/github/engine.js';
+import type { Engine } from '../../src/github/engine.js';
+import type { ReviewOptions } from '../../src/pipeline/review.js';
+import { emptyResult, type ReviewResult } from '../../src/pipeline/review-result.js';
 import { createClient, type GitHubClient, type Logger } from '../../src/github/octokit.js';
 import type { GitHubStandin, StandinFile, StandinPull } from './github-standin.js';
 
@@ -57,14 +59,27 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
   };
 }
 
-export function fakeEngine(findings: () => Finding[], extra: Partial<EngineResult> = {}): Engine & { calls: { text: string; name: string; tree?: string }[] } {
-  const calls: { text: string; name: string; tree?: string }[] = [];
+/** A review result holding these findings (tied to no patch), as the engine would return it. */
+export function resultOf(findings: Finding[], extra: Partial<Pick<ReviewResult, 'errors' | 'warnings'>> = {}): ReviewResult {
+  const r = emptyResult();
+  r.findings.push(...findings);
+  r.report.findings.push(...findings.map((finding) => ({ finding, patch: null, quote: [] })));
+  r.errors.push(...(extra.errors ?? []));
+  r.warnings.push(...(extra.warnings ?? []));
+  return r;
+}
+
+export function fakeEngine(
+  findings: () => Finding[],
+  extra: Partial<Pick<ReviewResult, 'errors' | 'warnings'>> = {},
+): Engine & { calls: { text: string; name: string; tree?: string; opts: ReviewOptions }[] } {
+  const calls: { text: string; name: string; tree?: string; opts: ReviewOptions }[] = [];
   return {
     calls,
     rules: [{ id: 'KF-IDX-01', severity: 'error', description: 'Bound every index a BPF program controls', rationale: 'The verifier does not see inside kfuncs.', kernels: 'all', messages: {} }],
     review: (text, name, opts) => {
-      calls.push({ text, name, ...(opts.tree ? { tree: opts.tree } : {}) });
-      return { patches: [], findings: findings(), errors: [], notes: [], ...extra };
+      calls.push({ text, name, ...(opts.tree ? { tree: opts.tree } : {}), opts });
+      return resultOf(findings(), extra);
     },
   };
 }
@@ -85,4 +100,44 @@ export function client(standin: GitHubStandin, opts: { throttle?: boolean; token
 
 export function prRef(p: StandinPull) {
   return { owner: p.owner, repo: p.repo, number: p.number, headSha: p.headSha, baseSha: p.baseSha };
+}
+
+/**
+ * The files of a patch (a fixture from fixtures/) as GitHub lists them for a pull request: one
+ * `patch` of hunks per file. Hunks are cut by their line counts, so a format-patch signature
+ * ("-- ") after the last hunk is not taken for a removed line.
+ */
+export function filesOfPatch(text: string): StandinFile[] {
+  const lines = text.split('\n');
+  const files: StandinFile[] = [];
+  let cur: StandinFile | null = null;
+  let hunk: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const d = /^diff --git a\/(\S+) b\/(\S+)$/.exec(l);
+    if (d) {
+      if (cur) cur.patch = hunk.join('\n');
+      hunk = [];
+      cur = { filename: d[2]!, status: 'modified', patch: '', ...(d[1] !== d[2] ? { previous_filename: d[1]!, status: 'renamed' as const } : {}) };
+      files.push(cur);
+      continue;
+    }
+    if (!cur) continue;
+    if (l.startsWith('new file mode')) cur.status = 'added';
+    if (l.startsWith('deleted file mode')) cur.status = 'removed';
+    const h = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(l);
+    if (!h) continue;
+    hunk.push(l);
+    let old = Number(h[1] ?? 1);
+    let neu = Number(h[2] ?? 1);
+    while ((old > 0 || neu > 0) && i + 1 < lines.length) {
+      const x = lines[++i]!;
+      hunk.push(x);
+      if (x.startsWith('-')) old--;
+      else if (x.startsWith('+')) neu--;
+      else if (!x.startsWith('\\')) { old--; neu--; }
+    }
+  }
+  if (cur) cur.patch = hunk.join('\n');
+  return files;
 }

@@ -4,7 +4,7 @@
 // pages hold at most 100 items with Link headers, check runs take at most 50 annotations per
 // request, installation tokens need a valid app JWT. Every request is recorded.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
 export interface StandinFile {
@@ -143,6 +143,8 @@ export class GitHubStandin {
   readonly forbid = new Set<'reviews' | 'checks' | 'comments'>();
   /** Makes GET pull (diff media type) answer 406 "too large", as GitHub does for huge PRs. */
   diffTooLarge = false;
+  /** Repository files served by the contents API, by `owner/repo@ref:path` (putFile). */
+  readonly files = new Map<string, string>();
   app?: { id: string; publicKey: KeyObject; installations: Set<number> };
   private faults: Fault[] = [];
   private server?: Server;
@@ -177,6 +179,11 @@ export class GitHubStandin {
       const lines = f ? commentableLines(f.patch) : null;
       if (!lines || !(c.side === 'RIGHT' ? lines.right : lines.left).has(c.line!)) c.line = null;
     }
+  }
+
+  /** A file of `owner/repo` at commit (or branch) `ref`, for GET /repos/{o}/{r}/contents/{path}?ref=. */
+  putFile(repo: string, ref: string, path: string, text: string): void {
+    this.files.set(`${repo}@${ref}:${path}`, text);
   }
 
   enableApp(appId: string, publicKeyPem: string, installationId: number): void {
@@ -328,6 +335,9 @@ export class GitHubStandin {
         return [204, undefined];
       }
     }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(p)) && method === 'GET') {
+      return this.getContent(`${m[1]}/${m[2]}`, decodeURIComponent(m[3]!), url.searchParams.get('ref') ?? 'main', accept);
+    }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/.exec(p)) && method === 'POST') return this.createCheck(`${m[1]}/${m[2]}`, body as Record<string, unknown>);
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/.exec(p)) && method === 'PATCH') {
       this.guard('checks');
@@ -365,6 +375,31 @@ export class GitHubStandin {
     }
     const full = `${p.owner}/${p.repo}`;
     return [200, { number: p.number, state: p.state, head: { sha: p.headSha, repo: { full_name: full } }, base: { sha: p.baseSha, repo: { full_name: full } } }];
+  }
+
+  /**
+   * GET contents as GitHub documents it: a file is an object with `content` in base64 (wrapped
+   * at 60 columns, as GitHub sends it) and `encoding: "base64"`, or `encoding: "none"` with empty
+   * content over 1 MB; a directory is an array of entries; anything else is 404.
+   */
+  private getContent(repo: string, path: string, ref: string, accept: string): [number, unknown] {
+    const text = this.files.get(`${repo}@${ref}:${path}`);
+    const api = `${this.url}/repos/${repo}/contents/${path}?ref=${ref}`;
+    const entry = (name: string, type: 'file' | 'dir', body: string) => {
+      const sha = createHash('sha1').update(`blob ${Buffer.byteLength(body)}\0${body}`).digest('hex');
+      return { type, name: name.split('/').at(-1), path: name, sha, size: type === 'file' ? Buffer.byteLength(body) : 0, url: api, git_url: null, html_url: null, download_url: null, _links: { self: api, git: null, html: null } };
+    };
+    if (text === undefined) {
+      const prefix = `${repo}@${ref}:${path}/`;
+      const children = [...this.files.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split('/')[0]!);
+      if (children.length === 0) throw new HttpFail(404, 'Not Found');
+      return [200, [...new Set(children)].map((c) => entry(`${path}/${c}`, this.files.has(`${prefix}${c}`) ? 'file' : 'dir', this.files.get(`${prefix}${c}`) ?? ''))];
+    }
+    if (accept.includes('raw')) return [200, text];
+    const bytes = Buffer.from(text, 'utf8');
+    const tooLarge = bytes.length > 1024 * 1024;
+    const content = tooLarge ? '' : (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n';
+    return [200, { ...entry(path, 'file', text), encoding: tooLarge ? 'none' : 'base64', content }];
   }
 
   private publicComment(c: StoredComment) {

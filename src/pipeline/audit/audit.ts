@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { detectTarget, makefileRelease, type TargetTree } from '../../model/target.js';
 import { readTreeMakefile } from '../../tree/makefile.js';
 import { TOOL } from '../../core/version.js';
-import type { Finding, Severity } from '../../core/types.js';
+import type { Finding } from '../../core/types.js';
+import type { AuditStats } from '../../core/audit-stats.js';
 import type { Config } from '../../core/config.js';
 import { finalFindings } from '../../core/policy.js';
 import type { KfuncJson, RegistrationJson, SetJson } from '../../core/summary.js';
@@ -48,25 +49,7 @@ export interface AuditOptions {
   progress?: AuditProgress;
 }
 
-export interface AuditStats {
-  files: number;
-  filesScanned: number;
-  bytesScanned: number;
-  candidates: number;
-  parsed: number;
-  calleeRegions: number;
-  calleeFunctions: number;
-  kfuncs: number;
-  registrations: number;
-  sets: number;
-  registerCalls: number;
-  /** The tree index: names some entry registers, and those only an X-macro list registers ([name, how]). */
-  treeIndex: { registered: number; expanded: [string, string][] };
-  findings: { total: number; bySeverity: Record<Severity, number>; byRule: Record<string, Record<Severity, number>> };
-  cache: { enabled: boolean; dir: string | null; scanReused: boolean; hits: number; misses: number; corrupt: number; writes: number };
-  jobs: number;
-  ms: { walk: number; scan: number; reach: number; analyse: number; total: number };
-}
+export type { AuditStats } from '../../core/audit-stats.js';
 
 export interface AuditResult {
   tool: { name: string; version: string };

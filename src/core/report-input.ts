@@ -1,0 +1,94 @@
+// The one input every report format takes (text, JSON, SARIF, email and the audit formats):
+// plain data, computed before formatting. A formatter only prints; it never reads a model,
+// matches a reply or guesses which patch a finding belongs to.
+//
+// Every format has the signature `(input: ReportInput, rules: RuleMeta[]) => string`.
+import type { AuditStats } from './audit-stats.js';
+import type { KfuncJson, PatchSummary, RegistrationJson, SetJson } from './summary.js';
+import type { TargetTree } from '../model/target.js';
+import type { ClaimAssessment } from '../facts/disputes.js';
+import type { Finding, RuleMeta } from './types.js';
+
+export type { AuditStats } from './audit-stats.js';
+
+export interface InputError { input: string; message: string }
+
+/** Where a patch sits: the input it was read from and its position in that input's series. */
+export interface PatchId { input: string; position: number }
+
+/** The stable key of a patch within a report (the subject is not unique; this is). */
+export function patchKey(id: PatchId): string {
+  return `${id.input}#${id.position}`;
+}
+
+/** A claim as the email answer states it: the claim, whether it holds here, and why. */
+export type StatedClaim = Pick<ClaimAssessment, 'claim' | 'holds' | 'why'>;
+
+/** A reply in the thread that calls a proven finding a false positive, already matched. */
+export interface DisputeAnswer {
+  /** The disputing words of the reply (up to three lines, joined). */
+  said: string;
+  /** The finding the reply disputes (confirmed or with a reachable WARN). */
+  finding: Finding;
+  /** The claims the reply relies on, then the finding's own claim that fails here. */
+  claims: StatedClaim[];
+  /** Another finding on the same kfunc with a reachable WARN: a range check alone would not fix it. */
+  warn?: Finding;
+}
+
+/** What the email reply to one patch needs besides its findings. */
+export interface PatchMail {
+  /** Message-ID of the patch mail, for In-Reply-To. */
+  messageId: string | null;
+  /** With nothing to report: the first added kfunc's line, quoted ("> +..."). */
+  firstAdded: string | null;
+  /** Answers to replies that dispute this patch's findings, in thread order. */
+  disputes: DisputeAnswer[];
+}
+
+export interface ReportPatch {
+  /** patchKey() of the patch. */
+  key: string;
+  summary: PatchSummary;
+  mail: PatchMail;
+}
+
+export interface ReportFinding {
+  finding: Finding;
+  /** Key of the patch the finding came from; null for a whole-tree audit. */
+  patch: string | null;
+  /** The patch lines the finding concerns, quoted for an email reply ("> +..."). */
+  quote: string[];
+}
+
+/** The audit's header and totals (a whole-tree audit has no patches). */
+export interface AuditReport {
+  tree: { path: string; version: string | null; target: TargetTree };
+  kfuncs: KfuncJson[];
+  registrations: RegistrationJson[];
+  sets: SetJson[];
+  stats: AuditStats;
+}
+
+export interface ReportInput {
+  tool: { name: string; version: string };
+  patches: ReportPatch[];
+  /** In report order (what JSON and SARIF list). */
+  findings: ReportFinding[];
+  errors: InputError[];
+  /** What the review could not see or had to repair (recovered input, partial visibility). */
+  notes: string[];
+  audit?: AuditReport;
+}
+
+export type ReportFormat = (input: ReportInput, rules: RuleMeta[]) => string;
+
+/** The findings alone, in report order. */
+export function findingsOf(input: ReportInput): Finding[] {
+  return input.findings.map((f) => f.finding);
+}
+
+/** The findings of one patch, in report order. */
+export function findingsOfPatch(input: ReportInput, key: string): ReportFinding[] {
+  return input.findings.filter((f) => f.patch === key);
+}

@@ -1,0 +1,47 @@
+// What a review returns, and the two ways to make one without reviewing: empty (a front door
+// reporting an input error) and merged (a batch of inputs). Kept apart from review.ts so the
+// GitHub layer can build results without loading the engine (tree-sitter) at start-up.
+import type { SeriesRecord } from '../intake/patch-mail.js';
+import type { PatchModel } from '../model/model.js';
+import type { PatchSummary } from '../core/summary.js';
+import type { Finding } from '../core/types.js';
+import type { InputError, ReportFinding, ReportPatch } from '../core/report-input.js';
+
+export interface ReviewResult {
+  patches: PatchSummary[];
+  /** Config applied (rule levels, dispositions). */
+  findings: Finding[];
+  errors: InputError[];
+  /** Warnings for stderr (recovered input, partial visibility). */
+  warnings: string[];
+  /** Models and series, for the model command (not serialised). */
+  models: PatchModel[];
+  series: SeriesRecord[];
+  /**
+   * The report's view of the same patches and findings (src/pipeline/report-input.ts): each
+   * patch under its stable key with what an email reply needs, each finding tied to its patch
+   * by that key and with its quoted lines. Built with the rest, so formatters only print.
+   */
+  report: { patches: ReportPatch[]; findings: ReportFinding[] };
+}
+
+/** A result with nothing in it (a front door that reports an input error instead of a review). */
+export function emptyResult(): ReviewResult {
+  return { patches: [], findings: [], errors: [], warnings: [], models: [], series: [], report: { patches: [], findings: [] } };
+}
+
+/** Merges the results of several inputs (a batch) into one. */
+export function mergeResults(results: ReviewResult[]): ReviewResult {
+  const out = emptyResult();
+  for (const r of results) {
+    out.patches.push(...r.patches);
+    out.findings.push(...r.findings);
+    out.errors.push(...r.errors);
+    out.warnings.push(...r.warnings);
+    out.models.push(...r.models);
+    out.series.push(...r.series);
+    out.report.patches.push(...r.report.patches);
+    out.report.findings.push(...r.report.findings);
+  }
+  return out;
+}
