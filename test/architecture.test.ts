@@ -16,7 +16,12 @@ import config, { KNOWN_VIOLATIONS, LAYERS } from '../.dependency-cruiser.mjs';
 const ROOT = join(import.meta.dirname, '..');
 const HIDDEN_IMPORT = 'no-hidden-dynamic-import';
 
-interface Known { rule: string; from?: string; to?: string; cycle?: string[] }
+interface Known {
+  rule: string;
+  from?: string;
+  to?: string;
+  cycle?: string[];
+}
 /** One violation as a comparable line: `rule: from -> to`, or `rule: cycle a > b > c` (sorted). */
 const keyOf = (v: Known) => (v.cycle ? `${v.rule}: cycle ${[...v.cycle].sort().join(' > ')}` : `${v.rule}: ${v.from} -> ${v.to}`);
 
@@ -24,11 +29,18 @@ const keyOf = (v: Known) => (v.cycle ? `${v.rule}: cycle ${[...v.cycle].sort().j
 async function cruiseWithRules(baseDir: string, dirs: string[]): Promise<Known[]> {
   const cfg = config as IConfiguration;
   const { knownViolations: _known, tsConfig: _ts, ...options } = cfg.options!;
-  const result = await cruise(dirs, { ...options, baseDir, validate: true, ruleSet: { forbidden: cfg.forbidden } }, {}, {
-    tsConfig: extractTSConfig(join(ROOT, 'tsconfig.json')),
-  });
+  const result = await cruise(
+    dirs,
+    { ...options, baseDir, validate: true, ruleSet: { forbidden: cfg.forbidden } },
+    {},
+    {
+      tsConfig: extractTSConfig(join(ROOT, 'tsconfig.json')),
+    },
+  );
   const out = result.output as ICruiseResult;
-  return out.summary.violations.map((v) => (v.cycle ? { rule: v.rule.name, cycle: v.cycle.map((c) => c.name) } : { rule: v.rule.name, from: v.from, to: v.to }));
+  return out.summary.violations.map((v) =>
+    v.cycle ? { rule: v.rule.name, cycle: v.cycle.map((c) => c.name) } : { rule: v.rule.name, from: v.from, to: v.to },
+  );
 }
 
 /** `import(x)` / `require(x)` whose argument is not a string literal: invisible to the layer check. */
@@ -89,7 +101,10 @@ describe('boundary rules', () => {
     write('src/facts/semantics/c.ts', "import { d } from '../d.js';\nexport const c = (): number => d();\n");
     write('src/facts/d.ts', "import { c } from './semantics/c.js';\nexport const d = (): number => c();\n");
     write('src/report/text.ts', "import { d } from '../facts/d.js';\nexport const t = () => d();\n");
-    write('src/cli/main.ts', "const m = '../report/text.js';\nexport const load = () => import(m);\nexport const ok = () => import('../report/text.js');\n");
+    write(
+      'src/cli/main.ts',
+      "const m = '../report/text.js';\nexport const load = () => import(m);\nexport const ok = () => import('../report/text.js');\n",
+    );
   });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
