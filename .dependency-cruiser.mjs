@@ -29,33 +29,10 @@ const layerRules = LAYERS.slice(0, -1).map((layer, i) => ({
 //   { rule, cycle }     an import cycle, as the list of its modules (any starting point)
 // ---------------------------------------------------------------------------------------------
 export const KNOWN_VIOLATIONS = [
-  // tree-cache reaches up into the audit pipeline for its record types and regionSource.
-  { rule: 'layer-tree', from: 'src/tree/tree-cache.ts', to: 'src/pipeline/audit/audit.ts' },
-  { rule: 'layer-tree', from: 'src/tree/tree-cache.ts', to: 'src/pipeline/audit/analyse.ts' },
-  // The same two imports close these cycles through the pipeline.
-  { rule: 'no-circular', cycle: ['src/pipeline/review.ts', 'src/tree/tree-cache.ts', 'src/pipeline/audit/audit.ts'] },
-  { rule: 'no-circular', cycle: ['src/pipeline/review.ts', 'src/tree/tree-cache.ts', 'src/pipeline/audit/analyse.ts'] },
-  {
-    rule: 'no-circular',
-    cycle: ['src/pipeline/audit/analyse.ts', 'src/pipeline/review.ts', 'src/tree/tree-cache.ts', 'src/pipeline/audit/audit.ts'],
-  },
-  {
-    rule: 'no-circular',
-    cycle: [
-      'src/pipeline/audit/pool.ts',
-      'src/pipeline/audit/worker.ts',
-      'src/pipeline/audit/analyse.ts',
-      'src/pipeline/review.ts',
-      'src/tree/tree-cache.ts',
-      'src/pipeline/audit/audit.ts',
-    ],
-  },
   // The email formatter reads the model and the dispute facts instead of plain data.
   { rule: 'report-plain-data', from: 'src/report/email.ts', to: 'src/model/model.ts' },
   { rule: 'report-plain-data', from: 'src/report/email.ts', to: 'src/model/c-query.ts' },
   { rule: 'report-plain-data', from: 'src/report/email.ts', to: 'src/facts/disputes.ts' },
-  // `serve` loads the GitHub App through a variable, which hides the import from this check.
-  { rule: 'no-hidden-dynamic-import', from: 'src/cli/main.ts', to: 'app' },
 ];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
