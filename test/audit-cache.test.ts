@@ -87,8 +87,8 @@ describe('audit cache', () => {
     expect(c.get('result', 'k1', (p): p is { path: string } => typeof (p as { path?: unknown }).path === 'string')).toBeNull();
     expect(c.stats.corrupt).toBe(1);
     c.put('result', 'k2', { path: 'x' });
-    expect(new AuditCache(cacheDir, '1.0.1', { result: 'r' }).get('result', 'k2', (p): p is unknown => true)).toBeNull();
-    expect(new AuditCache(cacheDir, '1.0.0', { result: 'other rules' }).get('result', 'k2', (p): p is unknown => true)).toBeNull();
+    expect(new AuditCache(cacheDir, '1.0.1', { result: 'r' }).get('result', 'k2', (_p): _p is unknown => true)).toBeNull();
+    expect(new AuditCache(cacheDir, '1.0.0', { result: 'other rules' }).get('result', 'k2', (_p): _p is unknown => true)).toBeNull();
   });
 
   it('rescans when the defs record is gone (a review deletes it when it is corrupt)', async () => {

@@ -1,4 +1,5 @@
-// The memcg model reproduces memcg-model.md §2.1 per config profile.
+// The memcg model reproduces the sizes and index maps of docs/memcg-model.md ("Config profiles",
+// "Tables and index maps") per config profile.
 import { describe, expect, it } from 'vitest';
 import { profileNames, world } from '../src/facts/semantics/index.js';
 import { table } from '../src/facts/semantics/registry.js';
@@ -19,12 +20,12 @@ function untracked(config: string, tableName: string): number[] {
 }
 
 describe('profiles', () => {
-  it('registers the §4.1 profiles', () => {
+  it('registers the four profiles of docs/memcg-model.md', () => {
     expect(profileNames()).toEqual(expect.arrayContaining([D, M, 'numa-off', 'memcg_v1-off']));
   });
 });
 
-describe('enum and table sizes (§2.1 table)', () => {
+describe('enum and table sizes ("Config profiles" table)', () => {
   it.each([
     ['NR_VM_NODE_STAT_ITEMS', 51, 45],
     ['MEMCG_SWAP', 51, 45],
@@ -70,7 +71,7 @@ describe('index maps', () => {
     expect(untracked(M, 'mem_cgroup_events_index')).toHaveLength(32);
   });
 
-  it('the 18 untracked stat indexes on distro are exactly the §2.1 set', () => {
+  it('the 18 untracked stat indexes on distro are exactly the documented set', () => {
     const want = [7, 8, 9, 24, 26, 28, 29, 30, 31, 32, 33, 34, 35, 39, 42, 43, 49, 50];
     expect(untracked(D, 'mem_cgroup_stats_index')).toEqual(want);
     expect(untracked(M, 'mem_cgroup_stats_index')).toHaveLength(15);
@@ -94,7 +95,7 @@ describe('index maps', () => {
   });
 });
 
-describe('output units (§2.3)', () => {
+describe('output units ("Transfer functions", memcg_page_state_output)', () => {
   it('scales pages, KiB and byte/event items differently', () => {
     const w = world(D);
     expect(outputUnit(w, 19n)).toBe(4096n); // NR_FILE_PAGES

@@ -1,4 +1,4 @@
-// memcg-model.md §4.5 probe table, rows 1-18, on our own v2-style and merged-style snippets.
+// docs/memcg-model.md "Probe table", rows 1-18 and 20, on our own v2-style and merged-style snippets.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Effect, ReadEffect, Trace } from '../src/facts/semantics/effects.js';

@@ -1,4 +1,4 @@
-// memcg-model.md §4.4 verdicts on our own v2-style and merged-style snippets.
+// docs/memcg-model.md "Verdicts" on our own v2-style and merged-style snippets.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluateKfunc, parseSnippet, type ArgVerdict } from '../src/facts/semantics/index.js';

@@ -1,10 +1,12 @@
 // Runs the rules over one model and turns their reports into Findings: message templates,
-// fingerprints, diff position, de-duplication and a stable order. A rule that throws is
-// reported as a tool error and the other rules still run.
+// fingerprints, diff position, de-duplication and a stable order. Every rule gets the model's
+// facts context (computed lazily, shared by the rules). A rule that throws is reported as a
+// tool error and the other rules still run.
 import { createHash } from 'node:crypto';
 import type { PatchModel } from '../model/model.js';
 import type { Finding } from './types.js';
 import type { Report, Rule } from '../rules/contract.js';
+import { factsFor } from '../facts/context.js';
 
 export interface EngineResult {
   findings: Finding[];
@@ -32,6 +34,7 @@ function interpolate(template: string, data: Report['data'], rule: string, id: s
 export function runRules(model: PatchModel, rules: Rule[]): EngineResult {
   const findings = new Map<string, Finding>();
   const errors: string[] = [];
+  const facts = factsFor(model);
   for (const rule of rules) {
     const report = (r: Report) => {
       const template = rule.meta.messages[r.messageId];
@@ -61,7 +64,7 @@ export function runRules(model: PatchModel, rules: Rule[]): EngineResult {
       if (!findings.has(f.fingerprint)) findings.set(f.fingerprint, f);
     };
     try {
-      rule.check({ model, report });
+      rule.check({ model, facts, report });
     } catch (err) {
       errors.push(`rule ${rule.meta.id} failed on ${model.subject || 'input'}: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -94,7 +94,7 @@ export const DISPUTES: DisputedClaim[] = [
     claim: 'A WARN_ONCE reachable from BPF is harmless.',
     holds: false,
     why: 'With panic_on_warn it crashes the machine, and fuzzers report it as a bug. A verified program must not be able to trigger kernel warnings.',
-    evidence: ['kfunc-rules.md KF-RET-01: a BPF-reachable WARN_ONCE-and-return-0 is reported'],
+    evidence: ['kfunc-rules.md §4.5 (return and sentinel values): a BPF-reachable WARN_ONCE-and-return-0 is reported'],
     patterns: [/WARN(?:_ONCE|_ON)?\s+(?:is\s+)?(?:harmless|benign|fine|just\s+a\s+warning|not\s+a\s+(?:bug|problem))/i],
   },
 ];

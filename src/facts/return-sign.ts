@@ -1,5 +1,5 @@
-// The sign of a returned value, read from the if-guards that dominate the `return` (for
-// KF-RET-01: can a success path return 0, the value the kfunc also uses for failure?).
+// The sign of a returned value, read from the if-guards that dominate the `return` (for the
+// return-convention rules: can a success path return 0, the value the kfunc also uses for failure?).
 import type { SyntaxNode } from '../model/c-parser.js';
 import { MIRROR, NEGATE } from './index/syntax.js';
 

@@ -1,9 +1,11 @@
-// The rule contract: what a rule declares (meta) and what it hands back (reports). Rules import
-// only this, the model, knowledge and facts; the engine (src/core) turns reports into Findings.
+// The rule contract: what a rule declares (meta), what it is given (the model and the shared
+// facts context) and what it hands back (reports). Rules import only this, the model, knowledge
+// and facts; the engine (src/core) turns reports into Findings.
 import type { PatchModel } from '../model/model.js';
 import type { Verdict } from '../facts/semantics/verdict-type.js';
 export type { Verdict } from '../facts/semantics/verdict-type.js';
 import type { ClaimAssessment } from '../facts/disputes.js';
+import type { Facts } from '../facts/context.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -40,6 +42,8 @@ export interface Report {
 
 export interface RuleContext {
   model: PatchModel;
+  /** Shared analyses of `model`, computed on first use and memoised (src/facts/context.ts). */
+  facts: Facts;
   report(r: Report): void;
 }
 

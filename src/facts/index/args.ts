@@ -1,9 +1,9 @@
 // Parameter typing and the entry of the index rules' syntax layer: which kfunc parameters are
 // BPF-controlled scalars, their C type, and every sink each one reaches.
 // C semantics decide the guards: an enum without negative enumerators is unsigned, so `e >= N`
-// is complete; an `int` also needs `< 0` or a `(u32)` cast. ./index-chain.ts follows the value,
-// ./index-sinks.ts names each use, ./index-guards.ts reads the guards in front of it; the
-// semantics engine (./semantics) then confirms or refutes, see ./index-findings.ts.
+// is complete; an `int` also needs `< 0` or a `(u32)` cast. ./chain.ts follows the value,
+// ./sinks.ts names each use, ./guards.ts reads the guards in front of it; the semantics engine
+// (../semantics) then confirms or refutes. Rules get both through ../context.ts.
 import type { FunctionDef, PatchModel } from '../../model/model.js';
 import { classifyType, type CType, enumIsSigned } from '../semantics/index.js';
 import { type FlowContext, type ParamFlow, type Sink, type Var, emptyFacts } from './flow-types.js';

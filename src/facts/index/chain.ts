@@ -55,7 +55,7 @@ function followInto(cx: FlowContext, frame: Frame, use: HelperUse, v: Var, sinks
   };
   const before = sinks.length;
   walk(cx, inner, sinks, new Set([...seen, name]));
-  // A helper whose value goes nowhere we can see still counts as a use (for KF-IDX-03).
+  // A helper whose value goes nowhere we can see still counts as a use (an unchecked hand-off).
   if (sinks.length === before) record(cx, frame, v, { kind: 'call', node: call, target: name, chainEnd: callText }, sinks);
 }
 

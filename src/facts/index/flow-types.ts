@@ -1,9 +1,13 @@
 // What the index analysis records about a scalar kfunc parameter: its sinks, the guard facts in
-// front of each, and the frames it walks; plus the small rules for combining those facts.
+// front of each, and the frames it walks; plus the small rules for combining and reading those
+// facts (which sink kinds index, which callees a chain passes through).
 import type { FunctionDef, PatchModel } from '../../model/model.js';
 import type { CType } from '../semantics/index.js';
 
 export type SinkKind = 'subscript' | 'offset' | 'bit' | 'callee' | 'length' | 'alloc' | 'loop' | 'call';
+
+/** The sink kinds that index memory with the value (the others size, count or merely pass it). */
+export const INDEX_KINDS: ReadonlySet<SinkKind> = new Set<SinkKind>(['subscript', 'offset', 'bit', 'callee']);
 
 /** What the guards on the way to a sink establish about the value. */
 export interface GuardFacts {
@@ -105,4 +109,9 @@ export function keepsNonneg(nonneg: boolean, from: CType, to: CType): boolean {
   if (!nonneg) return false;
   if (to.kind !== 'int' && to.kind !== 'enum') return false;
   return !to.signed || to.bits > from.bits;
+}
+
+/** Callee names along a sink's chain (`helper(w, idx)` -> helper, `tbl[i]` -> tbl). */
+export function chainCallees(s: Sink): string[] {
+  return s.chain.split(' -> ').slice(1).map((c) => c.replace(/\(.*$/, '').replace(/\[.*$/, ''));
 }

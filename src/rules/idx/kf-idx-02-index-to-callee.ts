@@ -1,7 +1,10 @@
-// KF-IDX-02: validate an index argument before passing it to a callee that indexes with it. The analysis lives in
-// src/facts/index/args.ts (syntax) and src/rules/idx/plan.ts (verdicts).
-import { defineRule, type Report } from '../contract.js';
-import { reportsFor } from './plan.js';
+// KF-IDX-02: validate an index argument before passing it to a callee that indexes with it.
+// ./index-finding.ts decides which index rule owns a parameter and builds the finding from the
+// shared facts (flows from src/facts/index, verdicts from src/facts/semantics).
+import { defineRule } from '../contract.js';
+import { reviewedKfuncs } from '../../model/c-query.js';
+import { indexFindingFor, indexReport } from './index-finding.js';
+import { unchangedAsInfo } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -14,7 +17,13 @@ export default defineRule({
       uncheckedCallee: "{name}() passes {param} to {target}() without a bounds check, and {target}() indexes with it: {consequence}. Validate {param} in the kfunc first",
     },
   },
-  check({ model, report }) {
-    for (const r of reportsFor(model, 'KF-IDX-02')) report(r as Report & { messageId: "uncheckedCallee" });
+  check({ model, facts, report: raw }) {
+    const report = unchangedAsInfo(model, raw);
+    for (const k of reviewedKfuncs(model)) {
+      for (const f of facts.flows(k)) {
+        const d = indexFindingFor(facts, k, f);
+        if (d?.rule === 'KF-IDX-02') report({ messageId: 'uncheckedCallee', ...indexReport(facts, model, k, f, d) });
+      }
+    }
   },
 });

@@ -1,7 +1,10 @@
-// KF-IDX-04: make index guards complete for the argument's C type and for every kernel config. The analysis lives in
-// src/facts/index/args.ts (syntax) and src/rules/idx/plan.ts (verdicts).
-import { defineRule, type Report } from '../contract.js';
-import { reportsFor } from './plan.js';
+// KF-IDX-04: make index guards complete for the argument's C type and for every kernel config.
+// ./index-finding.ts decides which index rule owns a parameter and builds the finding from the
+// shared facts (flows from src/facts/index, verdicts from src/facts/semantics).
+import { defineRule } from '../contract.js';
+import { reviewedKfuncs } from '../../model/c-query.js';
+import { indexFindingFor, indexReport } from './index-finding.js';
+import { unchangedAsInfo } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -14,7 +17,13 @@ export default defineRule({
       incompleteGuard: "{name}() checks {param} with `{guard}`, which {gap}: {consequence}. Fix: {fix}",
     },
   },
-  check({ model, report }) {
-    for (const r of reportsFor(model, 'KF-IDX-04')) report(r as Report & { messageId: "incompleteGuard" });
+  check({ model, facts, report: raw }) {
+    const report = unchangedAsInfo(model, raw);
+    for (const k of reviewedKfuncs(model)) {
+      for (const f of facts.flows(k)) {
+        const d = indexFindingFor(facts, k, f);
+        if (d?.rule === 'KF-IDX-04') report({ messageId: 'incompleteGuard', ...indexReport(facts, model, k, f, d) });
+      }
+    }
   },
 });

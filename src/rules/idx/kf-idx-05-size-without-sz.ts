@@ -1,7 +1,53 @@
-// KF-IDX-05: pair a copy length with its buffer through the __sz convention, or bound it. The analysis lives in
-// src/facts/index/args.ts (syntax) and src/rules/idx/plan.ts (verdicts).
+// KF-IDX-05: pair a copy length with its buffer through the __sz convention, or bound it.
+// Reads the length sinks of the scalar-parameter flows (src/facts/index) and the parameter list.
+import type { KfuncDef } from '../../model/model.js';
+import { reviewedKfuncs } from '../../model/c-query.js';
+import type { ParamFlow } from '../../facts/index/flow-types.js';
 import { defineRule, type Report } from '../contract.js';
-import { reportsFor } from './plan.js';
+import { bare, pairedBuffer, paramBefore, unchangedAsInfo } from './shared.js';
+
+type Reporter = (r: Report & { messageId: 'unpairedLength' | 'szNotAfterPointer' }) => void;
+
+/** A length sink the verifier never compared with a buffer. */
+function unpairedLengths(report: Reporter, k: KfuncDef, f: ParamFlow): void {
+  // A __k argument is a verifier-known constant (e.g. the type size bpf_obj_new_impl gets).
+  if (f.suffix === '__k') return;
+  const buf = pairedBuffer(k, f);
+  for (const s of f.sinks) {
+    if (s.status === 'complete' || s.kind !== 'length') continue;
+    // A paired __sz length is verified for its own buffer only.
+    if (buf && (s.depth > 0 || new RegExp(`\\b${buf}\\b`).test(s.text))) continue;
+    report({
+      messageId: 'unpairedLength', kfunc: k.name, file: k.file, line: s.entryLine, key: `${f.name}:${s.target}:${s.line}`,
+      data: { name: k.name, param: f.name, callee: s.target },
+      evidence: [
+        `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,
+        `length sink: \`${s.text}\` at ${s.file}:${s.line} (${s.chain})`,
+        buf ? `${f.name} is the __sz of ${buf}, but the copy does not use ${buf}: the verifier checked only ${buf}` : `${f.name} has no __sz/__szk suffix after a buffer parameter, so the verifier did not check any region against it`,
+        s.status === 'upper-only' ? `guard: \`${bare(s.facts.texts[0]!)}\` misses negative values (${f.type} is signed; a negative length becomes a huge size_t)` : 'guard: none limits it to the size of the object copied',
+        `fix: pass it as \`void *buf, u32 buf__sz\`, or check \`${f.name} <= sizeof(...)\` first`,
+      ],
+    });
+  }
+}
+
+/** `__sz` on a parameter that does not follow a pointer. */
+function szPairing(report: Reporter, k: KfuncDef): void {
+  k.params.forEach((p, i) => {
+    if (p.suffix !== '__sz' && p.suffix !== '__szk') return;
+    const prev = paramBefore(k, i);
+    if (prev?.pointer) return;
+    report({
+      messageId: 'szNotAfterPointer', kfunc: k.name, file: k.file, line: k.line, key: `sz:${p.name}`,
+      data: { name: k.name, param: p.name },
+      evidence: [
+        `parameter ${i + 1} \`${p.type} ${p.name}\` carries ${p.suffix}`,
+        prev ? `the parameter before it, \`${prev.type} ${prev.name}\`, is not a pointer` : 'it is the first parameter',
+        'the verifier pairs a __sz/__szk size with the pointer right before it; here it checks no buffer',
+      ],
+    });
+  });
+}
 
 export default defineRule({
   meta: {
@@ -15,7 +61,11 @@ export default defineRule({
       szNotAfterPointer: "{name}() marks {param} with __sz/__szk but it does not follow a pointer parameter, so the verifier checks no buffer against it; move it right after its buffer",
     },
   },
-  check({ model, report }) {
-    for (const r of reportsFor(model, 'KF-IDX-05')) report(r as Report & { messageId: "unpairedLength" | "szNotAfterPointer" });
+  check({ model, facts, report: raw }) {
+    const report = unchangedAsInfo(model, raw);
+    for (const k of reviewedKfuncs(model)) {
+      for (const f of facts.flows(k)) unpairedLengths(report, k, f);
+      szPairing(report, k);
+    }
   },
 });

@@ -1,7 +1,8 @@
-// KF-IDX-06: cap allocation sizes and loop counts taken from kfunc arguments. The analysis lives in
-// src/facts/index/args.ts (syntax) and src/rules/idx/plan.ts (verdicts).
-import { defineRule, type Report } from '../contract.js';
-import { reportsFor } from './plan.js';
+// KF-IDX-06: cap allocation sizes and loop counts taken from kfunc arguments.
+// Reads the allocation and loop sinks of the scalar-parameter flows (src/facts/index).
+import { reviewedKfuncs } from '../../model/c-query.js';
+import { defineRule } from '../contract.js';
+import { bare, pairedBuffer, unchangedAsInfo } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -15,7 +16,27 @@ export default defineRule({
       unboundedLoop: "{name}() loops {param} times without a cap; limit {param} before the loop",
     },
   },
-  check({ model, report }) {
-    for (const r of reportsFor(model, 'KF-IDX-06')) report(r as Report & { messageId: "unboundedAlloc" | "unboundedLoop" });
+  check({ model, facts, report: raw }) {
+    const report = unchangedAsInfo(model, raw);
+    for (const k of reviewedKfuncs(model)) {
+      for (const f of facts.flows(k)) {
+        // A __k argument is a verifier-known constant; a __sz one is checked against its buffer.
+        if (f.suffix === '__k' || pairedBuffer(k, f)) continue;
+        for (const s of f.sinks) {
+          if (s.status === 'complete' || (s.kind !== 'alloc' && s.kind !== 'loop')) continue;
+          report({
+            messageId: s.kind === 'alloc' ? 'unboundedAlloc' : 'unboundedLoop', kfunc: k.name, file: k.file, line: s.entryLine,
+            key: `${f.name}:${s.kind}:${s.line}`,
+            data: { name: k.name, param: f.name, callee: s.target },
+            evidence: [
+              `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,
+              `${s.kind === 'alloc' ? 'allocation size' : 'loop bound'}: \`${s.text}\` at ${s.file}:${s.line} (${s.chain})`,
+              s.facts.texts.length ? `guard: \`${bare(s.facts.texts[0]!)}\` is not a complete cap` : 'guard: no maximum before it',
+              s.kind === 'alloc' ? 'fix: cap it (e.g. `if (n > MAX_X) return -E2BIG;`) and use kcalloc()/array_size() for products' : 'fix: cap the count (cf. bpf_iter_num_new() and BPF_MAX_LOOPS) so a BPF program cannot stall the CPU',
+            ],
+          });
+        }
+      }
+    }
   },
 });

@@ -1,5 +1,5 @@
 // Config profiles the memcg verdicts quantify over. Sizes of every enum and table follow
-// from these flag sets (memcg-model.md §2.1 gives the expected numbers).
+// from these flag sets (docs/memcg-model.md, "Config profiles", lists the expected numbers).
 import type { ConfigProfile } from '../../model-types.js';
 
 const DISTRO_X86_64 = [

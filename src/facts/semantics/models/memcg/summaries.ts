@@ -1,4 +1,4 @@
-// Transfer functions for the memcg accessors a stat kfunc reaches (memcg-model.md §4.3).
+// Transfer functions for the memcg accessors a stat kfunc reaches (docs/memcg-model.md, "Transfer functions").
 // Each one performs, through the engine's context, exactly the accesses and checks of the
 // kernel function it stands for, so effects and chains come out as in the real code.
 import type { CalleeSummary, SummaryCtx, World } from '../../model-types.js';

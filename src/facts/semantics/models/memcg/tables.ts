@@ -66,7 +66,7 @@ function indexMap(len: bigint, items: bigint[]): bigint[] {
   return out;
 }
 
-/** Three representative bytes for unknown memory read through a u8 index map (§4.1). */
+/** Three representative bytes for unknown memory read through a u8 index map (docs/memcg-model.md, "Unknown bytes"). */
 function byteFork(slotsName: string) {
   return (w: World) => {
     const slots = w.constant(slotsName) ?? 0n;

@@ -1,0 +1,102 @@
+// The facts context: the computed analyses several rules share, offered to every rule as
+// ctx.facts (the way ESLint offers scope and code-path analysis). One context per model
+// (factsFor), one memoised getter per fact, nothing computed until a rule asks, so rules that
+// never ask pay nothing. Facts answer questions about the code; they name no rule and carry no
+// message: the rules decide what a fact means for them.
+//
+// To add a fact: declare its getter in `Facts` and implement it in `ModelFacts` with `memoised`.
+import type { FunctionDef, KfuncDef, PatchModel } from '../model/model.js';
+import { IndexFlowAnalyzer } from './index/args.js';
+import { type GuardStatus, type ParamFlow, type Sink, chainCallees } from './index/flow-types.js';
+import { type ArgVerdict, evaluateKfunc, summary, tableByAccess } from './semantics/index.js';
+import type { Verdict } from './semantics/verdict-type.js';
+import { type ClaimAssessment, claimsFor } from './disputes.js';
+import { neverZero } from './return-sign.js';
+
+export interface Facts {
+  /** The scalar parameters of `fn` that BPF controls, with every sink each reaches (./index). */
+  flows(fn: FunctionDef): ParamFlow[];
+  /**
+   * The semantics engine's verdict per parameter of `k` (by parameter name). Empty when no value
+   * reaches a modelled table or summarised callee (nothing could be decided there), or when the
+   * engine gave up on the body: then the syntax in `flows` is all there is.
+   */
+  verdicts(k: KfuncDef): ReadonlyMap<string, ArgVerdict>;
+  /** The disputed claims (./disputes.ts) that touch a finding on parameter `f`, assessed for it. */
+  claims(f: ParamFlow, guard: string | null, verdict: Verdict | undefined, status: GuardStatus | null): ClaimAssessment[];
+  /**
+   * Can a success path of `fn` return 0? A success path is a `return` of a non-constant; it
+   * cannot return 0 when the guards dominating it fix the sign (./return-sign.ts).
+   */
+  successMayReturnZero(fn: FunctionDef): boolean;
+}
+
+/** A getter computed once per key (the first argument, or what `keyOf` makes of it). */
+function memoised<A, V>(compute: (a: A) => V, keyOf: (a: A) => unknown = (a) => a): (a: A) => V {
+  const memo = new Map<unknown, V>();
+  return (a) => {
+    const key = keyOf(a);
+    if (memo.has(key)) return memo.get(key)!;
+    const v = compute(a);
+    memo.set(key, v);
+    return v;
+  };
+}
+
+/** Does the semantics engine model anything this sink reaches (a table or a summarised callee)? */
+function modelled(s: Sink): boolean {
+  return (s.kind === 'subscript' && !!tableByAccess(s.target)) || chainCallees(s).some((c) => !!summary(c));
+}
+
+/** A return of a constant (`0`, `-1`, `-EINVAL`, `true`): a failure or fixed value, not a success path. */
+const CONSTANT_RETURN = /^\(?\s*-?\s*(\d+|[A-Z_][A-Z0-9_]*|true|false)\s*\)?$/;
+
+class ModelFacts implements Facts {
+  private analyzer: IndexFlowAnalyzer | undefined;
+
+  constructor(private readonly model: PatchModel) {}
+
+  // Keyed by name: the kfuncs and siblings asked about are the new side, where a name is one
+  // function (a second #ifdef variant of it shares the first one's flows).
+  readonly flows = memoised((fn: FunctionDef) => {
+    this.analyzer ??= new IndexFlowAnalyzer(this.model);
+    return this.analyzer.flows(fn);
+  }, (fn) => fn.name);
+
+  readonly verdicts = memoised((k: KfuncDef): ReadonlyMap<string, ArgVerdict> => {
+    const m = new Map<string, ArgVerdict>();
+    // Only a value that reaches a modelled table or summarised callee can get a verdict other
+    // than `unconfirmed`, so the (costly) probing runs only for those.
+    if (!this.flows(k).some((f) => f.sinks.some(modelled))) return m;
+    try {
+      for (const v of evaluateKfunc(k, { functions: this.model.functions, enums: this.model.enums })) m.set(v.param, v);
+    } catch {
+      // The engine gave up on this body (syntax it does not model): the syntax layer decides.
+    }
+    return m;
+  });
+
+  claims(f: ParamFlow, guard: string | null, verdict: Verdict | undefined, status: GuardStatus | null): ClaimAssessment[] {
+    return claimsFor({ paramType: f.type, suffix: f.suffix, guard, verdict, enums: this.model.enums, guardComplete: status === 'complete' });
+  }
+
+  readonly successMayReturnZero = memoised((fn: FunctionDef) => {
+    const successes = fn.body.descendantsOfType('return_statement').filter((r) => {
+      const e = r.namedChildren[0];
+      return e && !CONSTANT_RETURN.test(e.text);
+    });
+    return successes.length > 0 && !successes.every((r) => neverZero(r));
+  });
+}
+
+const contexts = new WeakMap<PatchModel, Facts>();
+
+/** The facts context of `model`: one per model, its facts computed on first use. */
+export function factsFor(model: PatchModel): Facts {
+  let f = contexts.get(model);
+  if (!f) {
+    f = new ModelFacts(model);
+    contexts.set(model, f);
+  }
+  return f;
+}
