@@ -28,12 +28,7 @@ const layerRules = LAYERS.slice(0, -1).map((layer, i) => ({
 //   { rule, from, to }  a forbidden import (to: the resolved file, or the hidden specifier)
 //   { rule, cycle }     an import cycle, as the list of its modules (any starting point)
 // ---------------------------------------------------------------------------------------------
-export const KNOWN_VIOLATIONS = [
-  // The email formatter reads the model and the dispute facts instead of plain data.
-  { rule: 'report-plain-data', from: 'src/report/email.ts', to: 'src/model/model.ts' },
-  { rule: 'report-plain-data', from: 'src/report/email.ts', to: 'src/model/c-query.ts' },
-  { rule: 'report-plain-data', from: 'src/report/email.ts', to: 'src/facts/disputes.ts' },
-];
+export const KNOWN_VIOLATIONS = [];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {

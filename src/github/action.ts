@@ -49,7 +49,7 @@ export function actionConfig(value: string | undefined, workspace: string): Conf
     if (value === undefined || normalize(value) === DEFAULT_CONFIG_FILE) return resolveConfig(undefined, workspace);
     return resolveConfig(resolve(workspace, value), workspace);
   } catch (err) {
-    throw new Error(`config: ${errorText(err)}`);
+    throw new Error(`config: ${errorText(err)}`, { cause: err });
   }
 }
 
