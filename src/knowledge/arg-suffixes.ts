@@ -10,6 +10,8 @@
 // btf_check_iter_arg() in kernel/bpf/btf.c), Documentation/bpf/kfuncs.rst, and bpf-next mails
 // for the suffixes added or removed after 6.12 (our notes: kfunc-rules.md §2.2). 6.1 reads only
 // `__sz`; the others marked "6.12" appeared between the two trees.
+//
+// A data leaf: it imports nothing at run time, so the model layer may read it too.
 import type { KernelVersion } from './kf-flags.js';
 
 /** What the verifier makes of a parameter with the suffix. */

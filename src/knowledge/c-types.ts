@@ -8,6 +8,8 @@
 // __u8..__u64, size_t/ssize_t/loff_t/uintptr_t as unsigned long/long, pid_t as int, gfp_t as
 // unsigned int). `char` is listed as signed, the x86-64 ABI default; note that the kernel
 // builds with -funsigned-char since 6.2.
+//
+// A data leaf: it imports nothing at run time, so the model layer may read it too.
 
 /** Group keys name the kernel's fixed-width typedef of the group. */
 export type ScalarGroup = 's8' | 'u8' | 's16' | 'u16' | 's32' | 'u32' | 's64' | 'u64' | 'bool';

@@ -8,6 +8,9 @@
 
 export type IterKind = 'new' | 'next' | 'destroy';
 
+/** The three members of the triplet, constructor first. */
+export const ITER_KINDS: readonly IterKind[] = ['new', 'next', 'destroy'];
+
 /** The flag each member of the triplet carries. */
 export const ITER_KIND_FLAG: Readonly<Record<IterKind, string>> = { new: 'KF_ITER_NEW', next: 'KF_ITER_NEXT', destroy: 'KF_ITER_DESTROY' };
 

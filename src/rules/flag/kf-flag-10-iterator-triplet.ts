@@ -2,7 +2,7 @@
 // kfunc without KF_RET_NULL.
 import { defineRule } from '../contract.js';
 import { describeRegistration, fileFullyVisible, hasFlag, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
-import { ITER_KIND_FLAG, iterKfuncName, iterKfuncParts } from '../../knowledge/iterator-naming.js';
+import { ITER_KIND_FLAG, ITER_KINDS, iterKfuncName, iterKfuncParts } from '../../knowledge/iterator-naming.js';
 
 export default defineRule({
   meta: {
@@ -37,7 +37,7 @@ export default defineRule({
       if (done.has(type)) continue;
       done.add(type);
       const r0 = regs[0];
-      for (const other of ['new', 'next', 'destroy'] as const) {
+      for (const other of ITER_KINDS) {
         if (other === kind) continue;
         const sibling = iterKfuncName(type, other);
         const flag = ITER_KIND_FLAG[other];
