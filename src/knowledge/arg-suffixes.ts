@@ -2,16 +2,16 @@
 // `flags__irq_flag`... A parameter whose name ends in one of them is checked as that kind of
 // argument instead of by its C type alone.
 //
-// This is the one table of them. The model reads Param.suffix with ARG_SUFFIX_RE; rules ask
-// the properties below instead of keeping their own lists, so a correction is made once.
+// This is the one table of what they mean. The model fills Param.suffix from the vocabulary in
+// model/arg-suffix-names.ts, and this table is keyed by exactly that vocabulary; rules ask the
+// properties below instead of keeping their own lists, so a correction is made once.
 //
 // Where the facts come from: the btf_param_match_suffix() callers in kernel/bpf/verifier.c of
 // the 6.12 tree (the is_kfunc_arg_*() helpers, get_kfunc_ptr_arg_type(), check_kfunc_args(),
 // btf_check_iter_arg() in kernel/bpf/btf.c), Documentation/bpf/kfuncs.rst, and bpf-next mails
 // for the suffixes added or removed after 6.12 (our notes: kfunc-rules.md §2.2). 6.1 reads only
 // `__sz`; the others marked "6.12" appeared between the two trees.
-//
-// A data leaf: it imports nothing at run time, so the model layer may read it too.
+import { ARG_SUFFIX_NAMES, type ArgSuffixName } from '../model/arg-suffix-names.js';
 import type { KernelVersion } from './kf-flags.js';
 
 /** What the verifier makes of a parameter with the suffix. */
@@ -22,7 +22,7 @@ export type ArgSuffixKind =
 
 export interface ArgSuffix {
   /** With the two leading underscores: `__sz`. */
-  suffix: string;
+  suffix: ArgSuffixName;
   kind: ArgSuffixKind;
   /** What the verifier does with such a parameter (our wording). */
   meaning: string;
@@ -57,45 +57,46 @@ export interface ArgSuffix {
 const v = (major: number, minor: number): KernelVersion => ({ major, minor });
 const IN_6_12 = 'in 6.12, not in 6.1';
 
-export const ARG_SUFFIXES: readonly ArgSuffix[] = [
-  { suffix: '__sz', kind: 'size', scalar: true, size: true, ownKind: false, voidOk: false, releasable: 'no', status: 'merged', since: v(5, 18), kernels: '5.18 and later',
+/** What each suffix of the vocabulary means (keyed by model/arg-suffix-names.ts). */
+const FACTS: Readonly<Record<ArgSuffixName, Omit<ArgSuffix, 'suffix'>>> = {
+  __sz: { kind: 'size', scalar: true, size: true, ownKind: false, voidOk: false, releasable: 'no', status: 'merged', since: v(5, 18), kernels: '5.18 and later',
     meaning: 'the size of the pointer right before it: the verifier checks [ptr, ptr + size)' },
-  { suffix: '__szk', kind: 'const-size', scalar: true, size: true, ownKind: false, voidOk: false, releasable: 'no', status: 'merged', kernels: IN_6_12,
+  __szk: { kind: 'const-size', scalar: true, size: true, ownKind: false, voidOk: false, releasable: 'no', status: 'merged', kernels: IN_6_12,
     meaning: 'like __sz, and the size must be a known constant' },
-  { suffix: '__k', kind: 'constant', scalar: true, size: false, ownKind: false, voidOk: false, releasable: 'no', status: 'merged', kernels: IN_6_12,
+  __k: { kind: 'constant', scalar: true, size: false, ownKind: false, voidOk: false, releasable: 'no', status: 'merged', kernels: IN_6_12,
     meaning: 'the scalar must be a known constant (at most one per kfunc); its range is not checked' },
-  { suffix: '__ign', kind: 'ignored', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'no', status: 'merged', kernels: IN_6_12,
+  __ign: { kind: 'ignored', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'no', status: 'merged', kernels: IN_6_12,
     meaning: 'the verifier skips the argument entirely (before any reference tracking); the kfunc must treat it as untrusted' },
-  { suffix: '__uninit', kind: 'uninit-dynptr', scalar: false, size: false, ownKind: true, voidOk: false, releasable: 'no', status: 'merged', kernels: IN_6_12,
+  __uninit: { kind: 'uninit-dynptr', scalar: false, size: false, ownKind: true, voidOk: false, releasable: 'no', status: 'merged', kernels: IN_6_12,
     meaning: 'an uninitialised struct bpf_dynptr on the stack for the kfunc to fill in; only dynptrs read it, so a void * is rejected' },
-  { suffix: '__opt', kind: 'optional-buffer', scalar: false, size: false, ownKind: false, voidOk: false, status: 'merged', until: v(7, 0), kernels: '6.12 to 6.19; v7.0 folded it into __nullable',
+  __opt: { kind: 'optional-buffer', scalar: false, size: false, ownKind: false, voidOk: false, status: 'merged', until: v(7, 0), kernels: '6.12 to 6.19; v7.0 folded it into __nullable',
     meaning: 'the buffer of a __sz/__szk pair may be NULL' },
-  { suffix: '__nullable', kind: 'nullable', scalar: false, size: false, ownKind: false, voidOk: false, status: 'merged', kernels: IN_6_12,
+  __nullable: { kind: 'nullable', scalar: false, size: false, ownKind: false, voidOk: false, status: 'merged', kernels: IN_6_12,
     meaning: 'the pointer may be NULL (the kfunc must check it); otherwise checked as its type says' },
-  { suffix: '__str', kind: 'const-string', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'no', status: 'merged', kernels: IN_6_12,
+  __str: { kind: 'const-string', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'no', status: 'merged', kernels: IN_6_12,
     meaning: 'a constant string in a read-only map value; the C pointee type is not looked at' },
-  { suffix: '__map', kind: 'map', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'no', status: 'merged', kernels: IN_6_12,
+  __map: { kind: 'map', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'no', status: 'merged', kernels: IN_6_12,
     meaning: 'a BPF map pointer (the register must hold a map); the C type is typically void *' },
-  { suffix: '__const_map', kind: 'const-map', scalar: false, size: false, ownKind: true, voidOk: true, status: 'unconfirmed', kernels: 'bpf-next (split from __map); release not pinned',
+  __const_map: { kind: 'const-map', scalar: false, size: false, ownKind: true, voidOk: true, status: 'unconfirmed', kernels: 'bpf-next (split from __map); release not pinned',
     meaning: 'a constant map pointer, as helpers take it' },
-  { suffix: '__alloc', kind: 'allocated-object', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'yes', status: 'merged', kernels: IN_6_12,
+  __alloc: { kind: 'allocated-object', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'yes', status: 'merged', kernels: IN_6_12,
     meaning: 'a referenced object from bpf_obj_new() (MEM_ALLOC), e.g. what bpf_obj_drop() releases' },
-  { suffix: '__refcounted_kptr', kind: 'refcounted-kptr', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'yes', status: 'merged', kernels: IN_6_12,
+  __refcounted_kptr: { kind: 'refcounted-kptr', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'yes', status: 'merged', kernels: IN_6_12,
     meaning: 'a refcounted local kptr (bpf_refcount_acquire)' },
-  { suffix: '__iter', kind: 'iterator', scalar: false, size: false, ownKind: true, voidOk: false, releasable: 'no', status: 'merged', kernels: IN_6_12,
+  __iter: { kind: 'iterator', scalar: false, size: false, ownKind: true, voidOk: false, releasable: 'no', status: 'merged', kernels: IN_6_12,
     meaning: 'an iterator state on the stack passed to a kfunc that is not itself an iterator kfunc; it must be a struct bpf_iter_<type> *' },
-  { suffix: '__irq_flag', kind: 'irq-flag', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'no', status: 'merged', since: v(6, 14), kernels: 'from about 6.14 (inferred)',
+  __irq_flag: { kind: 'irq-flag', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'no', status: 'merged', since: v(6, 14), kernels: 'from about 6.14 (inferred)',
     meaning: 'a stack slot for the saved IRQ flags of bpf_local_irq_save()/restore()' },
-  { suffix: '__prog', kind: 'prog-aux', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'no', status: 'merged', until: v(7, 0), kernels: 'added during 2025; v7.0 replaced it with KF_IMPLICIT_ARGS',
+  __prog: { kind: 'prog-aux', scalar: false, size: false, ownKind: true, voidOk: true, releasable: 'no', status: 'merged', until: v(7, 0), kernels: 'added during 2025; v7.0 replaced it with KF_IMPLICIT_ARGS',
     meaning: 'the verifier passes the calling program\'s bpf_prog_aux (at most one per kfunc)' },
-  { suffix: '__nonown_allowed', kind: 'non-owning-ref', scalar: false, size: false, ownKind: false, voidOk: false, status: 'unconfirmed', kernels: 'kfuncs.rst and patches only',
+  __nonown_allowed: { kind: 'non-owning-ref', scalar: false, size: false, ownKind: false, voidOk: false, status: 'unconfirmed', kernels: 'kfuncs.rst and patches only',
     meaning: 'a graph node argument may be a non-owning reference' },
-  { suffix: '__arena', kind: 'arena', scalar: false, size: false, ownKind: true, voidOk: true, status: 'unconfirmed', kernels: 'kfuncs.rst only',
+  __arena: { kind: 'arena', scalar: false, size: false, ownKind: true, voidOk: true, status: 'unconfirmed', kernels: 'kfuncs.rst only',
     meaning: 'a pointer into a BPF arena' },
-];
+};
 
-/** Matches the suffix at the end of a parameter name; `[0]` is the suffix (`__sz`). */
-export const ARG_SUFFIX_RE = new RegExp(`(?:${ARG_SUFFIXES.map((s) => s.suffix).join('|')})$`);
+/** The table, in the vocabulary's order. */
+export const ARG_SUFFIXES: readonly ArgSuffix[] = ARG_SUFFIX_NAMES.map((suffix) => ({ suffix, ...FACTS[suffix] }));
 
 /**
  * Exact parameter names (not suffixes) the verifier gives a meaning: a constant that sets the
@@ -103,7 +104,7 @@ export const ARG_SUFFIX_RE = new RegExp(`(?:${ARG_SUFFIXES.map((s) => s.suffix).
  */
 export const RET_BUF_SIZE_NAMES: readonly string[] = ['rdonly_buf_size', 'rdwr_buf_size'];
 
-const BY_SUFFIX = new Map(ARG_SUFFIXES.map((s) => [s.suffix, s]));
+const BY_SUFFIX = new Map<string, ArgSuffix>(ARG_SUFFIXES.map((s) => [s.suffix, s]));
 
 /** The table entry for a Param.suffix ('' and unknown suffixes give undefined). */
 export function argSuffix(suffix: string): ArgSuffix | undefined {

@@ -390,7 +390,7 @@ export const NON_SLEEPERS: readonly NonSleeperEntry[] = [
       'read_unlock', 'write_unlock', 'read_unlock_bh', 'write_unlock_bh', 'read_unlock_irq', 'write_unlock_irq', 'read_unlock_irqrestore', 'write_unlock_irqrestore'],
     prefixes: ['spin_lock', 'spin_unlock', 'raw_spin_lock', 'raw_spin_unlock', 'guard(spinlock', 'scoped_guard(spinlock', 'guard(raw_spinlock', 'scoped_guard(raw_spinlock',
       'guard(read_lock', 'guard(write_lock', 'scoped_guard(read_lock', 'scoped_guard(write_lock'],
-    why: 'spinlocks and rwlocks busy-wait instead of sleeping (on non-RT kernels); they open an atomic section (see atomic-sections.ts)',
+    why: 'spinlocks and rwlocks busy-wait instead of sleeping (on non-RT kernels); they open an atomic section, in which nothing may sleep',
   },
   {
     id: 'trylocks', names: ['mutex_trylock', 'down_trylock', 'down_read_trylock', 'down_write_trylock', 'mmap_read_trylock', 'mmap_write_trylock',
@@ -412,7 +412,7 @@ export const NON_SLEEPERS: readonly NonSleeperEntry[] = [
       'get_cpu', 'put_cpu', 'get_cpu_ptr', 'put_cpu_ptr', 'get_cpu_var', 'put_cpu_var',
       'guard(rcu)', 'scoped_guard(rcu)', 'guard(preempt)', 'scoped_guard(preempt)', 'guard(preempt_notrace)', 'guard(irq)', 'guard(irqsave)',
       'scoped_guard(irq)', 'scoped_guard(irqsave)', 'guard(srcu)', 'scoped_guard(srcu)'],
-    why: 'entering or leaving an RCU reader, a preempt- or irq-disabled section never sleeps (it is what makes sleeping illegal; see atomic-sections.ts)',
+    why: 'entering or leaving an RCU reader, a preempt- or irq-disabled section never sleeps (it is what makes sleeping illegal)',
   },
   {
     id: 'nolock-alloc', names: ['kmalloc_nolock', 'kfree_nolock', 'alloc_pages_nolock', 'free_pages_nolock', 'bpf_mem_alloc', 'bpf_mem_free', 'bpf_mem_cache_alloc',

@@ -2,7 +2,7 @@
 // Rules use these instead of walking tree-sitter nodes by hand.
 import type { SyntaxNode } from './c-parser.js';
 import type { FunctionDef, IdSetStruct, KfuncDef, PatchModel, RegisterCall, Registration } from './model.js';
-import { isScalarSpelling } from '../knowledge/c-types.js';
+import { isScalarSpelling } from './c-types.js';
 
 export interface CallSite {
   /** Callee name (`foo` in `foo(a)`, `ops->bar` keeps `bar`). */

@@ -2,7 +2,7 @@
 // the image because masking and padding preserve offsets.
 import type { SyntaxNode } from './c-parser.js';
 import type { FunctionDef, Param } from './model.js';
-import { ARG_SUFFIX_RE } from '../knowledge/arg-suffixes.js';
+import { ARG_SUFFIX_RE } from './arg-suffix-names.js';
 
 /** What one parse tells of a definition; build-model.ts adds file, side and preprocessor facts. */
 export type RawFunction = Pick<FunctionDef, 'name' | 'line' | 'endLine' | 'returnType' | 'params' | 'isStatic' | 'isInline' | 'isKfunc' | 'body'> & {

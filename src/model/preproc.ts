@@ -1,7 +1,7 @@
 // Line-level preprocessor facts over the visible lines of one image: the #if stack around
 // each line, and whether a line sits inside __bpf_kfunc_start_defs()/__bpf_kfunc_end_defs()
 // (or a legacy `__diag_push(); __diag_ignore_all("-Wmissing-prototypes", ...)` block).
-import { DEFS_BLOCK_CLOSERS, DEFS_BLOCK_OPENERS, LEGACY_DEFS_CLOSER, LEGACY_DEFS_OPENER, LEGACY_DEFS_WARNING } from '../knowledge/defs-block-markers.js';
+import { DEFS_BLOCK_CLOSERS, DEFS_BLOCK_OPENERS, LEGACY_DEFS_CLOSER, LEGACY_DEFS_OPENER, LEGACY_DEFS_WARNING } from './defs-block-markers.js';
 
 const OPENER = new RegExp(`^(?:${DEFS_BLOCK_OPENERS.join('|')})\\s*\\(`);
 const CLOSER = new RegExp(`^(?:${DEFS_BLOCK_CLOSERS.join('|')})\\s*\\(`);

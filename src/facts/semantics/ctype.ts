@@ -1,7 +1,7 @@
 // C integer types as the engine needs them: width, signedness, and the usual arithmetic
 // conversions. A BPF register is 64 bits; the callee only ever sees it truncated to the
 // parameter's C type, so every value in the engine is kept normalised to its type.
-import { SCALAR_SPELLINGS, type ScalarGroup } from '../../knowledge/c-types.js';
+import { SCALAR_SPELLINGS, type ScalarGroup } from '../../model/c-types.js';
 
 export type TypeKind = 'int' | 'enum' | 'bool' | 'ptr' | 'void';
 
@@ -32,7 +32,7 @@ export const TY = {
 } as const;
 
 // Kernel and C spellings of the fixed-width integer types (LP64: long is 64 bits), from the one
-// table of scalar spellings in knowledge/c-types.ts. The engine keeps its own widths (TY).
+// table of scalar spellings in model/c-types.ts. The engine keeps its own widths (TY).
 const OF_GROUP: Record<ScalarGroup, CType> = {
   s8: TY.s8, u8: TY.u8, s16: TY.s16, u16: TY.u16, s32: TY.int, u32: TY.u32, s64: TY.long, u64: TY.ulong, bool: TY.bool,
 };

@@ -1,7 +1,7 @@
 // KF-FLAG-01: KF_ACQUIRE on a kfunc that does not return a pointer to a struct.
 import { defineRule } from '../contract.js';
 import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
-import { isScalarSpelling } from '../../knowledge/c-types.js';
+import { isScalarSpelling } from '../../model/c-types.js';
 import { VOID_RETURNING_ACQUIRE_KFUNCS } from '../../knowledge/special-kfuncs.js';
 
 /** `struct X *` or `union X *`: what the verifier can type as PTR_TO_BTF_ID. */

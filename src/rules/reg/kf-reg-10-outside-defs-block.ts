@@ -1,7 +1,7 @@
 // KF-REG-10: a __bpf_kfunc definition outside __bpf_kfunc_start_defs()/__bpf_kfunc_end_defs().
 import { defineRule } from '../contract.js';
 import { isAudit, reviewedKfuncs } from '../../model/c-query.js';
-import { DEFS_BLOCK_CLOSERS, LEGACY_DEFS_CLOSER } from '../../knowledge/defs-block-markers.js';
+import { DEFS_BLOCK_CLOSERS, LEGACY_DEFS_CLOSER } from '../../model/defs-block-markers.js';
 
 /** A line that closes a definitions block. */
 const BLOCK_END = new RegExp(`^\\s*(${[...DEFS_BLOCK_CLOSERS, LEGACY_DEFS_CLOSER].join('|')})\\s*\\(`);

@@ -5,9 +5,8 @@
 // Where it comes from: include/linux/btf.h (__bpf_kfunc_start_defs()/__bpf_kfunc_end_defs(),
 // and __bpf_hook_start()/__bpf_hook_end() for hooks) in 6.12, and the older form those macros
 // replaced in 6.7: __diag_push(); __diag_ignore_all("-Wmissing-prototypes", ...); ... __diag_pop().
-// The model marks each definition as inside or outside such a block.
-//
-// A data leaf: it imports nothing at run time, so the model layer may read it too.
+// The model (preproc.ts) marks each definition as inside or outside such a block, which is why
+// this kernel fact sits in the model layer; the missing-prototype rule reads it from here.
 
 /** Macros that open a definitions block. */
 export const DEFS_BLOCK_OPENERS: readonly string[] = ['__bpf_kfunc_start_defs', '__bpf_hook_start'];

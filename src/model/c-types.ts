@@ -9,7 +9,8 @@
 // unsigned int). `char` is listed as signed, the x86-64 ABI default; note that the kernel
 // builds with -funsigned-char since 6.2.
 //
-// A data leaf: it imports nothing at run time, so the model layer may read it too.
+// It sits in the model layer, not in knowledge/, because c-query (the model's rule SDK) needs it
+// and layers only import downward; the flag rules and the semantics engine import it from here.
 
 /** Group keys name the kernel's fixed-width typedef of the group. */
 export type ScalarGroup = 's8' | 'u8' | 's16' | 'u16' | 's32' | 'u32' | 's64' | 'u64' | 'bool';
