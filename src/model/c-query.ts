@@ -57,7 +57,7 @@ export function isVoid(type: string): boolean {
   return bareType(type) === 'void';
 }
 
-/** Scalar C types (integers, bool, enums, kernel typedefs such as u32/s64/size_t): knowledge/c-types.ts. */
+/** Scalar C types (integers, bool, enums, kernel typedefs such as u32/s64/size_t): the table is c-types.ts. */
 export function isScalarType(type: string): boolean {
   const t = bareType(type);
   if (t.includes('*') || t.includes('[')) return false;
