@@ -1,11 +1,13 @@
-// The sleeper knowledge base (src/knowledge/sleepers.ts): its size and evidence, its
-// doc page, the gfp evaluator, look-alike precedence, and the memcg flush case end to end.
+// The sleeper knowledge base (src/knowledge/sleepers.ts, atomic-sections.ts, gfp.ts): its size
+// and evidence, its doc page, the gfp evaluator (src/facts/sleep-scan.ts), look-alike
+// precedence, and the memcg flush case end to end.
 import { describe, it, expect } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  SLEEPERS, NON_SLEEPERS, ATOMIC_SECTIONS, BLOCKING_GFP, NONBLOCKING_GFP, classifyGfp, sleeperFor, nonSleeperFor, shortWhy,
-} from '../src/knowledge/sleepers.js';
+import { SLEEPERS, NON_SLEEPERS, sleeperFor, nonSleeperFor, shortWhy } from '../src/knowledge/sleepers.js';
+import { ATOMIC_SECTIONS } from '../src/knowledge/atomic-sections.js';
+import { BLOCKING_GFP, NONBLOCKING_GFP } from '../src/knowledge/gfp.js';
+import { classifyGfp } from '../src/facts/sleep-scan.js';
 import { reviewText } from '../src/pipeline/review.js';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -1,15 +1,15 @@
 // The project config file, `.kfunc-review.json`: rule levels and user dispositions.
 //
 //   {
-//     "rules": { "KF-REG-13": "off", "KF-FLAG-12": "info" },
+//     "rules": { "<rule id>": "off", "<another rule id>": "info" },
 //     "dispositions": [
 //       { "fingerprint": "3f2a9c0d1e2b4a5c", "status": "not-a-bug",
 //         "reason": "checked in the caller", "link": "https://lore.kernel.org/..." }
 //     ]
 //   }
 //
-// A disposition matches a finding by fingerprint (rule + kfunc + what), so it survives line
-// moves and new versions of the patch.
+// Rule ids are the names of the pages in docs/rules/. A disposition matches a finding by
+// fingerprint (rule + kfunc + what), so it survives line moves and new versions of the patch.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding, Severity } from './types.js';

@@ -19,7 +19,7 @@ export const BIT_CALLEES: Record<string, number> = {
   change_bit: 0, test_and_set_bit: 0, test_and_clear_bit: 0, __test_and_set_bit: 0, __test_and_clear_bit: 0,
 };
 
-/** Copy/fill length arguments (KF-IDX-05). */
+/** Copy/fill length arguments (position = the length argument). */
 export const LENGTH_CALLEES: Record<string, number> = {
   memcpy: 2, memmove: 2, memset: 2, memcmp: 2, memcpy_toio: 2, memcpy_fromio: 2, copy_from_user: 2, copy_to_user: 2,
   __copy_from_user: 2, __copy_to_user: 2, copy_from_kernel_nofault: 2, copy_to_kernel_nofault: 2,
@@ -28,7 +28,7 @@ export const LENGTH_CALLEES: Record<string, number> = {
   skb_store_bits: 3, bpf_probe_read_kernel: 1, bpf_probe_read_user: 1, copy_from_user_task: 2,
 };
 
-/** Allocation sizes (KF-IDX-06). */
+/** Allocation sizes (positions = the size arguments). */
 export const ALLOC_CALLEES: Record<string, number[]> = {
   kmalloc: [0], kzalloc: [0], kvmalloc: [0], kvzalloc: [0], vmalloc: [0], vzalloc: [0], kmalloc_node: [0],
   kzalloc_node: [0], kvmalloc_node: [0], kcalloc: [0, 1], kmalloc_array: [0, 1], kvcalloc: [0, 1],

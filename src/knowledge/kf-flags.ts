@@ -97,6 +97,15 @@ export const KF_FLAGS: readonly FlagFact[] = [
     note: 'an earlier spelling of what was merged as KF_IMPLICIT_ARGS (v7.0)' },
 ];
 
+/** The arena argument flags and the argument (counting from 1) each one marks. */
+export const ARENA_ARG_FLAGS: readonly (readonly [flag: string, index: number])[] = [['KF_ARENA_ARG1', 1], ['KF_ARENA_ARG2', 2]];
+
+/**
+ * With KF_IMPLICIT_ARGS the verifier supplies a trailing argument of this type (the calling
+ * program's aux data) and BPF programs do not pass it.
+ */
+export const IMPLICIT_ARG_TYPE = 'struct bpf_prog_aux *';
+
 const BY_NAME = new Map(KF_FLAGS.map((f) => [f.name, f]));
 
 export function flagFact(name: string): FlagFact | undefined {
@@ -213,7 +222,7 @@ export function flagChangeImpact(flag: string, change: 'added' | 'removed', targ
     KF_ITER_NEW: { added: ['breaking', 'the call now needs an uninitialised iterator on the stack'], removed: ['breaking', 'iterator programs using it are now rejected'] },
     KF_ITER_NEXT: { added: ['breaking', 'the call now needs an initialised iterator on the stack'], removed: ['breaking', 'iterator programs using it are now rejected'] },
     KF_ITER_DESTROY: { added: ['breaking', 'the call now needs an initialised iterator on the stack'], removed: ['breaking', 'iterator programs now fail with an unreleased iterator'] },
-    KF_FASTCALL: { added: ['none', 'no program-visible change (see KF-FLAG-15 for when it is valid)'], removed: ['none', 'no program-visible change'] },
+    KF_FASTCALL: { added: ['none', 'no program-visible change (it is only valid on kfuncs the verifier or JIT inlines)'], removed: ['none', 'no program-visible change'] },
   };
   const row = table[flag];
   // Arena and implicit-argument flags change the types or the prototype BPF programs see.

@@ -13,6 +13,9 @@
 //   - v7.0 adds RAW_TRACEPOINT (kfuncs became callable from raw_tp programs);
 //   - SK_MSG was proposed in 2025; we have not seen it merged.
 // Beyond the newest tree we have facts for, the answer is "unknown".
+//
+// Two more facts per program type live here: which types can never be sleepable, and which
+// run in any context (their programs attach anywhere in the kernel).
 import type { TargetTree } from '../model/target.js';
 import { compareVersion } from '../model/target.js';
 import type { KernelVersion } from './kf-flags.js';
@@ -123,3 +126,13 @@ const NEVER_SLEEPABLE = new Set(['XDP', 'SCHED_CLS', 'SCHED_ACT', 'SOCKET_FILTER
 export function progTypeMaySleep(progType: string): boolean {
   return !NEVER_SLEEPABLE.has(bare(progType));
 }
+
+/**
+ * Program types whose programs run in any context: UNSPEC (the common hook, so every program
+ * type) and the tracing family, which attaches to arbitrary kernel functions and events
+ * (kprobes, tracepoints, perf events, fentry/fexit), in process, softirq, hardirq or NMI context.
+ */
+export const ANY_CONTEXT_PROG_TYPES: ReadonlySet<string> = new Set([
+  'BPF_PROG_TYPE_UNSPEC', 'BPF_PROG_TYPE_TRACING', 'BPF_PROG_TYPE_TRACEPOINT', 'BPF_PROG_TYPE_PERF_EVENT',
+  'BPF_PROG_TYPE_KPROBE', 'BPF_PROG_TYPE_RAW_TRACEPOINT',
+]);

@@ -1,6 +1,6 @@
-// Which kernel functions may sleep, which look like they do but do not, and which calls open an
-// atomic section (spinlock, RCU read side, preemption or interrupts off). The KF-SLEEP-* rules
-// read these tables through scanSleeps() and atomicSections() below.
+// Which kernel functions may sleep and which look like they do but do not: the tables behind
+// the sleep rules. The call-graph scan that reads them is facts/sleep-scan.ts; the calls that
+// open an atomic section are in atomic-sections.ts, the GFP masks in gfp.ts.
 //
 // Every entry says WHY, in our own words, with the place in the kernel tree (6.12 unless said
 // otherwise) that shows it: a might_sleep()/might_fault() annotation at entry, a sleeping lock,
@@ -12,9 +12,6 @@
 //              static checker must assume, like the memcg flush over its update threshold);
 //   'may'    - it sleeps only on a path decided by code we cannot see (a release callback, a
 //              vmalloc'ed pointer, a rate limit), so a finding built on it is only info.
-import type { SyntaxNode } from '../model/c-parser.js';
-import { callsIn, type CallSite } from '../model/c-query.js';
-import type { FunctionDef, PatchModel, Registration } from '../model/model.js';
 
 export type SleepCause =
   | 'might_sleep' | 'mutex' | 'rwsem' | 'semaphore' | 'blocking-gfp' | 'might_fault' | 'wait'
@@ -36,7 +33,9 @@ export interface SleeperEntry {
   /** For allocators: the 0-based position of the gfp_t argument of each name. The call only
    *  sleeps when that mask allows blocking (GFP_KERNEL class). */
   gfpArg?: Readonly<Record<string, number>>;
-  /** An allocation: KF-SLEEP-04 owns it (the other sleepers belong to KF-SLEEP-01). */
+  /** For allocators without a gfp argument: the mask they use (GFP_KERNEL when absent). */
+  implicitGfp?: string;
+  /** An allocation: the blocking-allocation rule reports it, with an allocation-specific fix. */
   alloc?: boolean;
 }
 
@@ -47,23 +46,6 @@ export interface NonSleeperEntry {
   /** Why it does not sleep, and which sleeping function it is mistaken for. */
   why: string;
 }
-
-export type AtomicKind = 'spinlock' | 'rcu_read_lock' | 'preempt_disable' | 'local_irq_save';
-
-export interface AtomicSectionEntry {
-  kind: AtomicKind;
-  acquire: readonly string[];
-  acquirePrefixes?: readonly string[];
-  release: readonly string[];
-  releasePrefixes?: readonly string[];
-  /** Lock classes of guard()/scoped_guard() that open this section. */
-  guardClasses: readonly string[];
-  guardPrefixes?: readonly string[];
-  why: string;
-}
-
-/** Kernel version that added kmalloc_nolock()/kfree_nolock() (slab, Alexei Starovoitov). */
-export const KMALLOC_NOLOCK_SINCE = { major: 6, minor: 18 } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Functions that may sleep
@@ -211,7 +193,7 @@ export const SLEEPERS: readonly SleeperEntry[] = [
     why: 'alloc_percpu() is a GFP_KERNEL percpu allocation that takes pcpu_alloc_mutex (mm/percpu.c:1795-1796)',
   },
   {
-    id: 'user-memdup', cause: 'might_fault', certainty: 'always', alloc: true,
+    id: 'user-memdup', cause: 'might_fault', certainty: 'always', alloc: true, implicitGfp: 'GFP_USER',
     names: ['memdup_user', 'memdup_user_nul', 'vmemdup_user', 'strndup_user', 'memdup_array_user'],
     why: 'allocates with GFP_USER/GFP_KERNEL and then copies from user memory, which may fault (mm/util.c)',
   },
@@ -408,7 +390,7 @@ export const NON_SLEEPERS: readonly NonSleeperEntry[] = [
       'read_unlock', 'write_unlock', 'read_unlock_bh', 'write_unlock_bh', 'read_unlock_irq', 'write_unlock_irq', 'read_unlock_irqrestore', 'write_unlock_irqrestore'],
     prefixes: ['spin_lock', 'spin_unlock', 'raw_spin_lock', 'raw_spin_unlock', 'guard(spinlock', 'scoped_guard(spinlock', 'guard(raw_spinlock', 'scoped_guard(raw_spinlock',
       'guard(read_lock', 'guard(write_lock', 'scoped_guard(read_lock', 'scoped_guard(write_lock'],
-    why: 'spinlocks and rwlocks busy-wait instead of sleeping (on non-RT kernels); they open an atomic section, see KF-SLEEP-03',
+    why: 'spinlocks and rwlocks busy-wait instead of sleeping (on non-RT kernels); they open an atomic section, in which nothing may sleep',
   },
   {
     id: 'trylocks', names: ['mutex_trylock', 'down_trylock', 'down_read_trylock', 'down_write_trylock', 'mmap_read_trylock', 'mmap_write_trylock',
@@ -430,7 +412,7 @@ export const NON_SLEEPERS: readonly NonSleeperEntry[] = [
       'get_cpu', 'put_cpu', 'get_cpu_ptr', 'put_cpu_ptr', 'get_cpu_var', 'put_cpu_var',
       'guard(rcu)', 'scoped_guard(rcu)', 'guard(preempt)', 'scoped_guard(preempt)', 'guard(preempt_notrace)', 'guard(irq)', 'guard(irqsave)',
       'scoped_guard(irq)', 'scoped_guard(irqsave)', 'guard(srcu)', 'scoped_guard(srcu)'],
-    why: 'entering or leaving an RCU reader, a preempt- or irq-disabled section never sleeps (it is what makes sleeping illegal; see KF-SLEEP-03)',
+    why: 'entering or leaving an RCU reader, a preempt- or irq-disabled section never sleeps (it is what makes sleeping illegal)',
   },
   {
     id: 'nolock-alloc', names: ['kmalloc_nolock', 'kfree_nolock', 'alloc_pages_nolock', 'free_pages_nolock', 'bpf_mem_alloc', 'bpf_mem_free', 'bpf_mem_cache_alloc',
@@ -490,7 +472,7 @@ export const NON_SLEEPERS: readonly NonSleeperEntry[] = [
   },
 ];
 
-/** Helpers and macros that never sleep and carry no sleeping callee: not "unknown" for KF-SLEEP-02. */
+/** Helpers and macros that never sleep and carry no sleeping callee: a scan that meets them still knows every callee. */
 export const TRIVIAL_CALLS: readonly string[] = [
   'container_of', 'container_of_const', 'min', 'max', 'min_t', 'max_t', 'clamp', 'clamp_t', 'clamp_val', 'likely', 'unlikely', 'sizeof', 'offsetof',
   'IS_ERR', 'PTR_ERR', 'ERR_PTR', 'IS_ERR_OR_NULL', 'PTR_ERR_OR_ZERO', 'ERR_CAST', 'memcpy', 'memmove', 'memset', 'memcmp', 'memchr', 'strlen', 'strnlen',
@@ -509,44 +491,6 @@ export const TRIVIAL_CALLS: readonly string[] = [
 const TRIVIAL_PREFIXES: readonly string[] = [
   'pr_', 'dev_err', 'dev_warn', 'dev_info', 'dev_dbg', 'netdev_', 'list_', 'hlist_', 'rb_', 'bitmap_', 'cpumask_', 'for_each_', 'rcu_dereference',
   'lockdep_assert', 'ktime_', 'nodes_', 'trace_', 'llist_', 'bpf_dynptr_', '__bpf_dynptr_', 'skb_', 'is_', 'get_unaligned', 'put_unaligned',
-];
-
-// ---------------------------------------------------------------------------------------------
-// Atomic sections (KF-SLEEP-03)
-// ---------------------------------------------------------------------------------------------
-
-export const ATOMIC_SECTIONS: readonly AtomicSectionEntry[] = [
-  {
-    kind: 'spinlock',
-    acquire: ['read_lock', 'write_lock', 'read_lock_bh', 'write_lock_bh', 'read_lock_irq', 'write_lock_irq', 'read_lock_irqsave', 'write_lock_irqsave'],
-    acquirePrefixes: ['spin_lock', 'raw_spin_lock', 'spin_trylock', 'raw_spin_trylock'],
-    release: ['read_unlock', 'write_unlock', 'read_unlock_bh', 'write_unlock_bh', 'read_unlock_irq', 'write_unlock_irq', 'read_unlock_irqrestore', 'write_unlock_irqrestore'],
-    releasePrefixes: ['spin_unlock', 'raw_spin_unlock'],
-    guardClasses: ['read_lock', 'write_lock', 'read_lock_irq', 'write_lock_irq', 'read_lock_irqsave', 'write_lock_irqsave', 'read_lock_bh', 'write_lock_bh'],
-    guardPrefixes: ['spinlock', 'raw_spinlock'],
-    why: 'a spinlock holder runs with preemption disabled (and interrupts off for the _irq variants): sleeping there can deadlock against the next spinner',
-  },
-  {
-    kind: 'rcu_read_lock',
-    acquire: ['rcu_read_lock', 'rcu_read_lock_bh', 'rcu_read_lock_sched'],
-    release: ['rcu_read_unlock', 'rcu_read_unlock_bh', 'rcu_read_unlock_sched'],
-    guardClasses: ['rcu'],
-    why: 'sleeping inside an RCU read-side section is illegal with non-preemptible RCU and stalls grace periods (rcu_read_lock_trace() and SRCU are the sleepable readers)',
-  },
-  {
-    kind: 'preempt_disable',
-    acquire: ['preempt_disable', 'preempt_disable_notrace', 'get_cpu', 'get_cpu_ptr', 'get_cpu_var', 'local_bh_disable'],
-    release: ['preempt_enable', 'preempt_enable_notrace', 'put_cpu', 'put_cpu_ptr', 'put_cpu_var', 'local_bh_enable'],
-    guardClasses: ['preempt', 'preempt_notrace'],
-    why: 'with preemption (or bottom halves) disabled the task must not schedule: "scheduling while atomic"',
-  },
-  {
-    kind: 'local_irq_save',
-    acquire: ['local_irq_save', 'local_irq_disable'],
-    release: ['local_irq_restore', 'local_irq_enable'],
-    guardClasses: ['irq', 'irqsave'],
-    why: 'with local interrupts disabled the CPU must not schedule',
-  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -571,437 +515,4 @@ export function isTrivialCall(name: string): boolean {
   if (TRIVIAL_CALLS.includes(name) || TRIVIAL_PREFIXES.some((p) => name.startsWith(p))) return true;
   // ALL-CAPS names are macros (ARRAY_SIZE, PAGE_ALIGN, BIT, ...).
   return /^[A-Z][A-Z0-9_]*$/.test(name);
-}
-
-function atomicAcquire(name: string): AtomicSectionEntry | undefined {
-  if (/_init$/.test(name)) return undefined; // spin_lock_init() only initialises
-  return ATOMIC_SECTIONS.find((s) => s.acquire.includes(name) || !!s.acquirePrefixes?.some((p) => name.startsWith(p)));
-}
-
-function atomicRelease(name: string): AtomicSectionEntry | undefined {
-  return ATOMIC_SECTIONS.find((s) => s.release.includes(name) || !!s.releasePrefixes?.some((p) => name.startsWith(p)));
-}
-
-function atomicGuard(cls: string): AtomicSectionEntry | undefined {
-  return ATOMIC_SECTIONS.find((s) => s.guardClasses.includes(cls) || !!s.guardPrefixes?.some((p) => cls.startsWith(p)));
-}
-
-// ---------------------------------------------------------------------------------------------
-// GFP masks
-// ---------------------------------------------------------------------------------------------
-
-export type GfpClass = 'blocking' | 'nonblocking' | 'unknown';
-
-/** Masks whose allocations may enter direct reclaim (they contain __GFP_DIRECT_RECLAIM). */
-export const BLOCKING_GFP: readonly string[] = [
-  'GFP_KERNEL', 'GFP_KERNEL_ACCOUNT', 'GFP_USER', 'GFP_HIGHUSER', 'GFP_HIGHUSER_MOVABLE', 'GFP_NOFS', 'GFP_NOIO', 'GFP_TRANSHUGE',
-  '__GFP_DIRECT_RECLAIM', '__GFP_RECLAIM',
-];
-/** Masks and modifiers that never block on their own. */
-export const NONBLOCKING_GFP: readonly string[] = [
-  'GFP_ATOMIC', 'GFP_NOWAIT', 'GFP_DMA', 'GFP_DMA32', 'GFP_TRANSHUGE_LIGHT', '__GFP_ZERO', '__GFP_NOWARN', '__GFP_HIGH', '__GFP_ACCOUNT',
-  '__GFP_NOMEMALLOC', '__GFP_NORETRY', '__GFP_RETRY_MAYFAIL', '__GFP_NOFAIL', '__GFP_COMP', '__GFP_DMA', '__GFP_DMA32', '__GFP_HIGHMEM',
-  '__GFP_MOVABLE', '__GFP_THISNODE', '__GFP_KSWAPD_RECLAIM', '__GFP_MEMALLOC', '__GFP_HARDWALL', '__GFP_IO', '__GFP_FS', '__GFP_RECLAIMABLE',
-  '__GFP_WRITE', '__GFP_NOLOCKDEP', '__GFP_SKIP_ZERO', '__GFP_SKIP_KASAN', '0',
-];
-
-function stripParens(t: string): string {
-  let s = t.trim();
-  while (s.startsWith('(') && s.endsWith(')')) {
-    let depth = 0;
-    let wraps = true;
-    for (let i = 0; i < s.length; i++) {
-      if (s[i] === '(') depth++;
-      else if (s[i] === ')') depth--;
-      if (depth === 0 && i < s.length - 1) { wraps = false; break; }
-    }
-    if (!wraps) break;
-    s = s.slice(1, -1).trim();
-  }
-  return s;
-}
-
-/** Splits on `sep` at paren depth 0 (`sep` is a single character; `&&`/`||` are not split on). */
-function splitTop(t: string, sep: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (let i = 0; i < t.length; i++) {
-    const c = t[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    if (depth === 0 && c === sep && t[i + 1] !== sep && t[i - 1] !== sep) { out.push(cur); cur = ''; continue; }
-    cur += c;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
-/**
- * Classifies a gfp_t expression. `resolve` maps an identifier (a parameter or local) to the
- * expression it holds, or undefined when it is not known.
- */
-export function classifyGfp(expr: string, resolve: (ident: string) => string | undefined = () => undefined, depth = 0): GfpClass {
-  const t = stripParens(expr.replace(/\(\s*gfp_t\s*\)/g, '').replace(/\s+/g, ' '));
-  if (depth > 6 || t === '') return 'unknown';
-  const tern = /^(.+?)\?(.+):(.+)$/.exec(t);
-  if (tern) {
-    const a = classifyGfp(tern[2], resolve, depth + 1);
-    const b = classifyGfp(tern[3], resolve, depth + 1);
-    return a === b ? a : 'unknown';
-  }
-  // `|` binds loosest: any blocking term makes the mask blocking.
-  const orParts = splitTop(t, '|');
-  if (orParts.length > 1) {
-    const cls = orParts.map((p) => classifyGfp(p, resolve, depth + 1));
-    return cls.includes('blocking') ? 'blocking' : cls.includes('unknown') ? 'unknown' : 'nonblocking';
-  }
-  const andParts = splitTop(t, '&');
-  if (andParts.length > 1) {
-    // `mask & ~__GFP_DIRECT_RECLAIM` removes the blocking bit.
-    if (andParts.slice(1).some((p) => /^~\s*\(?[^)]*__GFP_(DIRECT_)?RECLAIM\b/.test(p))) return 'nonblocking';
-    return classifyGfp(andParts[0], resolve, depth + 1);
-  }
-  if (BLOCKING_GFP.includes(t)) return 'blocking';
-  if (NONBLOCKING_GFP.includes(t)) return 'nonblocking';
-  if (/^\w+$/.test(t)) {
-    const r = resolve(t);
-    return r === undefined ? 'unknown' : classifyGfp(r, resolve, depth + 1);
-  }
-  return 'unknown';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Scanning a function for sleeping calls (KF-SLEEP-01/02/03/04)
-// ---------------------------------------------------------------------------------------------
-
-export interface ChainStep {
-  /** Function the call sits in. */
-  fn: string;
-  file: string;
-  line: number;
-  /** The callee as written (`guard(mutex)` for lock guards). */
-  callee: string;
-}
-
-export interface SleepHit {
-  entry: SleeperEntry;
-  /** The sleeping callee, as matched (`kzalloc`, `guard(mutex)`). */
-  callee: string;
-  /** For allocations: the gfp expression as written at the allocation (or the implicit mask). */
-  gfp: string | null;
-  /** From the scanned function down to the sleeping call. */
-  chain: ChainStep[];
-  /** The call in the scanned function that starts the chain. */
-  top: CallSite;
-  certain: boolean;
-}
-
-export interface SleepScan {
-  hits: SleepHit[];
-  /** Callees we could not judge: not in the tables, not visible, indirect, too deep, or an
-   *  allocation whose gfp mask could not be evaluated. */
-  unknown: string[];
-  /** Visible helpers that were followed. */
-  followed: string[];
-}
-
-export const MAX_SLEEP_DEPTH = 3;
-
-interface Binding { text: string; env: Env; fn: FunctionDef }
-type Env = Map<string, Binding>;
-
-/** The canonical name of a call: `guard(mutex)` for cleanup.h guards, else the identifier. */
-export function calleeName(c: CallSite): string | null {
-  const fn = c.node.childForFieldName('function');
-  if (!fn) return null;
-  if (fn.type === 'identifier') {
-    if (/^(scoped_guard|guard|scoped_cond_guard)$/.test(fn.text) && c.args[0]) return `${fn.text}(${c.args[0].text.trim()})`;
-    return fn.text;
-  }
-  return null;
-}
-
-/** A call through a pointer (`ops->fn()`, `(*fp)()`), not the outer call of `guard(x)(&l)`. */
-function isIndirect(c: CallSite): boolean {
-  const fn = c.node.childForFieldName('function');
-  return !!fn && fn.type !== 'identifier' && fn.type !== 'call_expression';
-}
-
-/** Expressions assigned to a local `name` inside `body` (declaration initialisers and `name = x`). */
-function localValues(body: SyntaxNode, name: string): string[] {
-  const out: string[] = [];
-  for (const d of body.descendantsOfType('init_declarator')) {
-    if (d.childForFieldName('declarator')?.text === name) {
-      const v = d.childForFieldName('value');
-      if (v) out.push(v.text);
-    }
-  }
-  for (const a of body.descendantsOfType('assignment_expression')) {
-    if (a.childForFieldName('left')?.text === name && a.childForFieldName('operator')?.text === '=') {
-      const v = a.childForFieldName('right');
-      if (v) out.push(v.text);
-    }
-  }
-  return out;
-}
-
-function resolverFor(fn: FunctionDef, env: Env): (ident: string) => string | undefined {
-  return (ident) => {
-    const b = env.get(ident);
-    if (b) {
-      // Evaluate the argument in the caller's scope and hand back a canonical mask.
-      const c = classifyGfp(b.text, resolverFor(b.fn, b.env));
-      return c === 'blocking' ? 'GFP_KERNEL' : c === 'nonblocking' ? 'GFP_NOWAIT' : undefined;
-    }
-    const vals = localValues(fn.body, ident);
-    if (!vals.length) return undefined;
-    const classes = new Set(vals.map((v) => classifyGfp(v, resolverFor(fn, env))));
-    if (classes.size !== 1) return undefined;
-    const c = [...classes][0];
-    return c === 'blocking' ? 'GFP_KERNEL' : c === 'nonblocking' ? 'GFP_NOWAIT' : undefined;
-  };
-}
-
-/** The gfp expression as the reader should see it: a helper parameter shows what the caller passed. */
-function gfpText(text: string, env: Env): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  const b = /^\w+$/.test(t) ? env.get(t) : undefined;
-  return b ? `${gfpText(b.text, b.env)} (as ${t})` : t;
-}
-
-/** Implicit mask of allocators without a gfp argument, for messages. */
-function implicitGfp(entry: SleeperEntry): string {
-  return entry.id === 'user-memdup' ? 'GFP_USER (implicit)' : 'GFP_KERNEL (implicit)';
-}
-
-/**
- * Follows the calls of `fn` through visible helpers (model.functions, depth <= 3, cycle-safe)
- * and collects every call that may sleep, with the chain that reaches it. Arguments are bound
- * to helper parameters, so a helper that allocates with its caller's gfp mask is judged by
- * the mask the caller passes.
- */
-export function scanSleeps(model: PatchModel, fn: FunctionDef): SleepScan {
-  const out: SleepScan = { hits: [], unknown: [], followed: [] };
-  const seenHit = new Set<string>();
-  const unknown = new Set<string>();
-  const walk = (cur: FunctionDef, env: Env, chain: ChainStep[], stack: Set<string>, top: CallSite | null): void => {
-    for (const c of callsIn(cur.body)) {
-      const name = calleeName(c);
-      const topCall = top ?? c;
-      if (!name) {
-        if (isIndirect(c)) unknown.add(`indirect call ${c.node.childForFieldName('function')?.text ?? '?'}()`);
-        continue;
-      }
-      const step: ChainStep = { fn: cur.name, file: cur.file, line: c.line, callee: name };
-      if (nonSleeperFor(name)) continue;
-      const entry = sleeperFor(name);
-      if (entry) {
-        let gfp: string | null = null;
-        let certain = entry.certainty === 'always';
-        const gi = entry.gfpArg?.[name];
-        if (gi !== undefined) {
-          const arg = c.args[gi];
-          if (!arg) { unknown.add(`${name}() (gfp argument not found)`); continue; }
-          const cls = classifyGfp(arg.text, resolverFor(cur, env));
-          if (cls === 'nonblocking') continue;
-          if (cls === 'unknown') { unknown.add(`${name}(..., ${arg.text.trim()}) (gfp mask not known)`); continue; }
-          gfp = gfpText(arg.text, env);
-        } else if (entry.alloc) {
-          gfp = implicitGfp(entry);
-        }
-        const key = `${topCall.node.startIndex}:${cur.name}:${c.node.startIndex}`;
-        if (!seenHit.has(key)) {
-          seenHit.add(key);
-          out.hits.push({ entry, callee: name, gfp, chain: [...chain, step], top: topCall, certain });
-        }
-        continue;
-      }
-      const def = model.functions.get(name);
-      if (def && def.side === 'new') {
-        if (stack.has(name)) continue; // recursion: already on this chain
-        if (chain.length + 1 > MAX_SLEEP_DEPTH) { unknown.add(`${name}() (beyond depth ${MAX_SLEEP_DEPTH})`); continue; }
-        if (!out.followed.includes(name)) out.followed.push(name);
-        const inner: Env = new Map();
-        def.params.forEach((p, i) => { if (p.name && c.args[i]) inner.set(p.name, { text: c.args[i].text, env, fn: cur }); });
-        stack.add(name);
-        walk(def, inner, [...chain, step], stack, topCall);
-        stack.delete(name);
-        continue;
-      }
-      if (isTrivialCall(name)) continue;
-      unknown.add(`${name}()`);
-    }
-  };
-  walk(fn, new Map(), [], new Set([fn.name]), null);
-  out.unknown = [...unknown];
-  return out;
-}
-
-/** `bpf_foo() -> helper() [file:12] -> mutex_lock() [file:30]`. */
-export function describeChain(h: SleepHit): string {
-  const parts = [`${h.chain[0]?.fn ?? '?'}()`];
-  for (const s of h.chain) parts.push(`${s.callee}() [${s.file}:${s.line}]`);
-  return parts.join(' -> ');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Atomic sections inside one function body (KF-SLEEP-03)
-// ---------------------------------------------------------------------------------------------
-
-export interface HeldSection {
-  kind: AtomicKind;
-  /** The call that opened it, as written (`spin_lock_irqsave(&w->lock, flags)`). */
-  opener: string;
-  line: number;
-  /** Byte range of the function text where the section is held. */
-  from: number;
-  to: number;
-  /** Ranges inside [from, to] where an early-exit branch already released it. */
-  holes: [number, number][];
-}
-
-function enclosingBlock(n: SyntaxNode, stop: SyntaxNode): SyntaxNode | null {
-  let p = n.parent;
-  while (p && p.id !== stop.id) {
-    if (p.type === 'compound_statement') return p;
-    p = p.parent;
-  }
-  return null;
-}
-
-function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
-  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
-}
-
-/** A block that ends the path (its last statement returns or jumps). */
-function terminates(block: SyntaxNode): boolean {
-  const stmts = block.namedChildren.filter((c) => c.type !== 'comment');
-  const last = stmts[stmts.length - 1];
-  return !!last && /^(return_statement|goto_statement|break_statement|continue_statement)$/.test(last.type);
-}
-
-function norm(t: string): string {
-  return t.replace(/\s+/g, '');
-}
-
-/**
- * The atomic sections the function body opens itself, in source order: spin_lock/unlock pairs,
- * rcu_read_lock, preempt_disable, local_irq_save, and guard()/scoped_guard() forms. A release
- * inside an early-exit branch (`if (err) { spin_unlock(&l); return -E; }`) ends the section only
- * inside that branch.
- */
-export function atomicSections(fn: FunctionDef): HeldSection[] {
-  const body = fn.body;
-  const out: HeldSection[] = [];
-  const open: { s: HeldSection; lock: string; node: SyntaxNode }[] = [];
-  const calls = callsIn(body).sort((a, b) => a.node.startIndex - b.node.startIndex);
-  for (const c of calls) {
-    const fnNode = c.node.childForFieldName('function');
-    if (!fnNode || fnNode.type !== 'identifier') continue;
-    const name = fnNode.text;
-    if (name === 'guard' && c.args[0]) {
-      const sec = atomicGuard(c.args[0].text.trim());
-      if (!sec) continue;
-      const block = enclosingBlock(c.node, body) ?? body;
-      const outer = c.node.parent?.type === 'call_expression' ? c.node.parent : c.node;
-      out.push({ kind: sec.kind, opener: outer.text.replace(/\s+/g, ' '), line: c.line, from: c.node.endIndex, to: block.endIndex, holes: [] });
-      continue;
-    }
-    if (name === 'scoped_guard' && c.args[0]) {
-      const sec = atomicGuard(c.args[0].text.trim());
-      if (!sec) continue;
-      const stmt = c.node.parent?.type === 'expression_statement' ? c.node.parent : c.node;
-      const next = stmt.nextNamedSibling;
-      if (!next) continue;
-      out.push({ kind: sec.kind, opener: c.node.text.replace(/\s+/g, ' '), line: c.line, from: next.startIndex, to: next.endIndex, holes: [] });
-      continue;
-    }
-    const acq = atomicAcquire(name);
-    if (acq) {
-      const s: HeldSection = { kind: acq.kind, opener: c.node.text.replace(/\s+/g, ' '), line: c.line, from: c.node.endIndex, to: body.endIndex, holes: [] };
-      out.push(s);
-      open.push({ s, lock: acq.kind === 'spinlock' && c.args[0] ? norm(c.args[0].text) : acq.kind, node: c.node });
-      continue;
-    }
-    const rel = atomicRelease(name);
-    if (rel) {
-      const lock = rel.kind === 'spinlock' && c.args[0] ? norm(c.args[0].text) : rel.kind;
-      for (let i = open.length - 1; i >= 0; i--) {
-        const o = open[i];
-        if (o.s.kind !== rel.kind || o.lock !== lock || c.node.startIndex < o.s.from) continue;
-        const block = enclosingBlock(c.node, body);
-        if (block && !contains(block, o.node) && terminates(block)) {
-          o.s.holes.push([c.node.startIndex, block.endIndex]);
-        } else {
-          o.s.to = c.node.startIndex;
-          open.splice(i, 1);
-        }
-        break;
-      }
-    }
-  }
-  // scoped_guard(rcu) { ... } parses as a nested function definition named by its class.
-  for (const d of body.descendantsOfType('function_definition')) {
-    if (d.childForFieldName('type')?.text !== 'scoped_guard') continue;
-    const cls = (d.childForFieldName('declarator')?.text ?? '').replace(/[()\s]/g, '').split(',')[0];
-    const sec = atomicGuard(cls);
-    const inner = d.childForFieldName('body');
-    if (sec && inner) out.push({ kind: sec.kind, opener: `scoped_guard(${cls})`, line: d.startPosition.row + 1, from: inner.startIndex, to: inner.endIndex, holes: [] });
-  }
-  return out;
-}
-
-/** The sections held at byte offset `at` of the function text. */
-export function heldAt(sections: HeldSection[], at: number): HeldSection[] {
-  return sections.filter((s) => at > s.from && at < s.to && !s.holes.some(([a, b]) => at >= a && at <= b));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Flags and registrations
-// ---------------------------------------------------------------------------------------------
-
-export interface SetReach {
-  /** Program types the set is registered for (visible register_btf_kfunc_id_set calls). */
-  progTypes: string[];
-  /** Where those registrations are. */
-  where: string[];
-  /** False when no registration of the set is visible. */
-  visible: boolean;
-  /** Names of the btf_kfunc_id_set structs that point at the set. */
-  idSets: string[];
-}
-
-/** How a kfunc set reaches the verifier: the program types of its visible registrations. */
-export function setReach(model: PatchModel, set: string | null): SetReach {
-  const reach: SetReach = { progTypes: [], where: [], visible: false, idSets: [] };
-  if (!set) return reach;
-  for (const ids of model.idSets.filter((i) => i.set === set)) {
-    reach.idSets.push(ids.name);
-    for (const c of model.registerCalls.filter((r) => r.idSet === ids.name && r.fn === 'register_btf_kfunc_id_set')) {
-      reach.visible = true;
-      if (c.progType) reach.progTypes.push(c.progType);
-      reach.where.push(`register_btf_kfunc_id_set(${c.progType ?? '?'}, &${ids.name}) at ${c.file}:${c.line}`);
-    }
-  }
-  return reach;
-}
-
-/** True when every visible registration of the set is for BPF_PROG_TYPE_SYSCALL (HID precedent). */
-export function syscallOnly(reach: SetReach): boolean {
-  return reach.visible && reach.progTypes.length > 0 && reach.progTypes.every((t) => t === 'BPF_PROG_TYPE_SYSCALL');
-}
-
-/** Registrations of a kfunc that lack KF_SLEEPABLE and whose set is not SYSCALL-only. */
-export function nonSleepableRegistrations(model: PatchModel, regs: Registration[]): { reg: Registration; reach: SetReach }[] {
-  return regs
-    .filter((r) => !r.flags.includes('KF_SLEEPABLE'))
-    .map((reg) => ({ reg, reach: setReach(model, reg.set) }))
-    .filter((x) => !syscallOnly(x.reach));
-}
-
-/** True when the target tree has kmalloc_nolock(). */
-export function hasKmallocNolock(model: PatchModel): boolean {
-  const t = model.target;
-  return t.major > KMALLOC_NOLOCK_SINCE.major || (t.major === KMALLOC_NOLOCK_SINCE.major && t.minor >= KMALLOC_NOLOCK_SINCE.minor);
 }

@@ -2,6 +2,7 @@
 // Rules use these instead of walking tree-sitter nodes by hand.
 import type { SyntaxNode } from './c-parser.js';
 import type { FunctionDef, IdSetStruct, KfuncDef, PatchModel, RegisterCall, Registration } from './model.js';
+import { isScalarSpelling } from './c-types.js';
 
 export interface CallSite {
   /** Callee name (`foo` in `foo(a)`, `ops->bar` keeps `bar`). */
@@ -56,11 +57,11 @@ export function isVoid(type: string): boolean {
   return bareType(type) === 'void';
 }
 
-/** Scalar C types (integers, bool, enums, kernel typedefs such as u32/s64/size_t). */
+/** Scalar C types (integers, bool, enums, kernel typedefs such as u32/s64/size_t): the table is c-types.ts. */
 export function isScalarType(type: string): boolean {
   const t = bareType(type);
   if (t.includes('*') || t.includes('[')) return false;
-  return /^(enum \w+|(unsigned |signed )?(char|short|int|long|long long)( int)?|unsigned|signed|bool|_Bool|[us](8|16|32|64)|__[us](8|16|32|64)|u?int(8|16|32|64)_t|size_t|ssize_t|loff_t|pid_t|gfp_t)$/.test(t);
+  return isScalarSpelling(t);
 }
 
 /** Registrations of a kfunc that the post-image keeps (added or context). */

@@ -2,6 +2,7 @@
 // the image because masking and padding preserve offsets.
 import type { SyntaxNode } from './c-parser.js';
 import type { FunctionDef, Param } from './model.js';
+import { ARG_SUFFIX_RE } from './arg-suffix-names.js';
 
 /** What one parse tells of a definition; build-model.ts adds file, side and preprocessor facts. */
 export type RawFunction = Pick<FunctionDef, 'name' | 'line' | 'endLine' | 'returnType' | 'params' | 'isStatic' | 'isInline' | 'isKfunc' | 'body'> & {
@@ -10,8 +11,6 @@ export type RawFunction = Pick<FunctionDef, 'name' | 'line' | 'endLine' | 'retur
 };
 
 export interface RawEnum { name: string; members: { name: string; value: bigint | null }[]; line: number }
-
-const SUFFIX_RE = /__(szk|sz|k|ign|uninit|opt|nullable|str|map|alloc|refcounted_kptr|iter|irq_flag|prog|nonown_allowed|const_map|arena)$/;
 
 function norm(s: string): string {
   return s.replace(/\s+/g, ' ').replace(/\s*\*\s*/g, ' *').replace(/\* \*/g, '**').trim();
@@ -53,7 +52,7 @@ function readParams(list: SyntaxNode, original: string): Param[] {
     const id = innermostIdentifier(decl);
     const name = id ? id.text : '';
     const type = id ? norm(text.slice(0, id.startIndex - p.startIndex) + text.slice(id.endIndex - p.startIndex)) : norm(text);
-    out.push({ name, type, suffix: SUFFIX_RE.exec(name)?.[0] ?? '', pointer: /\*|\[/.test(type) });
+    out.push({ name, type, suffix: ARG_SUFFIX_RE.exec(name)?.[0] ?? '', pointer: /\*|\[/.test(type) });
   }
   return out;
 }

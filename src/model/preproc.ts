@@ -1,6 +1,12 @@
 // Line-level preprocessor facts over the visible lines of one image: the #if stack around
 // each line, and whether a line sits inside __bpf_kfunc_start_defs()/__bpf_kfunc_end_defs()
 // (or a legacy `__diag_push(); __diag_ignore_all("-Wmissing-prototypes", ...)` block).
+import { DEFS_BLOCK_CLOSERS, DEFS_BLOCK_OPENERS, LEGACY_DEFS_CLOSER, LEGACY_DEFS_OPENER, LEGACY_DEFS_WARNING } from './defs-block-markers.js';
+
+const OPENER = new RegExp(`^(?:${DEFS_BLOCK_OPENERS.join('|')})\\s*\\(`);
+const CLOSER = new RegExp(`^(?:${DEFS_BLOCK_CLOSERS.join('|')})\\s*\\(`);
+const LEGACY_OPENER = new RegExp(`^${LEGACY_DEFS_OPENER}\\s*\\(\\s*"${LEGACY_DEFS_WARNING}"`);
+const LEGACY_CLOSER = new RegExp(`^${LEGACY_DEFS_CLOSER}\\s*\\(`);
 
 export interface VisibleLine { line: number; text: string }
 
@@ -29,10 +35,10 @@ export function preprocFacts(lines: VisibleLine[]): PreprocFacts {
     else if ((m = /^#\s*elif\s+(.*)$/.exec(t))) stack = [...stack.slice(0, -1), normaliseCond(m[1])];
     else if (/^#\s*else\b/.test(t)) stack = stack.length ? [...stack.slice(0, -1), negate(stack[stack.length - 1])] : stack;
     else if (/^#\s*endif\b/.test(t)) stack = stack.slice(0, -1);
-    if (/^__bpf_kfunc_start_defs\s*\(|^__bpf_hook_start\s*\(/.test(t)) block = true;
-    else if (/^__bpf_kfunc_end_defs\s*\(|^__bpf_hook_end\s*\(/.test(t)) block = false;
-    else if (/^__diag_ignore_all\s*\(\s*"-Wmissing-prototypes"/.test(t)) block = true;
-    else if (/^__diag_pop\s*\(/.test(t) && block) block = false;
+    if (OPENER.test(t)) block = true;
+    else if (CLOSER.test(t)) block = false;
+    else if (LEGACY_OPENER.test(t)) block = true;
+    else if (LEGACY_CLOSER.test(t) && block) block = false;
     stacks.set(line, stack);
     defs.set(line, block);
   }

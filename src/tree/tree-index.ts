@@ -201,7 +201,7 @@ export function indexTreeFiles(root: string, files: { rel: string; text: string 
     if (!headers.has(h)) {
       let t: string | null = null;
       // Not uncommented (slow on hundreds of headers): a prototype inside a comment can only
-      // silence KF-REG-10, never cause a finding.
+      // silence the missing-prototype check, never cause a finding.
       try { t = readFileSync(join(root, h), 'utf8'); } catch { /* missing */ }
       headers.set(h, t);
     }

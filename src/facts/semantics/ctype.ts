@@ -1,6 +1,7 @@
 // C integer types as the engine needs them: width, signedness, and the usual arithmetic
 // conversions. A BPF register is 64 bits; the callee only ever sees it truncated to the
 // parameter's C type, so every value in the engine is kept normalised to its type.
+import { SCALAR_SPELLINGS, type ScalarGroup } from '../../model/c-types.js';
 
 export type TypeKind = 'int' | 'enum' | 'bool' | 'ptr' | 'void';
 
@@ -30,19 +31,20 @@ export const TY = {
   void: mk('void', 64, false, 'void'),
 } as const;
 
-// Kernel and C spellings of the fixed-width integer types (LP64: long is 64 bits).
+// Kernel and C spellings of the fixed-width integer types (LP64: long is 64 bits), from the one
+// table of scalar spellings in model/c-types.ts. The engine keeps its own widths (TY).
+const OF_GROUP: Record<ScalarGroup, CType> = {
+  s8: TY.s8, u8: TY.u8, s16: TY.s16, u16: TY.u16, s32: TY.int, u32: TY.u32, s64: TY.long, u64: TY.ulong, bool: TY.bool,
+};
+// Spellings the engine has never modelled: they stay unknown types (kind 'void') so that its
+// verdicts do not change until a model is reviewed for them.
+const NOT_MODELLED = new Set(['signed short', 'signed short int', 'signed long int', 'signed long long', 'signed long long int', 'pid_t', 'gfp_t']);
 const NAMED: Record<string, CType> = {
-  char: TY.s8, 'signed char': TY.s8, s8: TY.s8, __s8: TY.s8, int8_t: TY.s8,
-  'unsigned char': TY.u8, u8: TY.u8, __u8: TY.u8, uint8_t: TY.u8,
-  short: TY.s16, 'short int': TY.s16, s16: TY.s16, __s16: TY.s16, int16_t: TY.s16,
-  'unsigned short': TY.u16, 'unsigned short int': TY.u16, u16: TY.u16, __u16: TY.u16, uint16_t: TY.u16,
-  int: TY.int, signed: TY.int, 'signed int': TY.int, s32: TY.int, __s32: TY.int, int32_t: TY.int,
-  unsigned: TY.u32, 'unsigned int': TY.u32, u32: TY.u32, __u32: TY.u32, uint32_t: TY.u32,
-  long: TY.long, 'long int': TY.long, 'long long': TY.long, 'long long int': TY.long, 'signed long': TY.long,
-  s64: TY.long, __s64: TY.long, int64_t: TY.long, ssize_t: TY.long, loff_t: TY.long, atomic_long_t: TY.long,
-  'unsigned long': TY.ulong, 'unsigned long int': TY.ulong, 'unsigned long long': TY.ulong,
-  'unsigned long long int': TY.ulong, u64: TY.ulong, __u64: TY.ulong, uint64_t: TY.ulong, size_t: TY.ulong,
-  uintptr_t: TY.ulong, bool: TY.bool, _Bool: TY.bool, void: TY.void,
+  ...Object.fromEntries((Object.entries(SCALAR_SPELLINGS) as [ScalarGroup, readonly string[]][])
+    .flatMap(([g, names]) => names.filter((n) => !NOT_MODELLED.has(n)).map((n) => [n, OF_GROUP[g]]))),
+  // Not a C scalar (a struct wrapping a long), but the engine reads it as its counter.
+  atomic_long_t: TY.long,
+  void: TY.void,
 };
 
 const QUALIFIERS = /\b(const|volatile|register|static|inline|__always_inline|__maybe_unused|__must_check|restrict)\b/g;

@@ -1,9 +1,8 @@
 // KF-FLAG-01: KF_ACQUIRE on a kfunc that does not return a pointer to a struct.
 import { defineRule } from '../contract.js';
 import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
-
-/** Allocation kfuncs the verifier special-cases: they return `void *` yet acquire a reference. */
-const EXEMPT = new Set(['bpf_obj_new_impl', 'bpf_percpu_obj_new_impl', 'bpf_refcount_acquire_impl']);
+import { isScalarSpelling } from '../../model/c-types.js';
+import { VOID_RETURNING_ACQUIRE_KFUNCS } from '../../knowledge/special-kfuncs.js';
 
 /** `struct X *` or `union X *`: what the verifier can type as PTR_TO_BTF_ID. */
 function isStructPointer(type: string): boolean {
@@ -16,7 +15,7 @@ function clearlyNotStructPointer(type: string): boolean {
   if (!t.includes('*')) return true;
   if (/\*.*\*/.test(t)) return true;
   const pointee = t.replace(/\s*\*$/, '').trim();
-  return /^(void|(unsigned |signed )?(char|short|int|long|long long)( int)?|unsigned|signed|bool|_Bool|[us](8|16|32|64)|__[us](8|16|32|64)|u?int(8|16|32|64)_t|size_t|enum \w+)$/.test(pointee);
+  return pointee === 'void' || isScalarSpelling(pointee);
 }
 
 export default defineRule({
@@ -32,7 +31,7 @@ export default defineRule({
   },
   check({ model, report }) {
     for (const name of reviewedKfuncNames(model)) {
-      if (EXEMPT.has(name)) continue;
+      if (VOID_RETURNING_ACQUIRE_KFUNCS.includes(name)) continue;
       const def = definitionOf(model, name);
       if (!def) continue;
       const ret = bareType(def.returnType);
@@ -47,7 +46,7 @@ export default defineRule({
           evidence: [
             `flag: ${describeRegistration(r)}`,
             `return type: \`${ret}\` in the definition at ${def.file}:${def.line}`,
-            'the verifier only tracks references for a returned `struct X *` (exceptions: bpf_obj_new_impl, bpf_percpu_obj_new_impl, bpf_refcount_acquire_impl)',
+            `the verifier only tracks references for a returned \`struct X *\` (exceptions: ${VOID_RETURNING_ACQUIRE_KFUNCS.join(', ')})`,
           ],
         });
       }

@@ -3,9 +3,7 @@ import { defineRule } from '../contract.js';
 import type { SyntaxNode } from '../../model/c-parser.js';
 import type { FunctionDef, PatchModel } from '../../model/model.js';
 import { bareType, describeRegistration, flagFindingAnchor, hasFlag, pointerReturningKfuncs, registrationsOf, returnsIn, snippet, usesOf } from '../../model/c-query.js';
-
-/** Callees whose pointer result is NULL when nothing is found or the reference is gone. */
-const NULLABLE_CALLEE = /(^|_)lookup(_|$)|^find_|_find(_|$)|tryget|^xa_load$|^xa_find|_or_null$|^radix_tree_lookup|^rhashtable_lookup|^bsearch$/;
+import { NULL_ON_MISS_CALLEE } from '../../knowledge/nullable-callees.js';
 
 function strip(n: SyntaxNode): SyntaxNode {
   let x = n;
@@ -43,7 +41,7 @@ function calleeName(call: SyntaxNode): string {
 function nullableCallee(model: PatchModel, name: string): string | null {
   if (!name) return null;
   if (registrationsOf(model, name).some((r) => hasFlag(r, 'KF_RET_NULL'))) return `${name}() is itself registered with KF_RET_NULL`;
-  if (NULLABLE_CALLEE.test(name)) return `${name}() returns NULL when nothing is found`;
+  if (NULL_ON_MISS_CALLEE.test(name)) return `${name}() returns NULL when nothing is found`;
   return null;
 }
 

@@ -2,10 +2,11 @@
 import { defineRule } from '../contract.js';
 import type { Param } from '../../model/model.js';
 import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
+import { argSuffix, suffixesWhere } from '../../knowledge/arg-suffixes.js';
+import { isSpecialArgStruct } from '../../knowledge/special-arg-structs.js';
 
-/** Argument kinds the verifier handles specially: never the refcounted object of a release. */
-const SPECIAL_STRUCT = /^bpf_(dynptr|dynptr_kern|list_head|list_node|rb_root|rb_node|refcount|prog_aux|iter_\w+|map)$/;
-const SPECIAL_SUFFIX = new Set(['__ign', '__map', '__iter', '__str', '__irq_flag', '__uninit', '__prog', '__k', '__sz', '__szk']);
+/** Suffixes whose parameter never carries the reference a release drops. */
+const NEVER_RELEASED = suffixesWhere((s) => s.releasable === 'no');
 
 function pointee(p: Param): string | null {
   return structPointee(p.type) ?? (/^union (\w+) \*$/.exec(bareType(p.type))?.[1] ?? null);
@@ -13,13 +14,13 @@ function pointee(p: Param): string | null {
 
 /** A parameter the verifier can release: a struct pointer, or a BPF-allocated object (`p__alloc`). */
 function releasable(p: Param): boolean {
-  return pointee(p) !== null || p.suffix === '__alloc' || p.suffix === '__refcounted_kptr';
+  return pointee(p) !== null || argSuffix(p.suffix)?.releasable === 'yes';
 }
 
-/** A struct pointer that could plausibly be the referenced object (special kinds excluded). */
+/** A struct pointer that could plausibly be the referenced object (contexts and special objects excluded). */
 function candidate(p: Param): boolean {
   const s = pointee(p);
-  return s !== null && !SPECIAL_STRUCT.test(s) && !SPECIAL_SUFFIX.has(p.suffix);
+  return s !== null && !isSpecialArgStruct(s) && !NEVER_RELEASED.has(p.suffix);
 }
 
 export default defineRule({

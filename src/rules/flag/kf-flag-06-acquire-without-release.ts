@@ -2,26 +2,7 @@
 import { defineRule } from '../contract.js';
 import type { PatchModel } from '../../model/model.js';
 import { bareType, definitionOf, describeRegistration, fileFullyVisible, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
-
-/** Release kfuncs that exist in the tree, by the struct they release. */
-const KNOWN_RELEASE: Record<string, string> = {
-  task_struct: 'bpf_task_release',
-  cgroup: 'bpf_cgroup_release',
-  bpf_cpumask: 'bpf_cpumask_release',
-  cpumask: 'scx_bpf_put_cpumask',
-  file: 'bpf_put_file',
-  mem_cgroup: 'bpf_put_mem_cgroup',
-  bpf_key: 'bpf_key_put',
-  bpf_crypto_ctx: 'bpf_crypto_ctx_release',
-  nf_conn: 'bpf_ct_release',
-  nf_conn___init: 'bpf_ct_insert_entry',
-  xfrm_state: 'bpf_xdp_xfrm_state_release',
-  hid_bpf_ctx: 'hid_bpf_release_context',
-  bpf_list_node: 'bpf_obj_drop_impl',
-  bpf_rb_node: 'bpf_obj_drop_impl',
-  prog_test_ref_kfunc: 'bpf_kfunc_call_test_release',
-  prog_test_member: 'bpf_kfunc_call_memb_release',
-};
+import { RELEASE_KFUNC_FOR } from '../../knowledge/release-kfuncs.js';
 
 /** A visible KF_RELEASE kfunc that takes `struct type *`: its name and where it is registered. */
 function visibleRelease(model: PatchModel, type: string): { name: string; where: string; byName: boolean } | null {
@@ -59,7 +40,7 @@ export default defineRule({
       if (!type) continue;
       for (const r of registrationsOf(model, name)) {
         if (!hasFlag(r, 'KF_ACQUIRE')) continue;
-        if (KNOWN_RELEASE[type] || visibleRelease(model, type)) continue;
+        if (RELEASE_KFUNC_FOR[type] || visibleRelease(model, type)) continue;
         const at = flagFindingAnchor(r, def);
         const full = fileFullyVisible(model, r.file) && fileFullyVisible(model, def.file);
         const releases = model.registrations.filter((x) => !x.removed && hasFlag(x, 'KF_RELEASE')).map((x) => x.kfunc);

@@ -1,11 +1,7 @@
 // KF-FLAG-08: KF_ACQUIRE | KF_RCU (or a tryget in the body) without KF_RET_NULL.
 import { defineRule } from '../contract.js';
 import { callsIn, describeRegistration, flagFindingAnchor, hasFlag, pointerReturningKfuncs, registrationsOf, returnsIn } from '../../model/c-query.js';
-
-/** Reference grabs that fail when the object's count already dropped to zero. */
-const CONDITIONAL_GET = /tryget|inc_not_zero|get_unless_zero|_get_not_zero$/;
-/** Unconditional reference grabs: deliberate when the object is pinned some other way. */
-const PLAIN_GET = /(^|_)get$|^refcount_inc$|^kref_get$|^get_task_struct$/;
+import { CONDITIONAL_GET, PLAIN_GET } from '../../knowledge/reference-gets.js';
 
 export default defineRule({
   meta: {

@@ -1,9 +1,7 @@
 // KF-FLAG-09: iterator kfuncs whose flags, name or prototype fail btf_check_iter_kfuncs().
 import { defineRule } from '../contract.js';
 import { bareType, definitionOf, describeRegistration, flagFindingAnchor, isPointerType, isVoid, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
-
-const ITER_FLAGS: Record<string, 'new' | 'next' | 'destroy'> = { KF_ITER_NEW: 'new', KF_ITER_NEXT: 'next', KF_ITER_DESTROY: 'destroy' };
-const NAME_RE = /^bpf_iter_(\w+)_(new|next|destroy)$/;
+import { ITER_FLAG_KIND, iterKfuncParts, iterStructName, iterStructType } from '../../knowledge/iterator-naming.js';
 
 export default defineRule({
   meta: {
@@ -25,7 +23,7 @@ export default defineRule({
     for (const name of reviewedKfuncNames(model)) {
       const def = definitionOf(model, name);
       for (const r of registrationsOf(model, name)) {
-        const iter = r.flags.filter((f) => f in ITER_FLAGS);
+        const iter = r.flags.filter((f) => f in ITER_FLAG_KIND);
         if (!iter.length) continue;
         const at = flagFindingAnchor(r, def);
         const setNote = `one bad iterator entry fails register_btf_kfunc_id_set() for the whole set${r.set ? ` ${r.set}` : ''}`;
@@ -35,9 +33,9 @@ export default defineRule({
           report({ ...base, messageId: 'flagCount', key: `flags:${r.set ?? r.file}`, data: { name, flags: iter.join(' | ') }, evidence: [flagEv, setNote] });
           continue;
         }
-        const kind = ITER_FLAGS[iter[0]];
-        const m = NAME_RE.exec(name);
-        if (!m || m[2] !== kind) {
+        const kind = ITER_FLAG_KIND[iter[0]];
+        const m = iterKfuncParts(name);
+        if (!m || m.kind !== kind) {
           report({ ...base, messageId: 'badName', key: `name:${r.set ?? r.file}`, data: { name, flag: iter[0], kind }, evidence: [flagEv, `expected a name matching bpf_iter_<type>_${kind}`, setNote] });
         }
         if (!def) continue;
@@ -45,8 +43,8 @@ export default defineRule({
         const proto = `prototype: ${ret} ${name}(${def.params.map((p) => `${p.type} ${p.name}`.trim()).join(', ') || 'void'}) at ${def.file}:${def.line}`;
         const arg0 = def.params[0];
         const arg0Struct = arg0 ? structPointee(arg0.type) : null;
-        const type = m ? m[1] : arg0Struct?.startsWith('bpf_iter_') ? arg0Struct.slice('bpf_iter_'.length) : null;
-        if (type && arg0Struct !== `bpf_iter_${type}`) {
+        const type = m ? m.type : arg0Struct ? iterStructType(arg0Struct) : null;
+        if (type && arg0Struct !== iterStructName(type)) {
           report({ ...base, messageId: 'badFirstArg', key: `arg0:${r.set ?? r.file}`, data: { name, type, got: arg0 ? `\`${bareType(arg0.type)}\`` : 'no argument' }, evidence: [flagEv, proto, setNote] });
         }
         if ((kind === 'next' || kind === 'destroy') && def.params.length !== 1) {

@@ -2,9 +2,7 @@
 // kfunc without KF_RET_NULL.
 import { defineRule } from '../contract.js';
 import { describeRegistration, fileFullyVisible, hasFlag, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
-
-const KIND_FLAG = { new: 'KF_ITER_NEW', next: 'KF_ITER_NEXT', destroy: 'KF_ITER_DESTROY' } as const;
-const NAME_RE = /^bpf_iter_(\w+)_(new|next|destroy)$/;
+import { ITER_KIND_FLAG, ITER_KINDS, iterKfuncName, iterKfuncParts } from '../../knowledge/iterator-naming.js';
 
 export default defineRule({
   meta: {
@@ -21,10 +19,10 @@ export default defineRule({
   check({ model, report }) {
     const done = new Set<string>();
     for (const name of reviewedKfuncNames(model)) {
-      const m = NAME_RE.exec(name);
+      const m = iterKfuncParts(name);
       if (!m) continue;
-      const [, type, kind] = m;
-      const regs = registrationsOf(model, name).filter((r) => hasFlag(r, KIND_FLAG[kind as keyof typeof KIND_FLAG]));
+      const { type, kind } = m;
+      const regs = registrationsOf(model, name).filter((r) => hasFlag(r, ITER_KIND_FLAG[kind]));
       if (!regs.length) continue;
       if (kind === 'next') {
         for (const r of regs) {
@@ -39,10 +37,10 @@ export default defineRule({
       if (done.has(type)) continue;
       done.add(type);
       const r0 = regs[0];
-      for (const other of ['new', 'next', 'destroy'] as const) {
+      for (const other of ITER_KINDS) {
         if (other === kind) continue;
-        const sibling = `bpf_iter_${type}_${other}`;
-        const flag = KIND_FLAG[other];
+        const sibling = iterKfuncName(type, other);
+        const flag = ITER_KIND_FLAG[other];
         if (registrationsOf(model, sibling).some((r) => hasFlag(r, flag))) continue;
         const full = fileFullyVisible(model, r0.file);
         const loose = registrationsOf(model, sibling);

@@ -3,12 +3,9 @@
 import { defineRule } from '../contract.js';
 import type { FunctionDef, PatchModel } from '../../model/model.js';
 import { callsIn, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
+import { DESTRUCTIVE_CALLS } from '../../knowledge/destructive-calls.js';
 
-/** Calls that panic, crash-dump, halt or reboot the system. */
-const DESTRUCTIVE = new Set([
-  'panic', 'BUG', 'emergency_restart', 'kernel_restart', 'machine_restart', 'crash_kexec', '__crash_kexec',
-  'kernel_halt', 'kernel_power_off', 'machine_halt', 'machine_power_off',
-]);
+/** How deep through visible helpers the search goes. */
 const MAX_DEPTH = 3;
 
 interface Chain { call: string; path: string[]; line: number; file: string }
@@ -25,7 +22,7 @@ function findDestructive(model: PatchModel, fn: FunctionDef): { hit: Chain | nul
     const next: typeof frontier = [];
     for (const { def, path } of frontier) {
       for (const c of callsIn(def.body)) {
-        if (DESTRUCTIVE.has(c.name)) return { hit: { call: c.name, path, line: c.line, file: def.file }, unresolved: [] };
+        if (DESTRUCTIVE_CALLS.has(c.name)) return { hit: { call: c.name, path, line: c.line, file: def.file }, unresolved: [] };
         if (seen.has(c.name)) continue;
         seen.add(c.name);
         const callee = definitionOf(model, c.name);
@@ -75,7 +72,7 @@ export default defineRule({
             kfunc: name, file: r.file, line: r.line, key: `needless:${r.set ?? r.file}`,
             evidence: [
               `flag: ${describeRegistration(r)}`,
-              `no call to ${[...DESTRUCTIVE].join('/')} within ${MAX_DEPTH} levels of ${def.file}:${def.line}`,
+              `no call to ${[...DESTRUCTIVE_CALLS].join('/')} within ${MAX_DEPTH} levels of ${def.file}:${def.line}`,
               unresolved.length ? `callees not visible in the patch: ${unresolved.slice(0, 6).join(', ')}` : 'every callee was visible',
             ],
           });

@@ -6,23 +6,21 @@ import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFla
 import { baseTreeUse, flagFact, targetEvidence } from '../../knowledge/kf-flags.js';
 import { trustedArgsIsDefault } from '../../model/target.js';
 import type { Param } from '../../model/model.js';
+import { isSizeSuffix, suffixesWhere } from '../../knowledge/arg-suffixes.js';
+import { isSpecialArgStruct } from '../../knowledge/special-arg-structs.js';
 
-/**
- * Struct pointers the trusted-argument check never applies to: program context types, BPF
- * special objects that live on the stack or in map values, and iterator states.
- */
-const NOT_BTF_ID = /^(__sk_buff|xdp_md|bpf_sock_addr|bpf_sock_ops|sk_msg_md|sk_reuseport_md|bpf_sockopt|bpf_sysctl|bpf_perf_event_data|bpf_nf_ctx|bpf_dynptr|bpf_dynptr_kern|bpf_list_head|bpf_list_node|bpf_rb_root|bpf_rb_node|bpf_refcount|bpf_timer|bpf_wq|bpf_spin_lock|bpf_res_spin_lock|bpf_task_work|bpf_map|bpf_prog_aux|bpf_iter_\w+)$/;
 /** Suffixes that route a pointer argument somewhere other than the PTR_TO_BTF_ID check. */
-const OTHER_KIND_SUFFIX = new Set(['__ign', '__map', '__iter', '__uninit', '__alloc', '__refcounted_kptr', '__str', '__prog', '__irq_flag', '__const_map', '__arena']);
+const OTHER_KIND_SUFFIX = suffixesWhere((s) => s.ownKind);
 
 /** Struct-pointer parameters that the trusted-argument check would guard. */
 function btfIdParams(params: Param[]): Param[] {
   return params.filter((p, i) => {
     const pointee = structPointee(bareType(p.type));
-    if (!pointee || NOT_BTF_ID.test(pointee) || OTHER_KIND_SUFFIX.has(p.suffix)) return false;
+    // Contexts, special objects and iterator states are never checked as kernel objects.
+    if (!pointee || isSpecialArgStruct(pointee) || OTHER_KIND_SUFFIX.has(p.suffix)) return false;
     // A pointer followed by its size is checked as memory, not as a kernel object.
     const next = params[i + 1];
-    return !(next && (next.suffix === '__sz' || next.suffix === '__szk'));
+    return !(next && isSizeSuffix(next.suffix));
   });
 }
 

@@ -7,15 +7,12 @@ import { callsIn, definitionOf, describeRegistration, flagFindingAnchor, hasFlag
 import { progTypeMaySleep } from '../../knowledge/prog-types.js';
 import { RCU_PROTECTED_ANY_KFUNC, rcuProtectedEffective, targetEvidence, versionText } from '../../knowledge/kf-flags.js';
 import type { FunctionDef, PatchModel, Registration } from '../../model/model.js';
-
-/** Readers that need an RCU read-side section (not the writer-side list helpers). */
-const RCU_READER = /^(rcu_dereference|rcu_dereference_check|rcu_access_pointer_deref|h?list(_nulls)?_(for_each\w*|first_or_null|next_or_null|entry|first|next)_rcu)$/;
-/** Anything that opens a read-side section (or a lock that makes rcu_dereference_check legal) inside the body. */
-const OWN_SECTION = /^(rcu_read_lock\w*|srcu_read_lock\w*|preempt_disable\w*|local_irq_save|local_irq_disable|spin_lock\w*|raw_spin_lock\w*|mutex_lock\w*|read_lock\w*|write_lock\w*|down_read\w*|down_write\w*)$/;
+import { RCU_READER, RCU_SECTION_GUARD_CLASS, RCU_SECTION_OPENER } from '../../knowledge/rcu-read-side.js';
 
 function rcuReads(def: FunctionDef): { what: string; line: number } | null {
   const calls = callsIn(def.body);
-  const opens = calls.some((c) => OWN_SECTION.test(c.name) || (/^(scoped_)?guard$/.test(c.name) && /^(rcu|srcu|spinlock\w*|raw_spinlock\w*|mutex|rwsem\w*|preempt|irqsave)$/.test(c.args[0]?.text ?? '')));
+  // Anything that opens a read-side section (or a lock that makes rcu_dereference_check legal) inside the body.
+  const opens = calls.some((c) => RCU_SECTION_OPENER.test(c.name) || (/^(scoped_)?guard$/.test(c.name) && RCU_SECTION_GUARD_CLASS.test(c.args[0]?.text ?? '')));
   if (opens) return null;
   const read = calls.find((c) => RCU_READER.test(c.name));
   return read ? { what: `${read.name}() at ${def.file}:${read.line}`, line: read.line } : null;

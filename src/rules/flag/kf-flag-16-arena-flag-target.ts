@@ -2,20 +2,13 @@
 // tag that return value or argument with the arena address space in BTF.
 import { defineRule } from '../contract.js';
 import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
-import type { Param } from '../../model/model.js';
-
-const ARG_FLAGS: [flag: string, index: number][] = [['KF_ARENA_ARG1', 1], ['KF_ARENA_ARG2', 2]];
+import { ARENA_ARG_FLAGS } from '../../knowledge/kf-flags.js';
+import { bpfParams } from './shared.js';
 
 /** A data pointer (`void *`, `struct x *`, `u64 *`...), not a function pointer or an array. */
 function isDataPointer(type: string): boolean {
   const t = bareType(type);
   return /\*$/.test(t) && !t.includes('(');
-}
-
-/** Parameters BPF passes: with KF_IMPLICIT_ARGS the trailing bpf_prog_aux pointer is hidden. */
-function bpfParams(params: Param[], flags: string[]): Param[] {
-  const last = params[params.length - 1];
-  return flags.includes('KF_IMPLICIT_ARGS') && last && /struct bpf_prog_aux \*/.test(bareType(last.type)) ? params.slice(0, -1) : params;
 }
 
 export default defineRule({
@@ -46,7 +39,7 @@ export default defineRule({
           });
         }
         const params = bpfParams(def.params, r.flags);
-        for (const [flag, index] of ARG_FLAGS) {
+        for (const [flag, index] of ARENA_ARG_FLAGS) {
           if (!hasFlag(r, flag)) continue;
           const p = params[index - 1];
           if (!p) {

@@ -3,15 +3,16 @@
 // argument, the buffer goes unchecked).
 import { defineRule } from '../contract.js';
 import { bareType, fileFullyVisible, isFmodretEntry, registrationsOf, reviewedKfuncs } from '../../model/c-query.js';
-import type { FunctionDef, Param } from '../../model/model.js';
+import type { Param } from '../../model/model.js';
 import type { Severity } from '../contract.js';
+import { isSizeSuffix, RET_BUF_SIZE_NAMES, suffixesWhere } from '../../knowledge/arg-suffixes.js';
+import { MAX_BPF_FUNC_REG_ARGS } from '../../knowledge/bpf-call-abi.js';
+import { CTX_ARG_KFUNCS } from '../../knowledge/special-kfuncs.js';
+import { isDestructorStub } from '../../knowledge/stub-names.js';
+import { bpfParams } from './shared.js';
 
-/** BPF passes kfunc arguments in R1-R5. */
-const MAX_ARGS = 5;
 /** Suffixes that give a `void *` argument a meaning without a size. */
-const VOID_OK_SUFFIX = new Set(['__map', '__ign', '__iter', '__uninit', '__alloc', '__refcounted_kptr', '__prog', '__const_map', '__arena', '__irq_flag']);
-/** The verifier types this one argument as the program context whatever its C type. */
-const CTX_CAST = new Set(['bpf_cast_to_kern_ctx']);
+const VOID_OK_SUFFIX = suffixesWhere((s) => s.voidOk);
 
 function isFunctionPointer(type: string): boolean {
   return type.includes('(');
@@ -32,13 +33,6 @@ function isPointerToPointer(type: string): boolean {
 
 function isPointer(p: Param | undefined): boolean {
   return !!p && (p.pointer || /\*|\[/.test(p.type));
-}
-
-/** Parameters BPF passes: with KF_IMPLICIT_ARGS the trailing bpf_prog_aux pointer is hidden. */
-function bpfParams(def: FunctionDef, flags: string[]): Param[] {
-  const params = def.params.filter((p) => p.name !== '...');
-  const last = params[params.length - 1];
-  return flags.includes('KF_IMPLICIT_ARGS') && last && /struct bpf_prog_aux \*/.test(bareType(last.type)) ? params.slice(0, -1) : params;
 }
 
 export default defineRule({
@@ -62,7 +56,7 @@ export default defineRule({
     for (const def of reviewedKfuncs(model)) {
       const name = def.name;
       // Destructor stubs and _impl anchors are not called from BPF under their own prototype.
-      if (/_dtor$/.test(name)) continue;
+      if (isDestructorStub(name)) continue;
       const regs = registrationsOf(model, name);
       // An fmod_ret attach list (register_btf_fmodret_id_set) names functions BPF attaches to, never calls.
       if (regs.length && regs.every((r) => isFmodretEntry(model, r))) continue;
@@ -70,14 +64,14 @@ export default defineRule({
       if (!regs.length && fileFullyVisible(model, def.file)) continue;
       const severity: Severity | undefined = regs.length ? undefined : 'info';
       const flags = regs[0]?.flags ?? [];
-      const params = bpfParams(def, flags);
+      const params = bpfParams(def.params.filter((p) => p.name !== '...'), flags);
       const where = `definition: ${def.file}:${def.line}`;
       const regLine = regs.length ? `registered: BTF_ID_FLAGS(func, ${name}${regs[0].flags.length ? `, ${regs[0].flags.join(' | ')}` : ''}) at ${regs[0].file}:${regs[0].line}` : `no BTF_ID_FLAGS entry for ${name} is visible (${def.file} was only seen as diff hunks), so this is reported as info`;
       const at = { kfunc: name, file: def.file, line: def.line, severity };
       const proto = `prototype: ${name}(${def.params.map((p) => `${p.type} ${p.name}`.trim()).join(', ') || 'void'})`;
 
-      if (params.length > MAX_ARGS) {
-        report({ messageId: 'tooManyArgs', data: { name, count: params.length }, ...at, key: 'count', evidence: [proto, where, regLine, 'MAX_BPF_FUNC_REG_ARGS is 5 (R1-R5)'] });
+      if (params.length > MAX_BPF_FUNC_REG_ARGS) {
+        report({ messageId: 'tooManyArgs', data: { name, count: params.length }, ...at, key: 'count', evidence: [proto, where, regLine, `MAX_BPF_FUNC_REG_ARGS is ${MAX_BPF_FUNC_REG_ARGS} (R1-R5)`] });
       }
       params.forEach((p, i) => {
         const label = p.name || `#${i + 1}`;
@@ -91,11 +85,11 @@ export default defineRule({
           return;
         }
         const next = params[i + 1];
-        const sized = !!next && (next.suffix === '__sz' || next.suffix === '__szk');
-        if (isVoidPointer(p.type) && !sized && !VOID_OK_SUFFIX.has(p.suffix) && !CTX_CAST.has(name)) {
+        const sized = !!next && isSizeSuffix(next.suffix);
+        if (isVoidPointer(p.type) && !sized && !VOID_OK_SUFFIX.has(p.suffix) && !CTX_ARG_KFUNCS.includes(name)) {
           report({ messageId: 'voidPointer', data: { name, param: label }, ...at, key: `void:${label}`, evidence: [proto, where, regLine, '`void *` is only accepted as the buffer of a __sz/__szk pair or with a suffix that types it'] });
         }
-        if ((p.suffix === '__sz' || p.suffix === '__szk') && !isPointer(params[i - 1])) {
+        if (isSizeSuffix(p.suffix) && !isPointer(params[i - 1])) {
           const prev = params[i - 1];
           report({
             messageId: 'sizeNotAfterPointer',
@@ -108,7 +102,7 @@ export default defineRule({
       if (constants.length > 1) {
         report({ messageId: 'twoConstants', data: { name, params: constants.map((p) => p.name).join(', ') }, ...at, key: 'k', evidence: [proto, where, regLine, 'the verifier records one constant argument per call'] });
       }
-      const bufSizes = params.filter((p) => p.name === 'rdonly_buf_size' || p.name === 'rdwr_buf_size');
+      const bufSizes = params.filter((p) => RET_BUF_SIZE_NAMES.includes(p.name));
       if (bufSizes.length > 1) {
         report({ messageId: 'twoBufSizes', data: { name, params: bufSizes.map((p) => p.name).join(', ') }, ...at, key: 'bufsz', evidence: [proto, where, regLine, 'one rdonly_buf_size/rdwr_buf_size sets the size of the returned memory'] });
       }

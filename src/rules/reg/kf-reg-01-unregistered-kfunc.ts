@@ -1,6 +1,7 @@
 // KF-REG-01: a __bpf_kfunc definition that no BTF_ID_FLAGS entry registers.
 import { defineRule } from '../contract.js';
 import { isAudit } from '../../model/c-query.js';
+import { isDestructorStub, isImplAnchor } from '../../knowledge/stub-names.js';
 
 export default defineRule({
   meta: {
@@ -26,7 +27,7 @@ export default defineRule({
     for (const k of model.kfuncs) {
       if (k.side !== 'new' || !(audit || k.status === 'added') || registered.has(k.name) || tree?.registered(k.name)) continue;
       // Destructor stubs are referenced from BTF_ID(func, ...) dtor lists, not kfunc sets.
-      if (/_dtor$/.test(k.name) || /_impl$/.test(k.name)) continue;
+      if (isDestructorStub(k.name) || isImplAnchor(k.name)) continue;
       const file = model.files.find((f) => f.path === k.file);
       const full = file?.visibility === 'full';
       const sets = model.sets.filter((s) => s.file === k.file).map((s) => s.name);

@@ -1,6 +1,7 @@
 // KF-REG-02: a BTF_ID_FLAGS entry whose function is not defined, or is defined without __bpf_kfunc.
 import { defineRule } from '../contract.js';
 import { bodyTouched, fileFullyVisible, isAudit, isFmodretEntry } from '../../model/c-query.js';
+import { isDestructorStub, isImplAnchor } from '../../knowledge/stub-names.js';
 
 export default defineRule({
   meta: {
@@ -76,7 +77,7 @@ export default defineRule({
       }
       if (!r.added) continue;
       // A kfunc the patch adds in the same file that no entry lists: a misspelt or renamed entry.
-      const candidate = model.kfuncs.find((k) => k.side === 'new' && k.status === 'added' && k.file === r.file && !registered.has(k.name) && !/_dtor$|_impl$/.test(k.name));
+      const candidate = model.kfuncs.find((k) => k.side === 'new' && k.status === 'added' && k.file === r.file && !registered.has(k.name) && !isDestructorStub(k.name) && !isImplAnchor(k.name));
       if (candidate) {
         const full = fileFullyVisible(model, r.file);
         report({

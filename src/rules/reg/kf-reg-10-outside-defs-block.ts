@@ -1,6 +1,10 @@
 // KF-REG-10: a __bpf_kfunc definition outside __bpf_kfunc_start_defs()/__bpf_kfunc_end_defs().
 import { defineRule } from '../contract.js';
 import { isAudit, reviewedKfuncs } from '../../model/c-query.js';
+import { DEFS_BLOCK_CLOSERS, LEGACY_DEFS_CLOSER } from '../../model/defs-block-markers.js';
+
+/** A line that closes a definitions block. */
+const BLOCK_END = new RegExp(`^\\s*(${[...DEFS_BLOCK_CLOSERS, LEGACY_DEFS_CLOSER].join('|')})\\s*\\(`);
 
 export default defineRule({
   meta: {
@@ -31,7 +35,7 @@ export default defineRule({
       for (let n = k.line - 1; n > 0 && file; n--) {
         const t = file.lineText(n);
         if (t === undefined) break;
-        if (/^\s*(__bpf_kfunc_end_defs|__bpf_hook_end|__diag_pop)\s*\(/.test(t)) { end = { line: n, text: t.trim() }; break; }
+        if (BLOCK_END.test(t)) { end = { line: n, text: t.trim() }; break; }
       }
       const marker = end ? end.text.replace(/\s*;$/, '') : '__bpf_kfunc_end_defs()';
       report({

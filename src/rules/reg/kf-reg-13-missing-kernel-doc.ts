@@ -1,6 +1,7 @@
 // KF-REG-13: a new kfunc without kernel-doc, or with kernel-doc that skips parameters or the return.
 import { defineRule } from '../contract.js';
 import { isVoid, reviewedKfuncs } from '../../model/c-query.js';
+import { isDestructorStub, isImplAnchor } from '../../knowledge/stub-names.js';
 
 export default defineRule({
   meta: {
@@ -18,7 +19,7 @@ export default defineRule({
   check({ model, report }) {
     for (const k of reviewedKfuncs(model)) {
       // Only new kfuncs; destructor stubs and *_impl anchors are not BPF-facing API.
-      if (k.status !== 'added' || /_dtor$|_impl$/.test(k.name)) continue;
+      if (k.status !== 'added' || isDestructorStub(k.name) || isImplAnchor(k.name)) continue;
       const at = { kfunc: k.name, file: k.file, line: k.line };
       if (k.doc === null) {
         report({ messageId: 'noDoc', data: { name: k.name }, ...at, evidence: [`definition: ${k.file}:${k.line}`, 'no /** ... */ comment directly above it'] });

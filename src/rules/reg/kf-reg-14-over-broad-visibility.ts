@@ -3,28 +3,21 @@
 import { defineRule } from '../contract.js';
 import type { FunctionDef, PatchModel } from '../../model/model.js';
 import { callsIn, idSetsOf, isAudit, reviewedKfuncs, type CallSite } from '../../model/c-query.js';
-
-/** Program types whose programs run in any context: every type (UNSPEC) and the tracing family. */
-const BROAD = new Set([
-  'BPF_PROG_TYPE_UNSPEC', 'BPF_PROG_TYPE_TRACING', 'BPF_PROG_TYPE_TRACEPOINT', 'BPF_PROG_TYPE_PERF_EVENT',
-  'BPF_PROG_TYPE_KPROBE', 'BPF_PROG_TYPE_RAW_TRACEPOINT',
-]);
-
-/** Lock assertions: only in the kfunc's own body (a callee may assert a lock its caller just took). */
-const LOCK_ASSERTS = /^(lockdep_assert\w*|lockdep_is_held\w*)$/;
-/** Checks that the caller is a particular struct_ops callback (sched_ext style). */
-const OPS_CHECKS = /^\w+_kf_allowed\w*$/;
-/** Context probes: an assumption only when asserted (inside WARN_ON()/BUG_ON()), not when handled. */
-const PROBES = /^(in_task|in_interrupt|in_irq|in_hardirq|in_softirq|in_serving_softirq|in_nmi|in_atomic|irqs_disabled|preemptible)$/;
-const WARNS = /^(WARN|WARN_ON|WARN_ONCE|WARN_ON_ONCE|BUG_ON|VM_WARN_ON\w*|RCU_LOCKDEP_WARN)$/;
+import { CONTEXT_PROBE, LOCK_ASSERT, OPS_CALLER_CHECK, WARN_MACRO } from '../../knowledge/context-assertions.js';
+import { ANY_CONTEXT_PROG_TYPES } from '../../knowledge/prog-types.js';
 
 interface Assumption { what: string; chain: string }
 
+/**
+ * A call that states a context assumption. Lock assertions count only in the kfunc's own body
+ * (`direct`: a callee may assert a lock its caller just took); context probes only when
+ * asserted inside a WARN/BUG, not when the code handles both answers.
+ */
 function asserts(c: CallSite, direct: boolean): boolean {
-  if (OPS_CHECKS.test(c.name) || (direct && LOCK_ASSERTS.test(c.name))) return true;
-  if (!PROBES.test(c.name)) return false;
+  if (OPS_CALLER_CHECK.test(c.name) || (direct && LOCK_ASSERT.test(c.name))) return true;
+  if (!CONTEXT_PROBE.test(c.name)) return false;
   for (let n = c.node.parent; n; n = n.parent) {
-    if (n.type === 'call_expression' && WARNS.test(n.childForFieldName('function')?.text ?? '')) return true;
+    if (n.type === 'call_expression' && WARN_MACRO.test(n.childForFieldName('function')?.text ?? '')) return true;
     if (n.type === 'compound_statement') return false;
   }
   return false;
@@ -64,7 +57,7 @@ export default defineRule({
       if (!def || def.side !== 'new') continue;
       for (const { idSet, calls } of idSetsOf(model, r.set, r.file)) {
         if (idSet.filter) continue;
-        const broad = calls.filter((c) => c.fn === 'register_btf_kfunc_id_set' && c.progType && BROAD.has(c.progType));
+        const broad = calls.filter((c) => c.fn === 'register_btf_kfunc_id_set' && c.progType && ANY_CONTEXT_PROG_TYPES.has(c.progType));
         if (broad.length === 0) continue;
         if (!(audit || reviewed.has(r.kfunc) || r.added || broad.some((c) => c.added) || idSet.added)) continue;
         const found = assumptionIn(model, def);

@@ -3,7 +3,9 @@
 // spinlock/RCU/preempt/irq sections belong to KF-SLEEP-03.
 import { defineRule } from '../contract.js';
 import { definitionOf, describeRegistration, flagFindingAnchor, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
-import { atomicSections, describeChain, heldAt, nonSleepableRegistrations, scanSleeps, shortWhy, sleeperFor, type SleepHit } from '../../knowledge/sleepers.js';
+import { shortWhy, sleeperFor } from '../../knowledge/sleepers.js';
+import { atomicSections, describeChain, heldAt, scanSleeps, type SleepHit } from '../../facts/sleep-scan.js';
+import { nonSleepableRegistrations } from '../../facts/set-reach.js';
 
 export default defineRule({
   meta: {

@@ -1,7 +1,7 @@
 // KF-SLEEP-02: KF_SLEEPABLE on a kfunc whose whole visible call graph is known not to sleep.
 import { defineRule } from '../contract.js';
 import { definitionOf, describeRegistration, flagFindingAnchor, isFmodretEntry, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
-import { scanSleeps } from '../../knowledge/sleepers.js';
+import { scanSleeps } from '../../facts/sleep-scan.js';
 
 export default defineRule({
   meta: {

@@ -2,7 +2,7 @@
 // local_irq_save section that the kfunc opens itself. KF_SLEEPABLE does not make this legal.
 import { defineRule } from '../contract.js';
 import { registrationsOf, reviewedKfuncs } from '../../model/c-query.js';
-import { atomicSections, describeChain, heldAt, scanSleeps } from '../../knowledge/sleepers.js';
+import { atomicSections, describeChain, heldAt, scanSleeps } from '../../facts/sleep-scan.js';
 
 export default defineRule({
   meta: {

@@ -4,7 +4,9 @@
 import { defineRule } from '../contract.js';
 import { bodyTouched, definitionOf, describeRegistration, flagFindingAnchor, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 import type { PatchModel } from '../../model/model.js';
-import { atomicSections, describeChain, hasKmallocNolock, heldAt, KMALLOC_NOLOCK_SINCE, nonSleepableRegistrations, scanSleeps, type SleepHit } from '../../knowledge/sleepers.js';
+import { hasKmallocNolock, KMALLOC_NOLOCK_SINCE } from '../../knowledge/gfp.js';
+import { atomicSections, describeChain, heldAt, scanSleeps, type SleepHit } from '../../facts/sleep-scan.js';
+import { nonSleepableRegistrations } from '../../facts/set-reach.js';
 
 /** The non-blocking way to do this allocation on the target tree. */
 function fixFor(model: PatchModel, h: SleepHit): string {
