@@ -124,14 +124,18 @@ describe('rule ids stay in src/rules/', () => {
   // elsewhere means a decision (or its wording) has leaked out of the rule that owns it.
   it('no file outside src/rules/ names a rule id, in code or comments', () => {
     const walk = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
     const hits: string[] = [];
     for (const file of walk(join(ROOT, 'src'))) {
       const rel = relative(ROOT, file);
       if (rel.startsWith(join('src', 'rules') + '/')) continue;
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        if (/\bKF-[A-Z]+-\d+\b/.test(line)) hits.push(`${rel}:${i + 1}: ${line.trim()}`);
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (/\bKF-[A-Z]+-\d+\b/.test(line)) hits.push(`${rel}:${i + 1}: ${line.trim()}`);
+        });
     }
     expect(hits).toEqual([]);
   });

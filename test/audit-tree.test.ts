@@ -51,7 +51,12 @@ describe('audit of fixtures/_audit', () => {
     const rules = registry.map((x) => x.meta);
     const json = JSON.parse(formatAuditJson(input, rules));
     expect(Object.keys(json)).toEqual(['tool', 'tree', 'kfuncs', 'registrations', 'sets', 'findings', 'errors', 'stats']);
-    expect(json.kfuncs[0]).toMatchObject({ name: 'bpf_widget_acquire', params: [{ name: 'id', type: 'u32' }], added: false, removed: false });
+    expect(json.kfuncs[0]).toMatchObject({
+      name: 'bpf_widget_acquire',
+      params: [{ name: 'id', type: 'u32' }],
+      added: false,
+      removed: false,
+    });
     const text = formatAuditText(input, rules);
     expect(text).toMatch(/kfunc definitions\s+4/);
     expect(text).toMatch(/BTF_ID_FLAGS entries\s+4/);
@@ -64,7 +69,14 @@ describe('audit of fixtures/_audit', () => {
   it('runs from the CLI', async () => {
     let out = '';
     let err = '';
-    const code = await runAuditCli([TREE, '--format', 'json', '--no-cache', '--jobs', '1', '--fail-level', 'none'], { out: (s) => { out += s; }, err: (s) => { err += s; } });
+    const code = await runAuditCli([TREE, '--format', 'json', '--no-cache', '--jobs', '1', '--fail-level', 'none'], {
+      out: (s) => {
+        out += s;
+      },
+      err: (s) => {
+        err += s;
+      },
+    });
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(out).stats.kfuncs).toBe(4);
@@ -77,8 +89,13 @@ describe('byte scan', () => {
   it('flags candidates by marker and indexes column-0 function bodies', () => {
     expect(isCandidate(Buffer.from('int x;\nBTF_ID_FLAGS(func, f)\n'))).toBe(true);
     expect(isCandidate(Buffer.from('int x;\n'))).toBe(false);
-    const src = Buffer.from('static int a(int x)\n{\n\treturn x;\n}\n\nstruct s\n{\n};\n\nvoid *\nb(struct s *p,\n  int n)\n{\n\treturn p;\n}\n');
-    expect(defsIn(src).map((d) => [d.name, d.isStatic])).toEqual([['a', true], ['b', false]]);
+    const src = Buffer.from(
+      'static int a(int x)\n{\n\treturn x;\n}\n\nstruct s\n{\n};\n\nvoid *\nb(struct s *p,\n  int n)\n{\n\treturn p;\n}\n',
+    );
+    expect(defsIn(src).map((d) => [d.name, d.isStatic])).toEqual([
+      ['a', true],
+      ['b', false],
+    ]);
   });
 
   it('extracts call names, not keywords or names in comments and strings', () => {

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const run = (args: string[], input?: string | Buffer) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, encoding: 'utf8' });
+const run = (args: string[], input?: string | Buffer) =>
+  spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, encoding: 'utf8' });
 const SERIES = 'examples/memcg-kfuncs-v2.mbox';
 const STACK = /\n\s+at .*:\d+:\d+\)?/;
 
@@ -35,9 +36,12 @@ describe('kfunc-review CLI', () => {
     const o = JSON.parse(run(['--format', 'json', SERIES]).stdout);
     expect(Object.keys(o)).toEqual(['tool', 'patches', 'findings', 'errors']);
     expect(o.tool.name).toBe('kfunc-review');
-    expect(Object.keys(o.patches[1])).toEqual(expect.arrayContaining(['subject', 'index', 'files', 'kfuncs', 'registrations', 'sets', 'target']));
+    expect(Object.keys(o.patches[1])).toEqual(
+      expect.arrayContaining(['subject', 'index', 'files', 'kfuncs', 'registrations', 'sets', 'target']),
+    );
     for (const f of o.findings) {
-      for (const k of ['rule', 'severity', 'kfunc', 'file', 'line', 'patch', 'message', 'evidence', 'fingerprint']) expect(f).toHaveProperty(k);
+      for (const k of ['rule', 'severity', 'kfunc', 'file', 'line', 'patch', 'message', 'evidence', 'fingerprint'])
+        expect(f).toHaveProperty(k);
       expect(['error', 'warning', 'info']).toContain(f.severity);
     }
   });
@@ -55,7 +59,16 @@ describe('kfunc-review CLI', () => {
     writeFileSync(join(dir, 'binary.patch'), Buffer.from([0, 1, 2, 3]));
     writeFileSync(join(dir, 'prose.patch'), 'Subject: hi\n\nno patch here\n');
     writeFileSync(join(dir, 'latin1.patch'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
-    const r = run(['--format', 'json', join(dir, 'empty.patch'), join(dir, 'binary.patch'), join(dir, 'prose.patch'), join(dir, 'latin1.patch'), join(dir, 'missing.patch'), SERIES]);
+    const r = run([
+      '--format',
+      'json',
+      join(dir, 'empty.patch'),
+      join(dir, 'binary.patch'),
+      join(dir, 'prose.patch'),
+      join(dir, 'latin1.patch'),
+      join(dir, 'missing.patch'),
+      SERIES,
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).not.toMatch(STACK);
     for (const n of ['empty.patch', 'binary.patch', 'prose.patch', 'latin1.patch', 'missing.patch']) {
@@ -64,7 +77,13 @@ describe('kfunc-review CLI', () => {
     expect(r.stderr).toContain('reviewed 1 of 6 inputs; skipped 5');
     const o = JSON.parse(r.stdout);
     expect(o.patches).toHaveLength(3);
-    expect(o.errors.map((e: { input: string }) => e.input.split('/').pop())).toEqual(['missing.patch', 'empty.patch', 'binary.patch', 'prose.patch', 'latin1.patch']);
+    expect(o.errors.map((e: { input: string }) => e.input.split('/').pop())).toEqual([
+      'missing.patch',
+      'empty.patch',
+      'binary.patch',
+      'prose.patch',
+      'latin1.patch',
+    ]);
   });
 
   it('warns on stderr when it recovers a damaged copy', () => {
@@ -74,7 +93,13 @@ describe('kfunc-review CLI', () => {
   });
 
   it('rejects bad usage with exit 2 and no stack trace', () => {
-    for (const args of [[], ['--format', 'xml', SERIES], ['--bogus', SERIES], ['--tree', '/nonexistent/dir', SERIES], ['--fail-level', 'loud', SERIES]]) {
+    for (const args of [
+      [],
+      ['--format', 'xml', SERIES],
+      ['--bogus', SERIES],
+      ['--tree', '/nonexistent/dir', SERIES],
+      ['--fail-level', 'loud', SERIES],
+    ]) {
       const r = run(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^kfunc-review: /);

@@ -11,7 +11,11 @@ import { registry } from '../src/rules/index.js';
 const ROOT = join(import.meta.dirname, '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
 /** The email reply to an input, through the same report input every format takes. */
-const reply = async (text: string, name: string) => formatEmail(reviewReport(await reviewText(text, name)), registry.map((r) => r.meta));
+const reply = async (text: string, name: string) =>
+  formatEmail(
+    reviewReport(await reviewText(text, name)),
+    registry.map((r) => r.meta),
+  );
 
 describe('email reply', () => {
   it('quotes the lines a finding concerns and writes the finding under them', async () => {

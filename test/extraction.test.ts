@@ -13,7 +13,9 @@ const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
 
 describe('kfunc definitions and sets', () => {
   let r: ReviewResult;
-  beforeAll(async () => { r = await reviewText(read('fixtures/_intake/extraction-forms.patch'), 'forms'); });
+  beforeAll(async () => {
+    r = await reviewText(read('fixtures/_intake/extraction-forms.patch'), 'forms');
+  });
 
   it('finds every definition with its real return type and line', () => {
     expect(r.patches[0].kfuncs.map((k) => [k.name, k.line, k.returnType])).toEqual([
@@ -74,15 +76,32 @@ describe('kfunc definitions and sets', () => {
   it('sees a changed registration on both sides, with its set from the hunk header', () => {
     const poke = r.patches[0].registrations.filter((x) => x.kfunc === 'bpf_thing_poke');
     expect(poke).toEqual([
-      { kfunc: 'bpf_thing_poke', flags: ['KF_SLEEPABLE'], set: 'thing_kfunc_ids', file: 'net/core/thing.c', line: 201, added: true, removed: false, oldFlags: [] },
+      {
+        kfunc: 'bpf_thing_poke',
+        flags: ['KF_SLEEPABLE'],
+        set: 'thing_kfunc_ids',
+        file: 'net/core/thing.c',
+        line: 201,
+        added: true,
+        removed: false,
+        oldFlags: [],
+      },
       { kfunc: 'bpf_thing_poke', flags: [], set: 'thing_kfunc_ids', file: 'net/core/thing.c', line: 201, added: false, removed: true },
     ]);
-    expect(r.patches[0].registrations.filter((x) => x.file === 'net/core/thing.c' && !x.added && !x.removed).map((x) => x.kfunc)).toEqual(['bpf_thing_get', 'bpf_thing_put']);
+    expect(r.patches[0].registrations.filter((x) => x.file === 'net/core/thing.c' && !x.added && !x.removed).map((x) => x.kfunc)).toEqual([
+      'bpf_thing_get',
+      'bpf_thing_put',
+    ]);
   });
 
   it('reads enums with their values', () => {
     const e = r.models[0].enums.get('gizmo_mode')!;
-    expect(e.members.map((m) => [m.name, m.value])).toEqual([['GIZMO_OFF', 0n], ['GIZMO_SLOW', 4n], ['GIZMO_FAST', 5n], ['GIZMO_NR_MODES', 6n]]);
+    expect(e.members.map((m) => [m.name, m.value])).toEqual([
+      ['GIZMO_OFF', 0n],
+      ['GIZMO_SLOW', 4n],
+      ['GIZMO_FAST', 5n],
+      ['GIZMO_NR_MODES', 6n],
+    ]);
     expect(e.hasNegative).toBe(false);
   });
 });
@@ -107,9 +126,25 @@ describe('--tree whole-file context', () => {
     const lines: string[] = [];
     for (let i = 1; i <= 37; i++) lines.push(`/* filler ${i} */`);
     lines[0] = '__bpf_kfunc_start_defs();';
-    lines.push('__bpf_kfunc void bpf_gadget_put(struct gadget *g)', '{', '\tgadget_put(g);', '}', '', '__bpf_kfunc_end_defs();', '', 'BTF_KFUNCS_START(gadget_kfunc_ids)',
-      'BTF_ID_FLAGS(func, bpf_gadget_get, KF_ACQUIRE | KF_RET_NULL)', 'BTF_ID_FLAGS(func, bpf_gadget_put, KF_RELEASE)', 'BTF_KFUNCS_END(gadget_kfunc_ids)', '',
-      'static const struct btf_kfunc_id_set gadget_kfunc_set = {', '\t.owner = THIS_MODULE,', '\t.set   = &gadget_kfunc_ids,', '};', '');
+    lines.push(
+      '__bpf_kfunc void bpf_gadget_put(struct gadget *g)',
+      '{',
+      '\tgadget_put(g);',
+      '}',
+      '',
+      '__bpf_kfunc_end_defs();',
+      '',
+      'BTF_KFUNCS_START(gadget_kfunc_ids)',
+      'BTF_ID_FLAGS(func, bpf_gadget_get, KF_ACQUIRE | KF_RET_NULL)',
+      'BTF_ID_FLAGS(func, bpf_gadget_put, KF_RELEASE)',
+      'BTF_KFUNCS_END(gadget_kfunc_ids)',
+      '',
+      'static const struct btf_kfunc_id_set gadget_kfunc_set = {',
+      '\t.owner = THIS_MODULE,',
+      '\t.set   = &gadget_kfunc_ids,',
+      '};',
+      '',
+    );
     // make the hunk context match lines 38..43 of the fixture patch
     writeFileSync(join(tree, 'kernel/bpf/gadget.c'), lines.join('\n'));
     const patch = read('fixtures/KF-REG-01/bad-hunk-only.patch').replace('@@ -38,6 +38,15 @@', '@@ -40,6 +40,15 @@');
@@ -118,9 +153,14 @@ describe('--tree whole-file context', () => {
     expect(m.files[0].visibility).toBe('full');
     expect(m.target).toMatchObject({ version: '6.12', source: 'tree' });
     expect(m.registrations.map((x) => x.kfunc)).toEqual(['bpf_gadget_get', 'bpf_gadget_put']);
-    expect(m.kfuncs.map((k) => [k.name, k.status, k.inDefsBlock])).toEqual([['bpf_gadget_put', 'context', true], ['bpf_gadget_level', 'added', true]]);
+    expect(m.kfuncs.map((k) => [k.name, k.status, k.inDefsBlock])).toEqual([
+      ['bpf_gadget_put', 'context', true],
+      ['bpf_gadget_level', 'added', true],
+    ]);
     // whole-file context makes the missing registration a warning, not an info
-    expect(r.findings.filter((f) => f.rule === 'KF-REG-01').map((f) => [f.kfunc, f.severity, f.line])).toEqual([["bpf_gadget_level", "warning", 47]]);
+    expect(r.findings.filter((f) => f.rule === 'KF-REG-01').map((f) => [f.kfunc, f.severity, f.line])).toEqual([
+      ['bpf_gadget_level', 'warning', 47],
+    ]);
   });
 });
 
@@ -156,7 +196,15 @@ describe('older trees', () => {
       'BTF_SET8_END(thing_kfunc_set)',
       '',
     ];
-    const patch = ['diff --git a/net/thing_bpf.c b/net/thing_bpf.c', 'new file mode 100644', '--- /dev/null', '+++ b/net/thing_bpf.c', `@@ -0,0 +1,${body.length} @@`, ...body.map((l) => `+${l}`), ''].join('\n');
+    const patch = [
+      'diff --git a/net/thing_bpf.c b/net/thing_bpf.c',
+      'new file mode 100644',
+      '--- /dev/null',
+      '+++ b/net/thing_bpf.c',
+      `@@ -0,0 +1,${body.length} @@`,
+      ...body.map((l) => `+${l}`),
+      '',
+    ].join('\n');
     const r = await reviewText(patch, 'legacy', { kernel: '6.1' });
     const m = r.models[0];
     expect(m.functions.get('bpf_thing_lookup')!.inDefsBlock).toBe(true);

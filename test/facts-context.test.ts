@@ -28,7 +28,9 @@ __bpf_kfunc int bpf_widget_reset(u32 mode)
 
 function model(): PatchModel {
   return buildModel([sourceFromFile('kernel/bpf/widget.c', C)], {
-    subject: '', index: 0, total: 0,
+    subject: '',
+    index: 0,
+    total: 0,
     target: { version: null, major: 0, minor: 0, source: 'default', reason: 'test' },
   });
 }
@@ -67,10 +69,13 @@ describe('facts context', () => {
   it('is handed to every rule by the engine', () => {
     const m = model();
     const seen: RuleContext['facts'][] = [];
-    const probe = (id: string) => defineRule({
-      meta: { id, severity: 'info', description: 'probe', rationale: 'probe', kernels: 'all', messages: { x: 'x' } },
-      check({ facts }) { seen.push(facts); },
-    });
+    const probe = (id: string) =>
+      defineRule({
+        meta: { id, severity: 'info', description: 'probe', rationale: 'probe', kernels: 'all', messages: { x: 'x' } },
+        check({ facts }) {
+          seen.push(facts);
+        },
+      });
     runRules(m, [probe('T-1'), probe('T-2')]);
     expect(seen).toEqual([factsFor(m), factsFor(m)]);
     expect(seen[0]).toBe(seen[1]);

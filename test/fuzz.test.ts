@@ -41,13 +41,26 @@ function mutate(text: string, muts: [number, number, number, string][]): string 
     const i = a % Math.max(1, lines.length);
     const j = b % Math.max(1, lines.length);
     switch (op) {
-      case 0: lines.splice(i, 1); break;
-      case 1: lines.splice(i, 0, lines[j] ?? ''); break;
-      case 2: [lines[i], lines[j]] = [lines[j], lines[i]]; break;
-      case 3: lines[i] = s; break;
-      case 4: lines = lines.map((l) => l.replace(/^[ \t]+/, '')); break;
-      case 5: lines = lines.slice(0, i); break;
-      default: lines[i] = (lines[i] ?? '') + s;
+      case 0:
+        lines.splice(i, 1);
+        break;
+      case 1:
+        lines.splice(i, 0, lines[j] ?? '');
+        break;
+      case 2:
+        [lines[i], lines[j]] = [lines[j], lines[i]];
+        break;
+      case 3:
+        lines[i] = s;
+        break;
+      case 4:
+        lines = lines.map((l) => l.replace(/^[ \t]+/, ''));
+        break;
+      case 5:
+        lines = lines.slice(0, i);
+        break;
+      default:
+        lines[i] = (lines[i] ?? '') + s;
     }
   }
   return lines.join('\n');
@@ -55,24 +68,43 @@ function mutate(text: string, muts: [number, number, number, string][]): string 
 
 describe('fuzz', () => {
   it('survives random text', async () => {
-    await fc.assert(fc.asyncProperty(fc.string({ maxLength: 400 }), async (s) => {
-      await outcome(s);
-    }), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 400 }), async (s) => {
+        await outcome(s);
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it('survives mutated patches', async () => {
-    await fc.assert(fc.asyncProperty(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 6 }), async (seed, muts) => {
-      const start = Date.now();
-      await outcome(mutate(seed, muts));
-      expect(Date.now() - start).toBeLessThan(5000);
-    }), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 6 }), async (seed, muts) => {
+        const start = Date.now();
+        await outcome(mutate(seed, muts));
+        expect(Date.now() - start).toBeLessThan(5000);
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it('survives diff-shaped garbage', async () => {
-    const line = fc.oneof(fc.constant('@@ -1,3 +1,4 @@'), fc.constant('diff --git a/x.c b/x.c'), fc.constant('--- a/x.c'), fc.constant('+++ b/x.c'),
-      fc.constant('+__bpf_kfunc int f(int i)'), fc.constant('BTF_ID_FLAGS(func, f, KF_ACQUIRE'), fc.constant('> quoted'), fc.constant('-- '), fc.string({ maxLength: 10 }).map((s) => `+${s}`), fc.string({ maxLength: 10 }));
-    await fc.assert(fc.asyncProperty(fc.array(line, { maxLength: 60 }), async (ls) => {
-      await outcome(ls.join('\n'));
-    }), { numRuns: RUNS });
+    const line = fc.oneof(
+      fc.constant('@@ -1,3 +1,4 @@'),
+      fc.constant('diff --git a/x.c b/x.c'),
+      fc.constant('--- a/x.c'),
+      fc.constant('+++ b/x.c'),
+      fc.constant('+__bpf_kfunc int f(int i)'),
+      fc.constant('BTF_ID_FLAGS(func, f, KF_ACQUIRE'),
+      fc.constant('> quoted'),
+      fc.constant('-- '),
+      fc.string({ maxLength: 10 }).map((s) => `+${s}`),
+      fc.string({ maxLength: 10 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 60 }), async (ls) => {
+        await outcome(ls.join('\n'));
+      }),
+      { numRuns: RUNS },
+    );
   });
 });

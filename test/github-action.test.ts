@@ -31,7 +31,11 @@ function runnerEnv(head: string, base: string, extra: Record<string, string> = {
     JSON.stringify({
       action: 'synchronize',
       repository: { full_name: 'torvalds/linux' },
-      pull_request: { number: 7, head: { sha: head, repo: { full_name: 'torvalds/linux' } }, base: { sha: base, repo: { full_name: 'torvalds/linux' } } },
+      pull_request: {
+        number: 7,
+        head: { sha: head, repo: { full_name: 'torvalds/linux' } },
+        base: { sha: base, repo: { full_name: 'torvalds/linux' } },
+      },
     }),
   );
   mkdirSync(join(dir, 'tmp'), { recursive: true });
@@ -93,14 +97,29 @@ describe('runActionCli', () => {
     const repo = join(dir, 'ws');
     mkdirSync(join(repo, 'kernel/bpf'), { recursive: true });
     const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd: repo, encoding: 'utf8' }).trim();
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+      }).trim();
     git('init', '-q');
-    const old = ['// SPDX-License-Identifier: GPL-2.0', '#include <linux/bpf.h>', '#include <linux/btf_ids.h>', '', 'static int __init demo_init(void)', '{', '\treturn 0;', '}', ''];
+    const old = [
+      '// SPDX-License-Identifier: GPL-2.0',
+      '#include <linux/bpf.h>',
+      '#include <linux/btf_ids.h>',
+      '',
+      'static int __init demo_init(void)',
+      '{',
+      '\treturn 0;',
+      '}',
+      '',
+    ];
     writeFileSync(join(repo, 'kernel/bpf/demo.c'), old.join('\n'));
     git('add', '.');
     git('commit', '-qm', 'base');
     const base = git('rev-parse', 'HEAD');
-    const added = KFUNC_PATCH.split('\n').filter((l) => l.startsWith('+')).map((l) => l.slice(1));
+    const added = KFUNC_PATCH.split('\n')
+      .filter((l) => l.startsWith('+'))
+      .map((l) => l.slice(1));
     writeFileSync(join(repo, 'kernel/bpf/demo.c'), [...old.slice(0, 3), ...added, ...old.slice(3)].join('\n'));
     git('commit', '-qam', 'add bpf_demo_counter');
     const head = git('rev-parse', 'HEAD');
@@ -141,7 +160,9 @@ describe('runActionCli', () => {
 
   it('does nothing outside pull request events and fails clearly without a token', async () => {
     const env = runnerEnv(HEAD, BASE);
-    expect(await runActionCli([], { ...env, GITHUB_EVENT_PATH: join(dir, 'missing.json'), GITHUB_EVENT_NAME: 'push' }, { log: quietLog })).toBe(0);
+    expect(
+      await runActionCli([], { ...env, GITHUB_EVENT_PATH: join(dir, 'missing.json'), GITHUB_EVENT_NAME: 'push' }, { log: quietLog }),
+    ).toBe(0);
     const { INPUT_TOKEN: _t, ...noToken } = env;
     expect(await runActionCli([], noToken, { engine: fakeEngine(() => []), log: quietLog })).toBe(2);
     expect(await runActionCli(['--mode', 'bogus'], env, { log: quietLog })).toBe(2);

@@ -129,7 +129,15 @@ describe('GitHub App webhooks', () => {
 
 describe('serveCli', () => {
   it('refuses to start without configuration or with an unreadable key, naming only what is missing', async () => {
-    const log = { lines: [] as string[], info(m: string) { this.lines.push(m); }, warn(m: string) { this.lines.push(m); } };
+    const log = {
+      lines: [] as string[],
+      info(m: string) {
+        this.lines.push(m);
+      },
+      warn(m: string) {
+        this.lines.push(m);
+      },
+    };
     expect(await serveCli([], {}, { log })).toBe(2);
     expect(log.lines.join('\n')).toContain('APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET');
     expect(await serveCli([], { APP_ID: '1', WEBHOOK_SECRET: 's', PRIVATE_KEY: 'not a key' }, { log })).toBe(2);

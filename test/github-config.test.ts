@@ -60,17 +60,28 @@ function disposing(f: Finding, reason = 'the helper only runs in process context
 describe('the Action reads .kfunc-review.json from the checkout', () => {
   function runnerEnv(extra: Record<string, string> = {}): Record<string, string> {
     const event = join(dir, 'event.json');
-    writeFileSync(event, JSON.stringify({
-      action: 'synchronize',
-      repository: { full_name: REPO },
-      pull_request: { number: 7, head: { sha: HEAD, repo: { full_name: REPO } }, base: { sha: BASE, repo: { full_name: REPO } } },
-    }));
+    writeFileSync(
+      event,
+      JSON.stringify({
+        action: 'synchronize',
+        repository: { full_name: REPO },
+        pull_request: { number: 7, head: { sha: HEAD, repo: { full_name: REPO } }, base: { sha: BASE, repo: { full_name: REPO } } },
+      }),
+    );
     mkdirSync(join(dir, 'tmp'), { recursive: true });
     mkdirSync(join(dir, 'ws'), { recursive: true });
     return {
-      GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: REPO,
-      GITHUB_API_URL: gh.url, GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
-      RUNNER_TEMP: join(dir, 'tmp'), INPUT_TOKEN: 'test-token', KFUNC_REVIEW_RETRY_BASE_MS: '1', KFUNC_REVIEW_THROTTLE: 'off',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: event,
+      GITHUB_REPOSITORY: REPO,
+      GITHUB_API_URL: gh.url,
+      GITHUB_OUTPUT: join(dir, 'output'),
+      GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+      RUNNER_TEMP: join(dir, 'tmp'),
+      INPUT_TOKEN: 'test-token',
+      KFUNC_REVIEW_RETRY_BASE_MS: '1',
+      KFUNC_REVIEW_THROTTLE: 'off',
       // A workspace that is not a git checkout: the diff comes from the API, the config from here.
       GITHUB_WORKSPACE: join(dir, 'ws'),
       ...extra,
@@ -162,7 +173,17 @@ describe('the App reads the server config, else the repository config at the bas
   async function start(over: Partial<AppConfig> = {}): Promise<RunningServer> {
     gh.enableApp('4242', publicKey, 99);
     app = await startAppServer(
-      { appId: '4242', privateKey, webhookSecret: SECRET, baseUrl: gh.url, debounceMs: 10, retryBaseMs: 1, throttle: false, mode: 'both', ...over },
+      {
+        appId: '4242',
+        privateKey,
+        webhookSecret: SECRET,
+        baseUrl: gh.url,
+        debounceMs: 10,
+        retryBaseMs: 1,
+        throttle: false,
+        mode: 'both',
+        ...over,
+      },
       { port: 0, host: '127.0.0.1' },
       { log: quietLog },
     );
@@ -171,13 +192,20 @@ describe('the App reads the server config, else the repository config at the bas
 
   async function opened(server: RunningServer): Promise<void> {
     const body = JSON.stringify({
-      action: 'opened', number: 7, installation: { id: 99 },
+      action: 'opened',
+      number: 7,
+      installation: { id: 99 },
       repository: { name: 'linux', owner: { login: 'torvalds' }, full_name: REPO },
       pull_request: { number: 7, head: { sha: HEAD }, base: { sha: BASE } },
     });
     const res = await fetch(`${server.url}${WEBHOOK_PATH}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signPayload(SECRET, body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'pull_request',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': signPayload(SECRET, body),
+      },
       body,
     });
     expect(res.status).toBe(202);
@@ -186,7 +214,7 @@ describe('the App reads the server config, else the repository config at the bas
 
   const contentRequests = () => gh.requests.filter((r) => r.path === `/repos/${REPO}/contents/.kfunc-review.json`);
 
-  it('takes the base commit\'s config, not the one the pull request brings', async () => {
+  it("takes the base commit's config, not the one the pull request brings", async () => {
     const p = gh.addPull(pull({ files: filesOfPatch(IDX) }));
     const raw = await rawFindings(p);
     expect(one(raw, 'KF-IDX-01').severity).toBe('error');
@@ -239,7 +267,15 @@ describe('the App reads the server config, else the repository config at the bas
 
   it('serve refuses a --config or KFUNC_REVIEW_CONFIG file that is missing or invalid, naming it', async () => {
     const env = { APP_ID: '1', WEBHOOK_SECRET: 's', PRIVATE_KEY: privateKey };
-    const log = { lines: [] as string[], info(m: string) { this.lines.push(m); }, warn(m: string) { this.lines.push(m); } };
+    const log = {
+      lines: [] as string[],
+      info(m: string) {
+        this.lines.push(m);
+      },
+      warn(m: string) {
+        this.lines.push(m);
+      },
+    };
     expect(await serveCli(['--config', join(dir, 'missing.json')], env, { log })).toBe(2);
     expect(log.lines.join('\n')).toContain(`${join(dir, 'missing.json')}: no such file`);
     writeFileSync(join(dir, 'bad.json'), '[]');

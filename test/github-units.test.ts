@@ -50,7 +50,13 @@ describe('diff line map', () => {
 describe('comment plan', () => {
   const lines = parseDiffLines(DIFF);
   const own = (over: Partial<ExistingComment> = {}): ExistingComment => ({
-    id: 1, body: inlineBody(finding()), path: 'kernel/bpf/demo.c', line: 12, side: 'RIGHT', user: { login: 'bot[bot]', type: 'Bot' }, ...over,
+    id: 1,
+    body: inlineBody(finding()),
+    path: 'kernel/bpf/demo.c',
+    line: 12,
+    side: 'RIGHT',
+    user: { login: 'bot[bot]', type: 'Bot' },
+    ...over,
   });
 
   it('re-posts a moved finding when nobody replied', () => {
@@ -60,7 +66,13 @@ describe('comment plan', () => {
   });
 
   it('never treats a human comment carrying our marker as its own', () => {
-    const plan = planComments({ findings: [], diffLines: lines, existing: [own({ user: { login: 'alice', type: 'User' } })], maxInline: 30, headSha: HEAD });
+    const plan = planComments({
+      findings: [],
+      diffLines: lines,
+      existing: [own({ user: { login: 'alice', type: 'User' } })],
+      maxInline: 30,
+      headSha: HEAD,
+    });
     expect(plan.remove).toEqual([]);
     expect(plan.update).toEqual([]);
   });
@@ -90,10 +102,34 @@ describe('markdown', () => {
 
 describe('SARIF', () => {
   it('maps rules, levels, locations, fingerprints and input errors', () => {
-    const meta = { id: 'KF-IDX-01', severity: 'error' as const, description: 'Bound indexes', rationale: 'The verifier cannot see it.', kernels: 'all', messages: {} };
-    const findings = [finding(), finding({ rule: 'KF-X', severity: 'info', fingerprint: 'fp2' })].map((f) => ({ finding: f, patch: null, quote: [] }));
-    const input = { tool: { name: 'kfunc-review', version: '1.2.3' }, patches: [], findings, errors: [{ input: 'a.patch', message: 'no hunks' }], notes: [] };
-    const sarif = JSON.parse(formatSarif(input, [meta])) as { version: string; runs: { tool: { driver: { rules: Record<string, unknown>[]; version: string } }; results: Record<string, unknown>[]; invocations: Record<string, unknown>[] }[] };
+    const meta = {
+      id: 'KF-IDX-01',
+      severity: 'error' as const,
+      description: 'Bound indexes',
+      rationale: 'The verifier cannot see it.',
+      kernels: 'all',
+      messages: {},
+    };
+    const findings = [finding(), finding({ rule: 'KF-X', severity: 'info', fingerprint: 'fp2' })].map((f) => ({
+      finding: f,
+      patch: null,
+      quote: [],
+    }));
+    const input = {
+      tool: { name: 'kfunc-review', version: '1.2.3' },
+      patches: [],
+      findings,
+      errors: [{ input: 'a.patch', message: 'no hunks' }],
+      notes: [],
+    };
+    const sarif = JSON.parse(formatSarif(input, [meta])) as {
+      version: string;
+      runs: {
+        tool: { driver: { rules: Record<string, unknown>[]; version: string } };
+        results: Record<string, unknown>[];
+        invocations: Record<string, unknown>[];
+      }[];
+    };
     const run = sarif.runs[0]!;
     expect(sarif.version).toBe('2.1.0');
     expect(run.tool.driver.version).toBe('1.2.3');
@@ -113,7 +149,10 @@ describe('SARIF', () => {
     });
     expect((run.results[0]!.message as { markdown: string }).markdown).toContain('- demo_counters has 8 entries');
     expect(run.results[1]).toMatchObject({ ruleId: 'KF-X', ruleIndex: 1, level: 'note' });
-    expect(run.invocations[0]).toMatchObject({ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: 'a.patch: no hunks' } }] });
+    expect(run.invocations[0]).toMatchObject({
+      executionSuccessful: false,
+      toolExecutionNotifications: [{ level: 'error', message: { text: 'a.patch: no hunks' } }],
+    });
   });
 });
 
@@ -133,7 +172,13 @@ describe('check run', () => {
     try {
       const p = gh.addPull(pull());
       const many = Array.from({ length: 120 }, (_, i) => finding({ fingerprint: `fp${i}`, line: i + 1, severity: 'warning' }));
-      const out = await publishCheckRun(client(gh), prRef(p), { name: 'kfunc-review', findings: many, failed: fails(many, 'error'), title: 't', summary: 's' });
+      const out = await publishCheckRun(client(gh), prRef(p), {
+        name: 'kfunc-review',
+        findings: many,
+        failed: fails(many, 'error'),
+        title: 't',
+        summary: 's',
+      });
       expect(out).toMatchObject({ annotations: 120, requests: 3, forbidden: false });
       expect(gh.checkRuns[0]!.annotations).toHaveLength(120);
       expect(gh.checkRuns[0]!.conclusion).toBe('neutral');

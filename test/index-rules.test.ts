@@ -50,7 +50,11 @@ function expectSeedShape(fs: Finding[], names: { vm: string; ps: string; quiet: 
 describe.runIf(existsSync(SEED))('seed v2 (reference copy)', () => {
   it('vm_events confirmed + WARN, page_state warn-reachable only, usage/flush clean', async () => {
     const fs = await review(SEED, true);
-    expectSeedShape(fs, { vm: 'bpf_mem_cgroup_vm_events', ps: 'bpf_mem_cgroup_page_state', quiet: ['bpf_mem_cgroup_usage', 'bpf_mem_cgroup_flush_stats'] }, '121');
+    expectSeedShape(
+      fs,
+      { vm: 'bpf_mem_cgroup_vm_events', ps: 'bpf_mem_cgroup_page_state', quiet: ['bpf_mem_cgroup_usage', 'bpf_mem_cgroup_flush_stats'] },
+      '121',
+    );
     const vm = fs.find((f) => f.kfunc === 'bpf_mem_cgroup_vm_events' && f.severity === 'error')!;
     expect(vm.evidence.join('\n')).toContain(
       'bpf_mem_cgroup_vm_events(event) -> memcg_events(memcg, event) -> memcg_events_index(event) -> mem_cgroup_events_index[event] (u8[NR_VM_EVENT_ITEMS])',
@@ -117,7 +121,12 @@ describe('example series and own fixtures', () => {
   });
 
   it('unconfirmed: unmodelled arrays and callees give warnings, never errors', async () => {
-    for (const [rule, name] of [['KF-IDX-01', 'bad-widget-table-and-bit'], ['KF-IDX-02', 'bad-gadget-cpu-and-helper'], ['KF-IDX-04', 'bad-widget-signed-level'], ['KF-IDX-03', 'bad-gadget-sibling-slot']] as const) {
+    for (const [rule, name] of [
+      ['KF-IDX-01', 'bad-widget-table-and-bit'],
+      ['KF-IDX-02', 'bad-gadget-cpu-and-helper'],
+      ['KF-IDX-04', 'bad-widget-signed-level'],
+      ['KF-IDX-03', 'bad-gadget-sibling-slot'],
+    ] as const) {
       const fs = await review(fx(rule, name));
       expect(fs.length, name).toBeGreaterThan(0);
       for (const f of fs) expect([f.severity, f.verdict], `${name} ${f.kfunc}`).toEqual(['warning', 'unconfirmed']);

@@ -22,7 +22,11 @@ describe('mbox series', () => {
       '[PATCH bpf-next v2 2/3] bpf: memcg: add event and page state reader kfuncs',
       '[PATCH bpf-next v2 3/3] bpf: memcg: add a statistics flush kfunc',
     ]);
-    expect(s.patches.map((p) => [p.tag.index, p.tag.total, p.tag.version, p.tag.tree])).toEqual([[1, 3, 2, 'bpf-next'], [2, 3, 2, 'bpf-next'], [3, 3, 2, 'bpf-next']]);
+    expect(s.patches.map((p) => [p.tag.index, p.tag.total, p.tag.version, p.tag.tree])).toEqual([
+      [1, 3, 2, 'bpf-next'],
+      [2, 3, 2, 'bpf-next'],
+      [3, 3, 2, 'bpf-next'],
+    ]);
     expect(s.patches.every((p) => !p.recovered)).toBe(true);
   });
 
@@ -35,7 +39,8 @@ describe('mbox series', () => {
   });
 
   it('does not split on a bare "From " line in a commit message', () => {
-    const text = 'From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001\nSubject: [PATCH] x\n\nFrom the start this was wrong.\n';
+    const text =
+      'From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001\nSubject: [PATCH] x\n\nFrom the start this was wrong.\n';
     expect(splitMbox(text)).toHaveLength(1);
   });
 
@@ -63,8 +68,10 @@ describe('encodings', () => {
 
 describe('plain mails', () => {
   it('reads a folded subject and ids without a MIME decoder', async () => {
-    const text = read('fixtures/KF-REG-01/ok-dtor-stub.patch')
-      .replace('Subject: [PATCH bpf-next] bpf: add a destructor stub for stored gadgets', 'Subject: [PATCH bpf-next] bpf: add a destructor stub\n for stored gadgets\nMessage-ID: <stub.1@example.org>');
+    const text = read('fixtures/KF-REG-01/ok-dtor-stub.patch').replace(
+      'Subject: [PATCH bpf-next] bpf: add a destructor stub for stored gadgets',
+      'Subject: [PATCH bpf-next] bpf: add a destructor stub\n for stored gadgets\nMessage-ID: <stub.1@example.org>',
+    );
     const s = await readSeries(text, 'p');
     expect(s.patches[0].subject).toBe('[PATCH bpf-next] bpf: add a destructor stub for stored gadgets');
     expect(s.patches[0].messageId).toBe('<stub.1@example.org>');
@@ -78,11 +85,18 @@ describe('damaged web copies', () => {
     expect(r.patches[0].recovered).toBe(true);
     expect(r.warnings.some((w) => w.includes('web.txt') && w.includes('recovered'))).toBe(true);
     const k = r.patches[0].kfuncs;
-    expect(k.map((x) => [x.name, x.line])).toEqual([['bpf_memcg_event_count', 70], ['bpf_memcg_page_state_bytes', 83]]);
-    expect(k[0].params).toEqual([{ name: 'memcg', type: 'struct mem_cgroup *' }, { name: 'item', type: 'enum vm_event_item' }]);
+    expect(k.map((x) => [x.name, x.line])).toEqual([
+      ['bpf_memcg_event_count', 70],
+      ['bpf_memcg_page_state_bytes', 83],
+    ]);
+    expect(k[0].params).toEqual([
+      { name: 'memcg', type: 'struct mem_cgroup *' },
+      { name: 'item', type: 'enum vm_event_item' },
+    ]);
     const added = r.patches[0].registrations.filter((x) => x.added);
     expect(added.map((x) => [x.kfunc, x.line, x.set])).toEqual([
-      ['bpf_memcg_event_count', 98, 'bpf_memcg_kfunc_ids'], ['bpf_memcg_page_state_bytes', 99, 'bpf_memcg_kfunc_ids'],
+      ['bpf_memcg_event_count', 98, 'bpf_memcg_kfunc_ids'],
+      ['bpf_memcg_page_state_bytes', 99, 'bpf_memcg_kfunc_ids'],
     ]);
     expect(r.patches[0].registrations.filter((x) => !x.added).map((x) => x.kfunc)).toEqual(['bpf_memcg_get', 'bpf_memcg_put']);
     // the quoted review is discussion, not a second copy of the patch
@@ -90,7 +104,18 @@ describe('damaged web copies', () => {
   });
 
   it('re-inserts dropped blank context lines where kernel style has them', () => {
-    const diff = ['diff --git a/f.c b/f.c', '--- a/f.c', '+++ b/f.c', '@@ -10,4 +10,6 @@', 'return 0;', '}', '+int x;', '+int y;', 'static int z;', ''].join('\n');
+    const diff = [
+      'diff --git a/f.c b/f.c',
+      '--- a/f.c',
+      '+++ b/f.c',
+      '@@ -10,4 +10,6 @@',
+      'return 0;',
+      '}',
+      '+int x;',
+      '+int y;',
+      'static int z;',
+      '',
+    ].join('\n');
     const s = scanDiff(diff, 'in');
     expect(s.recovered).toBe(true);
     expect(s.diff).toContain('@@ -10,4 +10,6 @@\n return 0;\n }\n \n+int x;\n+int y;\n static int z;\n');
@@ -111,7 +136,7 @@ describe('no phantom files', () => {
     expect(r.patches[0].files).toEqual(['kernel/bpf/gadget.c']);
   });
 
-  it('cuts the commit message at git\'s patchbreak', async () => {
+  it("cuts the commit message at git's patchbreak", async () => {
     const s = await readSeries(read('fixtures/KF-REG-01/ok-dtor-stub.patch'), 'p');
     expect(s.patches[0].commitMessage).toContain('Destructor stubs');
     expect(s.patches[0].commitMessage).not.toContain('diff --git');
@@ -120,7 +145,13 @@ describe('no phantom files', () => {
 
 describe('subjects', () => {
   it('reads tree, version and position from the bracket tag', () => {
-    expect(parseSubject('[PATCH bpf-next v2 4/7] mm: x')).toMatchObject({ tree: 'bpf-next', version: 2, index: 4, total: 7, isReply: false });
+    expect(parseSubject('[PATCH bpf-next v2 4/7] mm: x')).toMatchObject({
+      tree: 'bpf-next',
+      version: 2,
+      index: 4,
+      total: 7,
+      isReply: false,
+    });
     expect(parseSubject('Re: [PATCH v3 1/2] y')).toMatchObject({ isReply: true, version: 3, index: 1 });
     expect(parseSubject('[RFC PATCH net] z')).toMatchObject({ tree: 'net', index: 0 });
   });

@@ -13,8 +13,10 @@ const ROOT = join(FIXTURES, '..');
 const ids = registry.map((r) => r.meta.id);
 // Audit-only messages (whole-tree knowledge) are exercised by the fixture trees.
 let auditFindings: Promise<Finding[]> | null = null;
-const auditTrees = () => (auditFindings ??= Promise.all(['_audit', '_audit_tree'].map((t) => runAudit(join(FIXTURES, t), { jobs: 1, cache: false })))
-  .then((rs) => rs.flatMap((r) => r.findings)));
+const auditTrees = () =>
+  (auditFindings ??= Promise.all(['_audit', '_audit_tree'].map((t) => runAudit(join(FIXTURES, t), { jobs: 1, cache: false }))).then((rs) =>
+    rs.flatMap((r) => r.findings),
+  ));
 
 describe('rule registry', () => {
   it('is sorted and unique', () => {

@@ -52,7 +52,11 @@ describe('work budget', () => {
 
   it('keeps a confirmed out-of-bounds read found before the budget ran out', () => {
     const fns = parseSnippet(readFileSync('fixtures/_semantics/memcg-v2-style.c', 'utf8'), 'v2.c');
-    const [v] = evaluateKfunc(fns.get('bpf_mem_cgroup_vm_events')!, { functions: fns }, { configs: ['distro-x86_64'], budget: { probes: 4 } });
+    const [v] = evaluateKfunc(
+      fns.get('bpf_mem_cgroup_vm_events')!,
+      { functions: fns },
+      { configs: ['distro-x86_64'], budget: { probes: 4 } },
+    );
     expect(v?.verdict).toBe('confirmed');
     expect(v?.budgetExhausted).toBeDefined();
     expect(v?.witness).toMatchObject({ argValue: '121' });

@@ -54,11 +54,16 @@ describe('matchDisputeReply', () => {
 });
 
 describe('claimsFor signedness', () => {
-  const neg = new Map([['widget_level', { hasNegative: true }], ['widget_kind', { hasNegative: false }]]);
+  const neg = new Map([
+    ['widget_level', { hasNegative: true }],
+    ['widget_kind', { hasNegative: false }],
+  ]);
 
   it('an enum the patch defines with a negative enumerator is signed', () => {
     expect(holds({ paramType: 'enum widget_level', guard: 'lvl >= WIDGET_NR_LEVELS', enums: neg }, 'signed-enum-bypass')).toBe(true);
-    expect(holds({ paramType: 'enum widget_level', guard: 'lvl < 0 || lvl >= WIDGET_NR_LEVELS', enums: neg }, 'signed-enum-bypass')).toBe(false);
+    expect(holds({ paramType: 'enum widget_level', guard: 'lvl < 0 || lvl >= WIDGET_NR_LEVELS', enums: neg }, 'signed-enum-bypass')).toBe(
+      false,
+    );
     expect(holds({ paramType: 'enum widget_kind', guard: 'k >= WIDGET_NR_KINDS', enums: neg }, 'signed-enum-bypass')).toBe(false);
     // Without the patch's enums an unknown enum follows GCC's rule: unsigned.
     expect(holds({ paramType: 'enum widget_level', guard: 'lvl >= WIDGET_NR_LEVELS' }, 'signed-enum-bypass')).toBe(false);

@@ -10,7 +10,10 @@ registerModel({
   summaries: [
     {
       name: 'toy_level_weight',
-      params: [{ name: 'toy', type: 'struct toy *' }, { name: 'lvl', type: 'u32' }],
+      params: [
+        { name: 'toy', type: 'struct toy *' },
+        { name: 'lvl', type: 'u32' },
+      ],
       returns: 'unsigned long',
       run: (ctx, [, lvl]) => ctx.read('toy_levels', lvl!, ctx.argText(1)),
     },

@@ -52,7 +52,13 @@ describe('seed v2', () => {
     expect(v.verdict).toBe('warn-reachable');
     expect(v.guard).toBe('idx < 0 || idx >= MEMCG_NR_STAT');
     expect(v.array).toBe('mem_cgroup_stats_index');
-    expect(v.warn).toMatchObject({ returns: 'zero', reach: '18 of 58 in-range values', label: 'in-range 7 (NR_ISOLATED_ANON)', value: '7', name: 'NR_ISOLATED_ANON' });
+    expect(v.warn).toMatchObject({
+      returns: 'zero',
+      reach: '18 of 58 in-range values',
+      label: 'in-range 7 (NR_ISOLATED_ANON)',
+      value: '7',
+      name: 'NR_ISOLATED_ANON',
+    });
   });
 
   it('usage and flush_stats have no index parameter, so no verdict', () => {

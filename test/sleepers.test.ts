@@ -28,7 +28,18 @@ describe('sleeper knowledge base', () => {
 
   it('documents the non-sleeping look-alikes too', () => {
     const ids = NON_SLEEPERS.map((e) => e.id);
-    for (const id of ['spinlocks', 'trylocks', 'nolock-alloc', 'frees', 'rcu-deferral', 'file-refs', 'cgroup-refs', 'nofault-copies', 'memcg-stat-readers']) expect(ids).toContain(id);
+    for (const id of [
+      'spinlocks',
+      'trylocks',
+      'nolock-alloc',
+      'frees',
+      'rcu-deferral',
+      'file-refs',
+      'cgroup-refs',
+      'nofault-copies',
+      'memcg-stat-readers',
+    ])
+      expect(ids).toContain(id);
     for (const e of NON_SLEEPERS) expect(e.why.length, e.id).toBeGreaterThan(30);
   });
 
@@ -39,7 +50,17 @@ describe('sleeper knowledge base', () => {
 
   it('lets every sleeper name through (no look-alike swallows it), and lets look-alikes win over prefixes', () => {
     for (const e of SLEEPERS) for (const n of e.names) expect(sleeperFor(n)?.id, n).toBe(e.id);
-    for (const n of ['down_read_trylock', 'mutex_trylock', 'copy_from_user_nofault', 'strncpy_from_user_nofault', 'spin_lock_irqsave', 'kfree', 'fput', 'call_rcu', 'mmput_async']) {
+    for (const n of [
+      'down_read_trylock',
+      'mutex_trylock',
+      'copy_from_user_nofault',
+      'strncpy_from_user_nofault',
+      'spin_lock_irqsave',
+      'kfree',
+      'fput',
+      'call_rcu',
+      'mmput_async',
+    ]) {
       expect(sleeperFor(n), n).toBeUndefined();
     }
     expect(sleeperFor('wait_event_interruptible_timeout')?.id).toBe('wait-event');
@@ -54,7 +75,8 @@ describe('sleeper knowledge base', () => {
       for (const n of e.names) if (!DOC.includes(`\`${n}\``)) missing.push(n);
       for (const p of e.prefixes ?? []) if (!DOC.includes(`\`${p}*\``)) missing.push(`${p}*`);
     }
-    for (const s of ATOMIC_SECTIONS) for (const n of [...s.acquire, ...s.release, ...s.guardClasses]) if (!DOC.includes(`\`${n}\``)) missing.push(n);
+    for (const s of ATOMIC_SECTIONS)
+      for (const n of [...s.acquire, ...s.release, ...s.guardClasses]) if (!DOC.includes(`\`${n}\``)) missing.push(n);
     for (const g of [...BLOCKING_GFP, ...NONBLOCKING_GFP]) if (!DOC.includes(`\`${g}\``)) missing.push(g);
     expect(missing).toEqual([]);
   });
@@ -96,18 +118,24 @@ describe('the memcg flush case', () => {
   });
 
   it('is quiet once the entry carries KF_SLEEPABLE', async () => {
-    const fixed = series.replace('+BTF_ID_FLAGS(func, bpf_memcg_flush_stats, KF_TRUSTED_ARGS)', '+BTF_ID_FLAGS(func, bpf_memcg_flush_stats, KF_TRUSTED_ARGS | KF_SLEEPABLE)');
+    const fixed = series.replace(
+      '+BTF_ID_FLAGS(func, bpf_memcg_flush_stats, KF_TRUSTED_ARGS)',
+      '+BTF_ID_FLAGS(func, bpf_memcg_flush_stats, KF_TRUSTED_ARGS | KF_SLEEPABLE)',
+    );
     expect(fixed).not.toBe(series);
     const r = await reviewText(fixed, 'series');
     expect(sleep(r.findings)).toEqual([]);
   });
 
-  it.skipIf(!existsSync(SEED))('gives no SLEEP finding at warning or above on the v2 seed, and an error once the flag is dropped', async () => {
-    const seed = readFileSync(SEED, 'utf8');
-    const r = await reviewText(seed, 'seed');
-    expect(sleep(r.findings).filter((f) => f.severity !== 'info')).toEqual([]);
-    const dropped = seed.replace('KF_TRUSTED_ARGS | KF_SLEEPABLE)', 'KF_TRUSTED_ARGS)');
-    const d = await reviewText(dropped, 'seed');
-    expect(sleep(d.findings).map((f) => [f.rule, f.kfunc, f.severity])).toEqual([['KF-SLEEP-01', 'bpf_mem_cgroup_flush_stats', 'error']]);
-  });
+  it.skipIf(!existsSync(SEED))(
+    'gives no SLEEP finding at warning or above on the v2 seed, and an error once the flag is dropped',
+    async () => {
+      const seed = readFileSync(SEED, 'utf8');
+      const r = await reviewText(seed, 'seed');
+      expect(sleep(r.findings).filter((f) => f.severity !== 'info')).toEqual([]);
+      const dropped = seed.replace('KF_TRUSTED_ARGS | KF_SLEEPABLE)', 'KF_TRUSTED_ARGS)');
+      const d = await reviewText(dropped, 'seed');
+      expect(sleep(d.findings).map((f) => [f.rule, f.kfunc, f.severity])).toEqual([['KF-SLEEP-01', 'bpf_mem_cgroup_flush_stats', 'error']]);
+    },
+  );
 });

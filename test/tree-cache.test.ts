@@ -14,20 +14,29 @@ const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 /** A one-file patch from the file's text before and after (a/ b/ paths, whole-file hunk). */
 function patchOf(rel: string, before: string, after: string): string {
-  const a = before.replace(/\n$/, '').split('\n'), b = after.replace(/\n$/, '').split('\n');
+  const a = before.replace(/\n$/, '').split('\n'),
+    b = after.replace(/\n$/, '').split('\n');
   let s = 0;
   while (s < a.length && s < b.length && a[s] === b[s]) s++;
   let e = 0;
   while (e < a.length - s && e < b.length - s && a[a.length - 1 - e] === b[b.length - 1 - e]) e++;
-  const from = Math.max(0, s - 3), toA = Math.min(a.length, a.length - e + 3), toB = Math.min(b.length, b.length - e + 3);
+  const from = Math.max(0, s - 3),
+    toA = Math.min(a.length, a.length - e + 3),
+    toB = Math.min(b.length, b.length - e + 3);
   const lines = [
     ...a.slice(from, s).map((l) => ` ${l}`),
     ...a.slice(s, a.length - e).map((l) => `-${l}`),
     ...b.slice(s, b.length - e).map((l) => `+${l}`),
     ...a.slice(a.length - e, toA).map((l) => ` ${l}`),
   ];
-  return [`diff --git a/${rel} b/${rel}`, `--- a/${rel}`, `+++ b/${rel}`,
-    `@@ -${from + 1},${toA - from} +${from + 1},${toB - from} @@`, ...lines, ''].join('\n');
+  return [
+    `diff --git a/${rel} b/${rel}`,
+    `--- a/${rel}`,
+    `+++ b/${rel}`,
+    `@@ -${from + 1},${toA - from} +${from + 1},${toB - from} @@`,
+    ...lines,
+    '',
+  ].join('\n');
 }
 
 const brief = (r: ReviewResult) => r.findings.map((f) => `${f.rule} ${f.severity} ${f.kfunc} ${f.file}:${f.line}`);
@@ -52,7 +61,11 @@ describe('--tree review with the audit cache', () => {
   const iterPatch = () => {
     const rel = 'kernel/bpf/gizmo_iter.c';
     const before = read(gizmo, rel);
-    return patchOf(rel, before, before.replace('bpf_iter_gizmo_next(struct bpf_iter_gizmo *it)', 'bpf_iter_gizmo_next(struct bpf_iter_gizmo *iter)'));
+    return patchOf(
+      rel,
+      before,
+      before.replace('bpf_iter_gizmo_next(struct bpf_iter_gizmo *it)', 'bpf_iter_gizmo_next(struct bpf_iter_gizmo *iter)'),
+    );
   };
 
   it('knows a kfunc registered in another file of the tree: no KF-REG-01, the only difference from a review without cache', async () => {
@@ -86,10 +99,14 @@ describe('--tree review with the audit cache', () => {
     expect(brief(r)).toContain('KF-REG-01 warning bpf_iter_gizmo_next kernel/bpf/gizmo_iter.c:15');
   });
 
-  it('gives the model the callees of the patch\'s kfuncs in other files', async () => {
+  it("gives the model the callees of the patch's kfuncs in other files", async () => {
     const rel = 'kernel/bpf/widget_kfuncs.c';
     const before = read(widget, rel);
-    const text = patchOf(rel, before, before.replace('\treturn widget_lookup(id);', '\tif (!id)\n\t\treturn NULL;\n\treturn widget_lookup(id);'));
+    const text = patchOf(
+      rel,
+      before,
+      before.replace('\treturn widget_lookup(id);', '\tif (!id)\n\t\treturn NULL;\n\treturn widget_lookup(id);'),
+    );
     const withCache = await reviewText(text, 'p.patch', { tree: widget, cacheDir });
     const noCache = await reviewText(text, 'p.patch', { tree: widget, cache: false });
     const fn = withCache.models[0].functions.get('widget_lookup');
@@ -131,8 +148,12 @@ describe('--tree review with the audit cache', () => {
     writeFileSync(p, iterPatch());
     // The built CLI hashes its own .js code into the records: audit with it, not with vitest's .ts.
     const env = { ...process.env, KFUNC_REVIEW_CACHE: join(work, 'cli-cache') };
-    expect(spawnSync(process.execPath, [CLI, 'audit', '--jobs', '1', '--fail-level', 'none', gizmo], { cwd: ROOT, encoding: 'utf8', env }).status).toBe(0);
-    const run = (args: string[]) => spawnSync(process.execPath, [CLI, '--format', 'json', '--tree', gizmo, ...args, p], { cwd: ROOT, encoding: 'utf8', env });
+    expect(
+      spawnSync(process.execPath, [CLI, 'audit', '--jobs', '1', '--fail-level', 'none', gizmo], { cwd: ROOT, encoding: 'utf8', env })
+        .status,
+    ).toBe(0);
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [CLI, '--format', 'json', '--tree', gizmo, ...args, p], { cwd: ROOT, encoding: 'utf8', env });
     const rules = (s: string) => (JSON.parse(s).findings as { rule: string }[]).map((f) => f.rule);
     expect(rules(run([]).stdout)).toEqual(['KF-REG-13']);
     expect(rules(run(['--no-cache']).stdout)).toEqual(['KF-REG-01', 'KF-REG-13']);

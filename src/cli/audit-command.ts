@@ -35,11 +35,16 @@ function ttyProgress(): AuditProgress {
   return {
     start(phase, total, counting) {
       bar?.stop();
-      bar = new cliProgress.SingleBar({
-        stream: process.stderr,
-        format: `${phase.padEnd(5)} [{bar}] {value}/{total} files | ${counting}: {kfuncs}`,
-        hideCursor: true, clearOnComplete: true, etaBuffer: 50,
-      }, cliProgress.Presets.shades_classic);
+      bar = new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: `${phase.padEnd(5)} [{bar}] {value}/{total} files | ${counting}: {kfuncs}`,
+          hideCursor: true,
+          clearOnComplete: true,
+          etaBuffer: 50,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       bar.start(total, 0, { kfuncs: 0 });
     },
     update(value, kfuncs) {
@@ -52,7 +57,17 @@ function ttyProgress(): AuditProgress {
   };
 }
 
-export async function runAuditCli(argv: string[], io = { out: (s: string) => { process.stdout.write(s); }, err: (s: string) => { process.stderr.write(s); } }): Promise<number> {
+export async function runAuditCli(
+  argv: string[],
+  io = {
+    out: (s: string) => {
+      process.stdout.write(s);
+    },
+    err: (s: string) => {
+      process.stderr.write(s);
+    },
+  },
+): Promise<number> {
   let values, positionals;
   try {
     ({ values, positionals } = parseArgs({
@@ -71,9 +86,13 @@ export async function runAuditCli(argv: string[], io = { out: (s: string) => { p
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
-    if (values.help) { io.out(AUDIT_HELP); return 0; }
+    if (values.help) {
+      io.out(AUDIT_HELP);
+      return 0;
+    }
     if (!Object.hasOwn(AUDIT_FORMATS, values.format!)) throw new AuditUsage(`--format must be text, json or sarif (got ${values.format})`);
-    if (!FAIL_LEVELS.includes(values['fail-level'] as FailLevel)) throw new AuditUsage(`--fail-level must be error, warning, info or none (got ${values['fail-level']})`);
+    if (!FAIL_LEVELS.includes(values['fail-level'] as FailLevel))
+      throw new AuditUsage(`--fail-level must be error, warning, info or none (got ${values['fail-level']})`);
     if (positionals.length !== 1) throw new AuditUsage('give exactly one kernel tree directory');
   } catch (err) {
     io.err(`kfunc-review audit: ${err instanceof Error ? err.message : String(err)}\nTry 'kfunc-review audit --help'.\n`);
@@ -97,13 +116,24 @@ export async function runAuditCli(argv: string[], io = { out: (s: string) => { p
   const progress = process.stderr.isTTY && !values.quiet ? ttyProgress() : undefined;
   let result;
   try {
-    result = await runAudit(positionals[0], { jobs, cache: !values['no-cache'], calleeDepth: depth, kernel: values.kernel, config, progress });
+    result = await runAudit(positionals[0], {
+      jobs,
+      cache: !values['no-cache'],
+      calleeDepth: depth,
+      kernel: values.kernel,
+      config,
+      progress,
+    });
   } catch (err) {
     io.err(`kfunc-review audit: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  const text = AUDIT_FORMATS[values.format as AuditFormatName](auditReport(result), registry.map((r) => r.meta));
-  if (values.output) writeFileSync(values.output, text); else io.out(text);
+  const text = AUDIT_FORMATS[values.format as AuditFormatName](
+    auditReport(result),
+    registry.map((r) => r.meta),
+  );
+  if (values.output) writeFileSync(values.output, text);
+  else io.out(text);
   if (result.errors.length) return 2;
   return fails(result.findings, values['fail-level'] as FailLevel) ? 1 : 0;
 }

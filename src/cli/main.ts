@@ -18,18 +18,31 @@ const PATCH_FILE = /\.(patch|diff|mbox|eml|mbx|txt)$/i;
 
 class UsageError extends Error {}
 
-export interface InputItem { name: string; read(): Buffer }
+export interface InputItem {
+  name: string;
+  read(): Buffer;
+}
 
 /** Expands paths: a directory yields its patch-like files in name order; '-' is stdin. */
 export function expandInputs(args: string[], stdin: () => Buffer): { items: InputItem[]; missing: string[] } {
   const items: InputItem[] = [];
   const missing: string[] = [];
   for (const a of args) {
-    if (a === '-') { items.push({ name: '<stdin>', read: stdin }); continue; }
+    if (a === '-') {
+      items.push({ name: '<stdin>', read: stdin });
+      continue;
+    }
     let st;
-    try { st = statSync(a); } catch { missing.push(a); continue; }
+    try {
+      st = statSync(a);
+    } catch {
+      missing.push(a);
+      continue;
+    }
     if (st.isDirectory()) {
-      const names = readdirSync(a).filter((n) => PATCH_FILE.test(n)).sort();
+      const names = readdirSync(a)
+        .filter((n) => PATCH_FILE.test(n))
+        .sort();
       if (names.length === 0) missing.push(`${a} (no .patch/.mbox/.eml files)`);
       for (const n of names) items.push({ name: join(a, n), read: () => readFileSync(join(a, n)) });
     } else {
@@ -39,7 +52,10 @@ export function expandInputs(args: string[], stdin: () => Buffer): { items: Inpu
   return { items, missing };
 }
 
-export async function runReview(argv: string[], io = { stdin: () => readFileSync(0), out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Promise<number> {
+export async function runReview(
+  argv: string[],
+  io = { stdin: () => readFileSync(0), out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) },
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -56,18 +72,33 @@ export async function runReview(argv: string[], io = { stdin: () => readFileSync
       version: { type: 'boolean', short: 'V', default: false },
     },
   });
-  if (values.help) { io.out(HELP); return 0; }
-  if (values.version) { io.out(`${TOOL.name} ${TOOL.version}\n`); return 0; }
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.out(`${TOOL.name} ${TOOL.version}\n`);
+    return 0;
+  }
   const format = values.format! as ReviewFormatName;
   if (!Object.hasOwn(REVIEW_FORMATS, format)) throw new UsageError(`--format must be text, json, sarif or email (got ${format})`);
   const failLevel = values['fail-level']!;
-  if (!FAIL_LEVELS.includes(failLevel as FailLevel)) throw new UsageError(`--fail-level must be error, warning, info or none (got ${failLevel})`);
+  if (!FAIL_LEVELS.includes(failLevel as FailLevel))
+    throw new UsageError(`--fail-level must be error, warning, info or none (got ${failLevel})`);
   if (positionals.length === 0) throw new UsageError('no input: give a .patch, .mbox or directory path, or - for stdin');
   if (values.tree) {
-    try { if (!statSync(values.tree).isDirectory()) throw new Error(); } catch { throw new UsageError(`--tree ${values.tree}: not a directory`); }
+    try {
+      if (!statSync(values.tree).isDirectory()) throw new Error();
+    } catch {
+      throw new UsageError(`--tree ${values.tree}: not a directory`);
+    }
   }
   let config: Config | undefined;
-  try { config = resolveConfig(values.config); } catch (err) { throw new UsageError((err as ConfigError).message); }
+  try {
+    config = resolveConfig(values.config);
+  } catch (err) {
+    throw new UsageError((err as ConfigError).message);
+  }
   const opts: ReviewOptions = { tree: values.tree, kernel: values.kernel, config, cache: !values['no-cache'] };
 
   const { items, missing } = expandInputs(positionals, io.stdin);
@@ -86,13 +117,19 @@ export async function runReview(argv: string[], io = { stdin: () => readFileSync
   result.errors.unshift(...skipped);
   if (!values.quiet) for (const w of result.warnings) io.err(`kfunc-review: warning: ${w}\n`);
   for (const e of skipped) io.err(`kfunc-review: ${e.message}\n`);
-  if (items.length > 1 && skipped.length) io.err(`kfunc-review: reviewed ${results.length} of ${items.length + missing.length} inputs; skipped ${skipped.length}\n`);
+  if (items.length > 1 && skipped.length)
+    io.err(`kfunc-review: reviewed ${results.length} of ${items.length + missing.length} inputs; skipped ${skipped.length}\n`);
 
   // JSON and SARIF always print (an empty run is still a valid document); text and email need a patch.
-  const text = result.patches.length || format === 'json' || format === 'sarif'
-    ? REVIEW_FORMATS[format](reviewReport(result), registry.map((r) => r.meta))
-    : '';
-  if (values.output) writeFileSync(values.output, text); else io.out(text);
+  const text =
+    result.patches.length || format === 'json' || format === 'sarif'
+      ? REVIEW_FORMATS[format](
+          reviewReport(result),
+          registry.map((r) => r.meta),
+        )
+      : '';
+  if (values.output) writeFileSync(values.output, text);
+  else io.out(text);
 
   if (skipped.length || result.errors.length) return 2;
   return fails(result.findings, failLevel as FailLevel) ? 1 : 0;
@@ -102,15 +139,23 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
-      case 'model': return await (await import('./model-command.js')).runModelCli(rest);
-      case 'audit': return await (await import('./audit-command.js')).runAuditCli(rest);
-      case 'action': return await (await import('../github/action.js')).runActionCli(rest);
-      case 'serve': return await (await import('../github/app.js')).serveCli(rest);
-      default: return await runReview(argv);
+      case 'model':
+        return await (await import('./model-command.js')).runModelCli(rest);
+      case 'audit':
+        return await (await import('./audit-command.js')).runAuditCli(rest);
+      case 'action':
+        return await (await import('../github/action.js')).runActionCli(rest);
+      case 'serve':
+        return await (await import('../github/app.js')).serveCli(rest);
+      default:
+        return await runReview(argv);
     }
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    const usage = err instanceof UsageError || (err instanceof Error && err.name === 'ModelUsageError') || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage =
+      err instanceof UsageError ||
+      (err instanceof Error && err.name === 'ModelUsageError') ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (usage || err instanceof InputRejected) {
       process.stderr.write(`kfunc-review: ${msg}\nTry 'kfunc-review --help'.\n`);
     } else {
@@ -120,4 +165,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -23,9 +23,11 @@ export async function runModelCli(argv: string[], out: (s: string) => void = (s)
     },
   });
   const [name, input] = positionals;
-  if (!name || !input) throw new ModelUsageError('usage: kfunc-review model <kfunc> <patch|-> [--param P] [--probe V]... [--config NAME]...');
+  if (!name || !input)
+    throw new ModelUsageError('usage: kfunc-review model <kfunc> <patch|-> [--param P] [--probe V]... [--config NAME]...');
   const configs = values.config ?? profileNames();
-  for (const c of configs) if (!profileNames().includes(c)) throw new ModelUsageError(`unknown --config ${c} (known: ${profileNames().join(', ')})`);
+  for (const c of configs)
+    if (!profileNames().includes(c)) throw new ModelUsageError(`unknown --config ${c} (known: ${profileNames().join(', ')})`);
   const inputName = input === '-' ? '<stdin>' : input;
   const text = decodeInput(input === '-' ? readFileSync(0) : readFileSync(input), inputName);
   // Only the model is needed: no rules run.
@@ -37,7 +39,9 @@ export async function runModelCli(argv: string[], out: (s: string) => void = (s)
     throw new ModelUsageError(`${inputName}: no kfunc ${name} (found: ${known.join(', ') || 'none'})`);
   }
   const env = { functions: model.functions };
-  const lines: string[] = [`${kfunc.name}(${kfunc.params.map((p) => (p.type.endsWith('*') ? `${p.type}${p.name}` : `${p.type} ${p.name}`)).join(', ')})  [${kfunc.file}:${kfunc.line}]`];
+  const lines: string[] = [
+    `${kfunc.name}(${kfunc.params.map((p) => (p.type.endsWith('*') ? `${p.type}${p.name}` : `${p.type} ${p.name}`)).join(', ')})  [${kfunc.file}:${kfunc.line}]`,
+  ];
   const verdicts = evaluateKfunc(kfunc, env, { configs });
   for (const v of verdicts) {
     lines.push('', `${v.param} (${v.paramType}): ${v.verdict}`, `  chain: ${v.chain}`);
@@ -46,9 +50,14 @@ export async function runModelCli(argv: string[], out: (s: string) => void = (s)
   if (!verdicts.length) lines.push('', 'no scalar argument reaches a modelled index, table or size');
   const scalars = kfunc.params.filter((p) => isScalarType(p.type));
   const param = values.param ?? scalars[0]?.name ?? '';
-  if (values.param && !kfunc.params.some((p) => p.name === values.param)) throw new ModelUsageError(`${name} has no parameter ${values.param}`);
+  if (values.param && !kfunc.params.some((p) => p.name === values.param))
+    throw new ModelUsageError(`${name} has no parameter ${values.param}`);
   const probes = (values.probe ?? []).map((p) => {
-    try { return parseProbe(p); } catch { throw new ModelUsageError(`--probe ${p}: not a number`); }
+    try {
+      return parseProbe(p);
+    } catch {
+      throw new ModelUsageError(`--probe ${p}: not a number`);
+    }
   });
   if (!probes.length && param === '') probes.push(0n);
   for (const probe of probes) {

@@ -14,7 +14,12 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding, Severity } from './types.js';
 
-export interface Disposition { fingerprint: string; status: 'not-a-bug'; reason: string; link?: string }
+export interface Disposition {
+  fingerprint: string;
+  status: 'not-a-bug';
+  reason: string;
+  link?: string;
+}
 export interface Config {
   rules: Record<string, Severity | 'off'>;
   dispositions: Disposition[];
@@ -64,11 +69,14 @@ export function parseConfig(text: string, name: string): Config {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${path}: must be a JSON object`);
   const obj = raw as Record<string, unknown>;
   const cfg = emptyConfig();
-  for (const key of Object.keys(obj)) if (!['rules', 'dispositions', '$schema'].includes(key)) throw new ConfigError(`${path}: unknown key "${key}"`);
+  for (const key of Object.keys(obj))
+    if (!['rules', 'dispositions', '$schema'].includes(key)) throw new ConfigError(`${path}: unknown key "${key}"`);
   if (obj.rules !== undefined) {
-    if (typeof obj.rules !== 'object' || obj.rules === null || Array.isArray(obj.rules)) throw new ConfigError(`${path}: "rules" must be an object`);
+    if (typeof obj.rules !== 'object' || obj.rules === null || Array.isArray(obj.rules))
+      throw new ConfigError(`${path}: "rules" must be an object`);
     for (const [id, level] of Object.entries(obj.rules)) {
-      if (!['off', 'info', 'warning', 'error'].includes(level as string)) throw new ConfigError(`${path}: rules.${id} must be off, info, warning or error`);
+      if (!['off', 'info', 'warning', 'error'].includes(level as string))
+        throw new ConfigError(`${path}: rules.${id} must be off, info, warning or error`);
       cfg.rules[id] = level as Severity | 'off';
     }
   }
@@ -76,11 +84,17 @@ export function parseConfig(text: string, name: string): Config {
     if (!Array.isArray(obj.dispositions)) throw new ConfigError(`${path}: "dispositions" must be an array`);
     obj.dispositions.forEach((d: unknown, i) => {
       const e = d as Record<string, unknown>;
-      if (!e || typeof e.fingerprint !== 'string' || !/^[0-9a-f]{8,64}$/.test(e.fingerprint)) throw new ConfigError(`${path}: dispositions[${i}].fingerprint must be a finding fingerprint`);
+      if (!e || typeof e.fingerprint !== 'string' || !/^[0-9a-f]{8,64}$/.test(e.fingerprint))
+        throw new ConfigError(`${path}: dispositions[${i}].fingerprint must be a finding fingerprint`);
       if (e.status !== 'not-a-bug') throw new ConfigError(`${path}: dispositions[${i}].status must be "not-a-bug"`);
       if (typeof e.reason !== 'string' || !e.reason.trim()) throw new ConfigError(`${path}: dispositions[${i}].reason is required`);
       if (e.link !== undefined && typeof e.link !== 'string') throw new ConfigError(`${path}: dispositions[${i}].link must be a string`);
-      cfg.dispositions.push({ fingerprint: e.fingerprint, status: 'not-a-bug', reason: e.reason, ...(e.link ? { link: e.link as string } : {}) });
+      cfg.dispositions.push({
+        fingerprint: e.fingerprint,
+        status: 'not-a-bug',
+        reason: e.reason,
+        ...(e.link ? { link: e.link as string } : {}),
+      });
     });
   }
   return cfg;
@@ -97,7 +111,12 @@ export function applyConfig(findings: Finding[], cfg: Config): Finding[] {
     if (level === 'off') continue;
     const g: Finding = level ? { ...f, severity: level } : { ...f };
     const d = cfg.dispositions.find((x) => f.fingerprint.startsWith(x.fingerprint));
-    if (d) g.disposition = { reason: d.reason, ...(d.link ? { link: d.link } : {}), contradicted: f.verdict === 'confirmed' || f.verdict === 'warn-reachable' };
+    if (d)
+      g.disposition = {
+        reason: d.reason,
+        ...(d.link ? { link: d.link } : {}),
+        contradicted: f.verdict === 'confirmed' || f.verdict === 'warn-reachable',
+      };
     out.push(g);
   }
   return out;

@@ -42,7 +42,8 @@ export function runRules(model: PatchModel, rules: Rule[]): EngineResult {
       const side = r.side ?? 'new';
       const file = model.files.find((f) => f.path === r.file);
       const onAddedLine = !!file && (side === 'new' ? file.addedLines.has(r.line) : file.removedLines.has(r.line));
-      const inDiff = !!file && (side === 'old' ? file.removedLines.has(r.line) : file.shownRanges.some(([a, b]) => r.line >= a && r.line <= b));
+      const inDiff =
+        !!file && (side === 'old' ? file.removedLines.has(r.line) : file.shownRanges.some(([a, b]) => r.line >= a && r.line <= b));
       const f: Finding = {
         rule: rule.meta.id,
         severity: r.severity ?? rule.meta.severity,

@@ -11,10 +11,16 @@ import type { Finding, RuleMeta } from './types.js';
 
 export type { AuditStats } from './audit-stats.js';
 
-export interface InputError { input: string; message: string }
+export interface InputError {
+  input: string;
+  message: string;
+}
 
 /** Where a patch sits: the input it was read from and its position in that input's series. */
-export interface PatchId { input: string; position: number }
+export interface PatchId {
+  input: string;
+  position: number;
+}
 
 /** The stable key of a patch within a report (the subject is not unique; this is). */
 export function patchKey(id: PatchId): string {

@@ -58,10 +58,13 @@ class ModelFacts implements Facts {
 
   // Keyed by name: the kfuncs and siblings asked about are the new side, where a name is one
   // function (a second #ifdef variant of it shares the first one's flows).
-  readonly flows = memoised((fn: FunctionDef) => {
-    this.analyzer ??= new IndexFlowAnalyzer(this.model);
-    return this.analyzer.flows(fn);
-  }, (fn) => fn.name);
+  readonly flows = memoised(
+    (fn: FunctionDef) => {
+      this.analyzer ??= new IndexFlowAnalyzer(this.model);
+      return this.analyzer.flows(fn);
+    },
+    (fn) => fn.name,
+  );
 
   readonly verdicts = memoised((k: KfuncDef): ReadonlyMap<string, ArgVerdict> => {
     const m = new Map<string, ArgVerdict>();
@@ -77,7 +80,14 @@ class ModelFacts implements Facts {
   });
 
   claims(f: ParamFlow, guard: string | null, verdict: Verdict | undefined, status: GuardStatus | null): ClaimAssessment[] {
-    return claimsFor({ paramType: f.type, suffix: f.suffix, guard, verdict, enums: this.model.enums, guardComplete: status === 'complete' });
+    return claimsFor({
+      paramType: f.type,
+      suffix: f.suffix,
+      guard,
+      verdict,
+      enums: this.model.enums,
+      guardComplete: status === 'complete',
+    });
   }
 
   readonly successMayReturnZero = memoised((fn: FunctionDef) => {

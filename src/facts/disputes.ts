@@ -129,9 +129,18 @@ export interface ClaimContext {
 
 /** Kernel values of unsigned type that bounds are compared against. */
 const UNSIGNED_OPERANDS: Record<string, CType> = {
-  nr_cpu_ids: TY.u32, nr_node_ids: TY.u32, nr_cpumask_bits: TY.u32, 'num_possible_cpus()': TY.u32,
-  'num_online_cpus()': TY.u32, 'num_present_cpus()': TY.u32, U8_MAX: TY.u32, U16_MAX: TY.u32, U32_MAX: TY.u32,
-  UINT_MAX: TY.u32, U64_MAX: TY.ulong, ULONG_MAX: TY.ulong,
+  nr_cpu_ids: TY.u32,
+  nr_node_ids: TY.u32,
+  nr_cpumask_bits: TY.u32,
+  'num_possible_cpus()': TY.u32,
+  'num_online_cpus()': TY.u32,
+  'num_present_cpus()': TY.u32,
+  U8_MAX: TY.u32,
+  U16_MAX: TY.u32,
+  U32_MAX: TY.u32,
+  UINT_MAX: TY.u32,
+  U64_MAX: TY.ulong,
+  ULONG_MAX: TY.ulong,
 };
 
 /** C type of a bound operand as written, when it can be told from the text. */
@@ -163,7 +172,10 @@ export function guardRejectsNegative(guard: string, param: CType, enums?: PatchE
     const m = /^(.*?[^<>])(<=|>=|<|>)([^<>=].*)$/.exec(part);
     if (!m) continue;
     const [l, r] = [unwrap(m[1]!), unwrap(m[3]!)];
-    for (const [value, bound] of [[l, r], [r, l]] as const) {
+    for (const [value, bound] of [
+      [l, r],
+      [r, l],
+    ] as const) {
       const cast = /^\(\s*[A-Za-z_][\w ]*\)\s*[A-Za-z_]\w*$/.test(value);
       // `(u32)idx` compares in its cast type; a plain name has the parameter's type.
       const vt = cast ? operandType(value, enums) : /^[A-Za-z_]\w*$/.test(value) ? param : null;
@@ -200,9 +212,10 @@ export function claimsFor(ctx: ClaimContext): ClaimAssessment[] {
     id: verifier.id,
     claim: verifier.claim,
     holds: false,
-    why: ctx.suffix === '__k'
-      ? 'The `__k` suffix makes the verifier require a known constant, but it still does not compare it with the table size.'
-      : verifier.why,
+    why:
+      ctx.suffix === '__k'
+        ? 'The `__k` suffix makes the verifier require a known constant, but it still does not compare it with the table size.'
+        : verifier.why,
   });
 
   const signed = byId('signed-enum-bypass');
@@ -246,9 +259,10 @@ export function claimsFor(ctx: ClaimContext): ClaimAssessment[] {
       id: rc.id,
       claim: rc.claim,
       holds: ctx.verdict === 'refuted',
-      why: ctx.verdict === 'refuted'
-        ? 'Here the guard covers both the table bound and the untracked-item sentinel: no probe reaches a WARN.'
-        : rc.why,
+      why:
+        ctx.verdict === 'refuted'
+          ? 'Here the guard covers both the table bound and the untracked-item sentinel: no probe reaches a WARN.'
+          : rc.why,
     });
     if (ctx.verdict === 'warn-reachable') {
       const w = byId('warn-is-harmless');

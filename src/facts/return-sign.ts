@@ -55,8 +55,14 @@ function signAt(at: SyntaxNode, v: string): Sign {
     const p = node.parent;
     if (p.type === 'if_statement') {
       const c = p.childForFieldName('condition');
-      if (c && p.childForFieldName('consequence')?.id === node.id) { const s = signIf(c, v, true); if (s) return s; }
-      if (c && p.childForFieldName('alternative')?.id === node.id) { const s = signIf(c, v, false); if (s) return s; }
+      if (c && p.childForFieldName('consequence')?.id === node.id) {
+        const s = signIf(c, v, true);
+        if (s) return s;
+      }
+      if (c && p.childForFieldName('alternative')?.id === node.id) {
+        const s = signIf(c, v, false);
+        if (s) return s;
+      }
     } else if (p.type === 'compound_statement') {
       const kids = p.namedChildren;
       const i = kids.findIndex((k) => k.id === node.id);
@@ -84,9 +90,13 @@ export function neverZero(ret: SyntaxNode): boolean {
   const e0 = ret.namedChildren.find((c) => c.type !== 'comment');
   if (!e0) return false;
   const e = unwrap(e0);
-  if (e.type === 'identifier') { const s = signAt(ret, e.text); return s === 'neg' || s === 'pos'; }
+  if (e.type === 'identifier') {
+    const s = signAt(ret, e.text);
+    return s === 'neg' || s === 'pos';
+  }
   if (e.type === 'binary_expression' && e.childForFieldName('operator')?.text === '+') {
-    const l = unwrap(e.childForFieldName('left')!), r = unwrap(e.childForFieldName('right')!);
+    const l = unwrap(e.childForFieldName('left')!),
+      r = unwrap(e.childForFieldName('right')!);
     const [v, c] = l.type === 'identifier' ? [l, r] : [r, l];
     if (v.type !== 'identifier' || c.type !== 'number_literal' || !/^[1-9]\d*[uUlL]*$/.test(c.text)) return false;
     const s = signAt(ret, v.text);

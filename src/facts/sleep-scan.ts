@@ -21,7 +21,10 @@ function stripParens(t: string): string {
     for (let i = 0; i < s.length; i++) {
       if (s[i] === '(') depth++;
       else if (s[i] === ')') depth--;
-      if (depth === 0 && i < s.length - 1) { wraps = false; break; }
+      if (depth === 0 && i < s.length - 1) {
+        wraps = false;
+        break;
+      }
     }
     if (!wraps) break;
     s = s.slice(1, -1).trim();
@@ -38,7 +41,11 @@ function splitTop(t: string, sep: string): string[] {
     const c = t[i];
     if (c === '(') depth++;
     else if (c === ')') depth--;
-    if (depth === 0 && c === sep && t[i + 1] !== sep && t[i - 1] !== sep) { out.push(cur); cur = ''; continue; }
+    if (depth === 0 && c === sep && t[i + 1] !== sep && t[i - 1] !== sep) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
     cur += c;
   }
   out.push(cur);
@@ -116,7 +123,11 @@ export interface SleepScan {
 
 export const MAX_SLEEP_DEPTH = 3;
 
-interface Binding { text: string; env: Env; fn: FunctionDef }
+interface Binding {
+  text: string;
+  env: Env;
+  fn: FunctionDef;
+}
 type Env = Map<string, Binding>;
 
 /** The canonical name of a call: `guard(mutex)` for cleanup.h guards, else the identifier. */
@@ -206,14 +217,20 @@ export function scanSleeps(model: PatchModel, fn: FunctionDef): SleepScan {
       const entry = sleeperFor(name);
       if (entry) {
         let gfp: string | null = null;
-        let certain = entry.certainty === 'always';
+        const certain = entry.certainty === 'always';
         const gi = entry.gfpArg?.[name];
         if (gi !== undefined) {
           const arg = c.args[gi];
-          if (!arg) { unknown.add(`${name}() (gfp argument not found)`); continue; }
+          if (!arg) {
+            unknown.add(`${name}() (gfp argument not found)`);
+            continue;
+          }
           const cls = classifyGfp(arg.text, resolverFor(cur, env));
           if (cls === 'nonblocking') continue;
-          if (cls === 'unknown') { unknown.add(`${name}(..., ${arg.text.trim()}) (gfp mask not known)`); continue; }
+          if (cls === 'unknown') {
+            unknown.add(`${name}(..., ${arg.text.trim()}) (gfp mask not known)`);
+            continue;
+          }
           gfp = gfpText(arg.text, env);
         } else if (entry.alloc) {
           gfp = implicitGfp(entry);
@@ -228,10 +245,15 @@ export function scanSleeps(model: PatchModel, fn: FunctionDef): SleepScan {
       const def = model.functions.get(name);
       if (def && def.side === 'new') {
         if (stack.has(name)) continue; // recursion: already on this chain
-        if (chain.length + 1 > MAX_SLEEP_DEPTH) { unknown.add(`${name}() (beyond depth ${MAX_SLEEP_DEPTH})`); continue; }
+        if (chain.length + 1 > MAX_SLEEP_DEPTH) {
+          unknown.add(`${name}() (beyond depth ${MAX_SLEEP_DEPTH})`);
+          continue;
+        }
         if (!out.followed.includes(name)) out.followed.push(name);
         const inner: Env = new Map();
-        def.params.forEach((p, i) => { if (p.name && c.args[i]) inner.set(p.name, { text: c.args[i].text, env, fn: cur }); });
+        def.params.forEach((p, i) => {
+          if (p.name && c.args[i]) inner.set(p.name, { text: c.args[i].text, env, fn: cur });
+        });
         stack.add(name);
         walk(def, inner, [...chain, step], stack, topCall);
         stack.delete(name);
@@ -313,7 +335,14 @@ export function atomicSections(fn: FunctionDef): HeldSection[] {
       if (!sec) continue;
       const block = enclosingBlock(c.node, body) ?? body;
       const outer = c.node.parent?.type === 'call_expression' ? c.node.parent : c.node;
-      out.push({ kind: sec.kind, opener: outer.text.replace(/\s+/g, ' '), line: c.line, from: c.node.endIndex, to: block.endIndex, holes: [] });
+      out.push({
+        kind: sec.kind,
+        opener: outer.text.replace(/\s+/g, ' '),
+        line: c.line,
+        from: c.node.endIndex,
+        to: block.endIndex,
+        holes: [],
+      });
       continue;
     }
     if (name === 'scoped_guard' && c.args[0]) {
@@ -322,12 +351,26 @@ export function atomicSections(fn: FunctionDef): HeldSection[] {
       const stmt = c.node.parent?.type === 'expression_statement' ? c.node.parent : c.node;
       const next = stmt.nextNamedSibling;
       if (!next) continue;
-      out.push({ kind: sec.kind, opener: c.node.text.replace(/\s+/g, ' '), line: c.line, from: next.startIndex, to: next.endIndex, holes: [] });
+      out.push({
+        kind: sec.kind,
+        opener: c.node.text.replace(/\s+/g, ' '),
+        line: c.line,
+        from: next.startIndex,
+        to: next.endIndex,
+        holes: [],
+      });
       continue;
     }
     const acq = atomicAcquire(name);
     if (acq) {
-      const s: HeldSection = { kind: acq.kind, opener: c.node.text.replace(/\s+/g, ' '), line: c.line, from: c.node.endIndex, to: body.endIndex, holes: [] };
+      const s: HeldSection = {
+        kind: acq.kind,
+        opener: c.node.text.replace(/\s+/g, ' '),
+        line: c.line,
+        from: c.node.endIndex,
+        to: body.endIndex,
+        holes: [],
+      };
       out.push(s);
       open.push({ s, lock: acq.kind === 'spinlock' && c.args[0] ? norm(c.args[0].text) : acq.kind, node: c.node });
       continue;
@@ -355,7 +398,15 @@ export function atomicSections(fn: FunctionDef): HeldSection[] {
     const cls = (d.childForFieldName('declarator')?.text ?? '').replace(/[()\s]/g, '').split(',')[0];
     const sec = atomicGuard(cls);
     const inner = d.childForFieldName('body');
-    if (sec && inner) out.push({ kind: sec.kind, opener: `scoped_guard(${cls})`, line: d.startPosition.row + 1, from: inner.startIndex, to: inner.endIndex, holes: [] });
+    if (sec && inner)
+      out.push({
+        kind: sec.kind,
+        opener: `scoped_guard(${cls})`,
+        line: d.startPosition.row + 1,
+        from: inner.startIndex,
+        to: inner.endIndex,
+        holes: [],
+      });
   }
   return out;
 }

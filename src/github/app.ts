@@ -109,7 +109,10 @@ export function createWebhookApp(config: AppConfig, deps: AppDeps = {}): Webhook
       const gh = clientFor(job.installationId);
       const repo = config.config ? { config: config.config } : await readRepoConfig(gh, job);
       if (repo.error) log.warn(`${job.key}: ${repo.error.message}`);
-      const review: ReviewOptions = { ...(config.kernel ? { kernel: config.kernel } : {}), ...(repo.config ? { config: repo.config } : {}) };
+      const review: ReviewOptions = {
+        ...(config.kernel ? { kernel: config.kernel } : {}),
+        ...(repo.config ? { config: repo.config } : {}),
+      };
       const out = await reviewPullRequest(gh, job, {
         engine: await engine,
         review,
@@ -193,7 +196,11 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
-export async function startAppServer(config: AppConfig, listen: { port: number; host: string }, deps: AppDeps = {}): Promise<RunningServer> {
+export async function startAppServer(
+  config: AppConfig,
+  listen: { port: number; host: string },
+  deps: AppDeps = {},
+): Promise<RunningServer> {
   const app = createWebhookApp(config, deps);
   const server = createServer(app.handler);
   await new Promise<void>((resolve, reject) => {
@@ -230,8 +237,10 @@ export function appConfigFromEnv(env: Env, configPath = env.KFUNC_REVIEW_CONFIG)
   const reviewConfig = configPath ? loadConfig(configPath) : undefined;
   const mode = env.KFUNC_REVIEW_MODE as Mode | undefined;
   const failLevel = env.KFUNC_REVIEW_FAIL_LEVEL as FailLevel | undefined;
-  if (mode && !['review', 'check', 'both'].includes(mode)) throw new Error(`KFUNC_REVIEW_MODE must be review, check or both (got "${mode}")`);
-  if (failLevel && !FAIL_LEVELS.includes(failLevel)) throw new Error(`KFUNC_REVIEW_FAIL_LEVEL must be one of ${FAIL_LEVELS.join(', ')} (got "${failLevel}")`);
+  if (mode && !['review', 'check', 'both'].includes(mode))
+    throw new Error(`KFUNC_REVIEW_MODE must be review, check or both (got "${mode}")`);
+  if (failLevel && !FAIL_LEVELS.includes(failLevel))
+    throw new Error(`KFUNC_REVIEW_FAIL_LEVEL must be one of ${FAIL_LEVELS.join(', ')} (got "${failLevel}")`);
   return {
     appId: appId as string,
     privateKey: key as string,

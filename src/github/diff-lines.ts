@@ -98,13 +98,7 @@ export function parseDiffLines(diff: string): DiffLines {
 }
 
 /** True when GitHub will accept a comment on [startLine..line] of `path` on `side`. */
-export function isCommentable(
-  lines: DiffLines,
-  path: string,
-  line: number,
-  side: 'RIGHT' | 'LEFT',
-  startLine?: number,
-): boolean {
+export function isCommentable(lines: DiffLines, path: string, line: number, side: 'RIGHT' | 'LEFT', startLine?: number): boolean {
   const f = lines.get(path);
   if (!f) return false;
   const set = side === 'RIGHT' ? f.right : f.left;

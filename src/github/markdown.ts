@@ -61,7 +61,11 @@ export function staleBody(oldBody: string, headSha: string): string {
 
 /** Identity of what the summary says; an unchanged state means no new review is needed. */
 export function summaryState(findings: Finding[], errors: InputError[]): string {
-  const lines = findings.map((f) => `${f.fingerprint}|${f.severity}|${f.file}|${f.line}|${f.message}|${f.disposition ? `not-a-bug:${f.disposition.reason}` : ''}`).sort();
+  const lines = findings
+    .map(
+      (f) => `${f.fingerprint}|${f.severity}|${f.file}|${f.line}|${f.message}|${f.disposition ? `not-a-bug:${f.disposition.reason}` : ''}`,
+    )
+    .sort();
   lines.push(...errors.map((e) => `E|${e.input}|${e.message}`).sort());
   return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
 }
@@ -111,7 +115,13 @@ export function reviewSummaryBody(s: SummaryInput): string {
   return clip(parts.join('\n'));
 }
 
-export function jobSummaryMarkdown(title: string, findings: Finding[], errors: SummaryInput['errors'], notes: string[], extra: string[] = []): string {
+export function jobSummaryMarkdown(
+  title: string,
+  findings: Finding[],
+  errors: SummaryInput['errors'],
+  notes: string[],
+  extra: string[] = [],
+): string {
   const parts = [`## ${title}`, '', countLine(countBySeverity(findings))];
   if (findings.length > 0) parts.push('', findingTable(findings));
   appendErrorsAndNotes(parts, errors, notes);

@@ -55,16 +55,17 @@ export function createClient(o: ClientOptions): GitHubClient {
     // Octokit's default logger prints request details at debug level only; route warnings to ours.
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log.warn(m), error: (m: string) => log.warn(m) },
     retry: { retryAfterBaseValue: base, retries },
-    throttle: o.throttle === false
-      ? { enabled: false }
-      : {
-          // One queue per installation: the write spacing is per token, not per process.
-          id: o.app ? `installation-${o.app.installationId}` : 'token',
-          retryAfterBaseValue: base,
-          fallbackSecondaryRateRetryAfter: 60,
-          onRateLimit: onLimit('rate limit'),
-          onSecondaryRateLimit: onLimit('secondary rate limit'),
-        },
+    throttle:
+      o.throttle === false
+        ? { enabled: false }
+        : {
+            // One queue per installation: the write spacing is per token, not per process.
+            id: o.app ? `installation-${o.app.installationId}` : 'token',
+            retryAfterBaseValue: base,
+            fallbackSecondaryRateRetryAfter: 60,
+            onRateLimit: onLimit('rate limit'),
+            onSecondaryRateLimit: onLimit('secondary rate limit'),
+          },
   });
 }
 

@@ -64,17 +64,37 @@ export interface PipelineOutcome {
 }
 
 export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: PipelineOptions): Promise<PipelineOutcome> {
-  const none: PipelineOutcome = { superseded: true, findings: [], errors: [], counts: countBySeverity([]), wroteJobSummary: false, failed: false };
+  const none: PipelineOutcome = {
+    superseded: true,
+    findings: [],
+    errors: [],
+    counts: countBySeverity([]),
+    wroteJobSummary: false,
+    failed: false,
+  };
   if (o.verifyHead && !(await headIsCurrent(gh, pr))) return none;
 
   const diff = await getPrDiff(gh, pr, o.workspace);
   o.log.info(`Reviewing ${pr.owner}/${pr.repo}#${pr.number} at ${pr.headSha.slice(0, 12)} (diff from ${diff.source})`);
-  const result = await runEngine(diff.text, `${pr.owner}/${pr.repo}#${pr.number}`, { ...o.review, ...(diff.tree ? { tree: diff.tree } : {}) }, o);
+  const result = await runEngine(
+    diff.text,
+    `${pr.owner}/${pr.repo}#${pr.number}`,
+    { ...o.review, ...(diff.tree ? { tree: diff.tree } : {}) },
+    o,
+  );
   const findings = result.findings;
   const notes = result.warnings;
   const counts = countBySeverity(findings);
   const failed = fails(findings, o.failLevel) || o.configError !== undefined;
-  const out: PipelineOutcome = { superseded: false, findings, errors: result.errors, counts, diffSource: diff.source, wroteJobSummary: false, failed };
+  const out: PipelineOutcome = {
+    superseded: false,
+    findings,
+    errors: result.errors,
+    counts,
+    diffSource: diff.source,
+    wroteJobSummary: false,
+    failed,
+  };
 
   if (o.sarifPath) {
     mkdirSync(dirname(o.sarifPath), { recursive: true });
@@ -86,7 +106,12 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
 
   let wantCheck = o.mode !== 'review';
   if (o.mode !== 'check') {
-    out.review = await postReview(gh, pr, { findings, errors: result.errors, notes, diffLines: parseDiffLines(diff.text), maxInline: o.maxInline }, o.log);
+    out.review = await postReview(
+      gh,
+      pr,
+      { findings, errors: result.errors, notes, diffLines: parseDiffLines(diff.text), maxInline: o.maxInline },
+      o.log,
+    );
     if (out.review.forbidden) wantCheck = true;
   }
   let checkForbidden = false;
@@ -102,7 +127,10 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
     const extra: string[] = [];
     if (out.review?.forbidden) extra.push('> The token could not post a pull request review (fork PR or missing `pull-requests: write`).');
     if (checkForbidden) extra.push('> The token could not create a check run (missing `checks: write`).');
-    appendFileSync(o.stepSummaryPath, jobSummaryMarkdown(`kfunc-review: ${pr.owner}/${pr.repo}#${pr.number}`, findings, result.errors, notes, extra));
+    appendFileSync(
+      o.stepSummaryPath,
+      jobSummaryMarkdown(`kfunc-review: ${pr.owner}/${pr.repo}#${pr.number}`, findings, result.errors, notes, extra),
+    );
     out.wroteJobSummary = true;
   }
   return out;

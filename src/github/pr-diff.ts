@@ -36,7 +36,14 @@ export async function diffFromCheckout(workspace: string, pr: PullRef): Promise<
   try {
     const head = (await git(workspace, ['rev-parse', 'HEAD'])).trim();
     if (head !== pr.headSha) return null;
-    const text = await git(workspace, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', `${pr.baseSha}...${pr.headSha}`]);
+    const text = await git(workspace, [
+      'diff',
+      '--no-ext-diff',
+      '--no-textconv',
+      '--no-color',
+      '--no-renames',
+      `${pr.baseSha}...${pr.headSha}`,
+    ]);
     return { text, tree: workspace, source: 'git' };
   } catch {
     // Typically a shallow clone without the base commit; the API path still works.

@@ -23,7 +23,8 @@ export async function readRepoConfig(gh: GitHubClient, pr: PullRef): Promise<Rep
   const file = data as { type?: string; encoding?: string; content?: string };
   if (Array.isArray(data) || file.type !== 'file') return fail('not a file');
   // Over 1 MB the contents API leaves `content` empty (encoding "none"); no config is that big.
-  if (file.encoding !== 'base64' || typeof file.content !== 'string') return fail(`unexpected encoding "${file.encoding ?? 'none'}" (too large?)`);
+  if (file.encoding !== 'base64' || typeof file.content !== 'string')
+    return fail(`unexpected encoding "${file.encoding ?? 'none'}" (too large?)`);
   try {
     return { config: parseConfig(Buffer.from(file.content, 'base64').toString('utf8'), name) };
   } catch (err) {

@@ -46,7 +46,13 @@ export async function postReview(gh: GitHubClient, pr: PullRef, input: ReviewInp
   const repo = { owner: pr.owner, repo: pr.repo, pull_number: pr.number };
   try {
     const existing = (await write(() => gh.paginate(gh.rest.pulls.listReviewComments, { ...repo, per_page: 100 }))) as ExistingComment[];
-    const plan = planComments({ findings: input.findings, diffLines: input.diffLines, existing, maxInline: input.maxInline, headSha: pr.headSha });
+    const plan = planComments({
+      findings: input.findings,
+      diffLines: input.diffLines,
+      existing,
+      maxInline: input.maxInline,
+      headSha: pr.headSha,
+    });
     outcome.summaryOnly = [...plan.summaryOnly];
 
     for (const r of plan.remove) {
@@ -105,7 +111,15 @@ async function createReviewWithFallback(
     });
   const post = (comments: NewComment[]) =>
     write(() =>
-      gh.rest.pulls.createReview({ owner: pr.owner, repo: pr.repo, pull_number: pr.number, commit_id: pr.headSha, event: 'COMMENT', body: body(), comments }),
+      gh.rest.pulls.createReview({
+        owner: pr.owner,
+        repo: pr.repo,
+        pull_number: pr.number,
+        commit_id: pr.headSha,
+        event: 'COMMENT',
+        body: body(),
+        comments,
+      }),
     );
 
   for (let attempt = 0; ; attempt++) {
@@ -117,7 +131,14 @@ async function createReviewWithFallback(
     } catch (err) {
       if (httpStatus(err) !== 422 || create.length === 0) throw err;
       // GitHub names no culprit in a 422, so find the comments it will not anchor, one by one.
-      const bad = attempt === 0 ? await findUnanchorable(gh, pr, create.map((c) => c.comment)) : new Set(create.map((_, i) => i));
+      const bad =
+        attempt === 0
+          ? await findUnanchorable(
+              gh,
+              pr,
+              create.map((c) => c.comment),
+            )
+          : new Set(create.map((_, i) => i));
       if (bad.size === 0) {
         // Every comment anchors alone, so the review itself is the problem: keep the findings, drop inline.
         for (let i = 0; i < create.length; i++) bad.add(i);
@@ -141,7 +162,9 @@ async function findUnanchorable(gh: GitHubClient, pr: PullRef, comments: NewComm
       const res = await write(() =>
         gh.rest.pulls.createReview({ owner: pr.owner, repo: pr.repo, pull_number: pr.number, commit_id: pr.headSha, comments: [comment] }),
       );
-      await write(() => gh.rest.pulls.deletePendingReview({ owner: pr.owner, repo: pr.repo, pull_number: pr.number, review_id: res.data.id }));
+      await write(() =>
+        gh.rest.pulls.deletePendingReview({ owner: pr.owner, repo: pr.repo, pull_number: pr.number, review_id: res.data.id }),
+      );
     } catch (err) {
       if (httpStatus(err) === 422) bad.add(i);
       else throw err;

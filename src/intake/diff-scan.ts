@@ -23,10 +23,14 @@ export interface ScanResult {
 }
 
 type Kind = ' ' | '+' | '-' | '\\';
-interface HunkLine { kind: Kind; text: string }
+interface HunkLine {
+  kind: Kind;
+  text: string;
+}
 
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
-const FILE_META_RE = /^(index [0-9a-f]+\.\.[0-9a-f]+|new file mode |deleted file mode |old mode |new mode |similarity index |dissimilarity index |rename from |rename to |copy from |copy to |Binary files .* differ$|GIT binary patch$)/;
+const FILE_META_RE =
+  /^(index [0-9a-f]+\.\.[0-9a-f]+|new file mode |deleted file mode |old mode |new mode |similarity index |dissimilarity index |rename from |rename to |copy from |copy to |Binary files .* differ$|GIT binary patch$)/;
 
 function isTerminator(lines: string[], i: number): boolean {
   const l = lines[i];
@@ -34,7 +38,8 @@ function isTerminator(lines: string[], i: number): boolean {
   if (/^index [0-9a-f]{6,}\.\.[0-9a-f]{6,}/.test(l)) return true;
   if (/^--- (a\/|\/dev\/null)/.test(l) && /^\+\+\+ (b\/|\/dev\/null)/.test(lines[i + 1] ?? '')) return true;
   // Mail signature: "-- " (or "--" once the archive stripped the space) then a git version.
-  if (/^-- ?$/.test(l) && (i + 1 >= lines.length || /^\d+\.\d+/.test(lines[i + 1] ?? '') || (lines[i + 1] ?? '').trim() === '')) return true;
+  if (/^-- ?$/.test(l) && (i + 1 >= lines.length || /^\d+\.\d+/.test(lines[i + 1] ?? '') || (lines[i + 1] ?? '').trim() === ''))
+    return true;
   return false;
 }
 
@@ -70,7 +75,9 @@ function reinsertBlanks(h: HunkLine[], missing: number): HunkLine[] {
   for (let k = 0; k < missing; k++) {
     const firstChange = out.findIndex((l) => l.kind === '+' || l.kind === '-');
     let lastChange = -1;
-    out.forEach((l, i) => { if (l.kind === '+' || l.kind === '-') lastChange = i; });
+    out.forEach((l, i) => {
+      if (l.kind === '+' || l.kind === '-') lastChange = i;
+    });
     const leadEnd = firstChange < 0 ? out.length : firstChange;
     const trailStart = lastChange + 1;
     const changes = out.map((l, i) => (l.kind === '+' || l.kind === '-' ? i : -1)).filter((i) => i >= 0);
@@ -82,7 +89,11 @@ function reinsertBlanks(h: HunkLine[], missing: number): HunkLine[] {
       const s = blankScore(out, p, leadEnd, trailStart);
       const d = distance(p);
       // On a tie, the line next to the change: git's context grows outward from it.
-      if (s > bestScore || (s === bestScore && d < bestDist)) { best = p; bestScore = s; bestDist = d; }
+      if (s > bestScore || (s === bestScore && d < bestDist)) {
+        best = p;
+        bestScore = s;
+        bestDist = d;
+      }
     }
     out.splice(best, 0, { kind: ' ', text: '' });
   }
@@ -94,7 +105,11 @@ export function scanDiff(text: string, inputName: string): ScanResult {
   /** One file section: its header lines and hunks; sections with nothing in them are dropped. */
   const sections: { lines: string[]; git: boolean; meta: boolean; hunks: number }[] = [];
   let sec: (typeof sections)[number] | null = null;
-  const out = { push: (...l: string[]) => { sec?.lines.push(...l); } };
+  const out = {
+    push: (...l: string[]) => {
+      sec?.lines.push(...l);
+    },
+  };
   const warnings: string[] = [];
   let recovered = false;
   let inFile = false;
@@ -148,19 +163,37 @@ export function scanDiff(text: string, inputName: string): ScanResult {
           // mailer), but not the end of the text or a blank line before the next header.
           if (i + 1 >= lines.length || lines.slice(i + 1).every((x) => x === '') || isTerminator(lines, i + 1)) break;
           body.push({ kind: ' ', text: '' });
-          oldLeft--; newLeft--; i++;
+          oldLeft--;
+          newLeft--;
+          i++;
           continue;
         }
         if (isTerminator(lines, i)) break;
-        if (c === ' ') { body.push({ kind: ' ', text: line.slice(1) }); oldLeft--; newLeft--; }
-        else if (c === '+') { body.push({ kind: '+', text: line.slice(1) }); newLeft--; }
-        else if (c === '-') { body.push({ kind: '-', text: line.slice(1) }); oldLeft--; }
-        else if (c === '\\') { body.push({ kind: '\\', text: line.slice(1) }); }
-        else { body.push({ kind: ' ', text: line }); oldLeft--; newLeft--; damaged = true; }
+        if (c === ' ') {
+          body.push({ kind: ' ', text: line.slice(1) });
+          oldLeft--;
+          newLeft--;
+        } else if (c === '+') {
+          body.push({ kind: '+', text: line.slice(1) });
+          newLeft--;
+        } else if (c === '-') {
+          body.push({ kind: '-', text: line.slice(1) });
+          oldLeft--;
+        } else if (c === '\\') {
+          body.push({ kind: '\\', text: line.slice(1) });
+        } else {
+          body.push({ kind: ' ', text: line });
+          oldLeft--;
+          newLeft--;
+          damaged = true;
+        }
         i++;
       }
       // A "\ No newline at end of file" marker may follow the last counted line.
-      if (i < lines.length && lines[i].startsWith('\\ ')) { body.push({ kind: '\\', text: lines[i].slice(1) }); i++; }
+      if (i < lines.length && lines[i].startsWith('\\ ')) {
+        body.push({ kind: '\\', text: lines[i].slice(1) });
+        i++;
+      }
       let fixed = body;
       let header = l;
       const where = `${inputName}: ${currentFile || 'diff'} hunk ${l.replace(/ @@.*/, ' @@')}`;

@@ -47,14 +47,31 @@ export function readDiff(clean: string): FileDiff[] {
       let neu = 0;
       for (const ch of c.changes) {
         const text = ch.content.slice(1);
-        if (ch.type === 'add') { lines.push({ kind: 'add', text, newLine: ch.ln }); neu++; }
-        else if (ch.type === 'del') { lines.push({ kind: 'del', text, oldLine: ch.ln }); old++; }
-        else { lines.push({ kind: 'ctx', text, oldLine: ch.ln1, newLine: ch.ln2 }); old++; neu++; }
+        if (ch.type === 'add') {
+          lines.push({ kind: 'add', text, newLine: ch.ln });
+          neu++;
+        } else if (ch.type === 'del') {
+          lines.push({ kind: 'del', text, oldLine: ch.ln });
+          old++;
+        } else {
+          lines.push({ kind: 'ctx', text, oldLine: ch.ln1, newLine: ch.ln2 });
+          old++;
+          neu++;
+        }
       }
       if (old !== c.oldLines || neu !== c.newLines) {
-        throw new DiffError(`${path}: hunk ${c.content.replace(/ @@.*/, ' @@')} has ${old}/${neu} lines, its header says ${c.oldLines}/${c.newLines}`);
+        throw new DiffError(
+          `${path}: hunk ${c.content.replace(/ @@.*/, ' @@')} has ${old}/${neu} lines, its header says ${c.oldLines}/${c.newLines}`,
+        );
       }
-      hunks.push({ oldStart: c.oldStart, oldLines: c.oldLines, newStart: c.newStart, newLines: c.newLines, section: c.content.replace(/^@@[^@]*@@ ?/, ''), lines });
+      hunks.push({
+        oldStart: c.oldStart,
+        oldLines: c.oldLines,
+        newStart: c.newStart,
+        newLines: c.newLines,
+        section: c.content.replace(/^@@[^@]*@@ ?/, ''),
+        lines,
+      });
     }
     files.push({ path, oldPath: from, isNew: !!f.new || from === null, isDeleted: !!f.deleted || to === null, hunks });
   }

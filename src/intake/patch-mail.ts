@@ -49,12 +49,23 @@ export function splitPatchBreak(body: string): { message: string; diff: string }
   return { message: lines.slice(0, at).join('\n'), diff: lines.slice(at).join('\n') };
 }
 
-interface DecodedMail { subject: string; from: string; date: string | null; messageId: string | null; inReplyTo: string | null; body: string }
+interface DecodedMail {
+  subject: string;
+  from: string;
+  date: string | null;
+  messageId: string | null;
+  inReplyTo: string | null;
+  body: string;
+}
 
 /** True when the mail needs a MIME decoder: encoded body or words, multipart, a non-UTF-8 charset. */
 function needsMime(head: string): boolean {
-  return /^content-transfer-encoding:\s*(quoted-printable|base64)/im.test(head) || /^content-type:\s*multipart\//im.test(head)
-    || /=\?[^?\s]+\?[bq]\?/i.test(head) || /charset="?(?!utf-?8|us-ascii)[\w-]+/i.test(head);
+  return (
+    /^content-transfer-encoding:\s*(quoted-printable|base64)/im.test(head) ||
+    /^content-type:\s*multipart\//im.test(head) ||
+    /=\?[^?\s]+\?[bq]\?/i.test(head) ||
+    /charset="?(?!utf-?8|us-ascii)[\w-]+/i.test(head)
+  );
 }
 
 /**
@@ -83,13 +94,25 @@ async function decode(raw: string): Promise<DecodedMail> {
   const { default: PostalMime } = await import('postal-mime');
   const mail = await PostalMime.parse(raw);
   const body = (mail.text ?? '').replace(/\r\n?/g, '\n');
-  const from = mail.from ? (mail.from.name ? `${mail.from.name} <${mail.from.address ?? ''}>` : mail.from.address ?? '') : '';
-  return { subject: (mail.subject ?? '').replace(/\s+/g, ' ').trim(), from, date: mail.date ?? null, messageId: mail.messageId ?? null, inReplyTo: mail.inReplyTo ?? null, body };
+  const from = mail.from ? (mail.from.name ? `${mail.from.name} <${mail.from.address ?? ''}>` : (mail.from.address ?? '')) : '';
+  return {
+    subject: (mail.subject ?? '').replace(/\s+/g, ' ').trim(),
+    from,
+    date: mail.date ?? null,
+    messageId: mail.messageId ?? null,
+    inReplyTo: mail.inReplyTo ?? null,
+    body,
+  };
 }
 
 /** The first non-empty line of a commit message: the subject of a headerless patch. */
 function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? ''
+  );
 }
 
 export async function readSeries(text: string, inputName: string): Promise<SeriesRecord> {
@@ -101,7 +124,13 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
     const { message, diff } = splitPatchBreak(mail.body);
     const scan = scanDiff(diff, inputName);
     const files = scan.diff ? readDiff(scan.diff) : [];
-    const record: MailRecord = { subject: mail.subject, from: mail.from, messageId: mail.messageId, inReplyTo: mail.inReplyTo, body: mail.body };
+    const record: MailRecord = {
+      subject: mail.subject,
+      from: mail.from,
+      messageId: mail.messageId,
+      inReplyTo: mail.inReplyTo,
+      body: mail.body,
+    };
     if (files.length === 0 || tag.isReply) {
       if (tag.isPatch && tag.index === 0 && !tag.isReply) series.cover = record;
       else series.discussion.push(record);
@@ -109,11 +138,23 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
     }
     series.patches.push({
       subject: mail.subject || firstLine(message),
-      tag, from: mail.from, date: mail.date, messageId: mail.messageId,
-      commitMessage: message, files, recovered: scan.recovered, warnings: scan.warnings,
+      tag,
+      from: mail.from,
+      date: mail.date,
+      messageId: mail.messageId,
+      commitMessage: message,
+      files,
+      recovered: scan.recovered,
+      warnings: scan.warnings,
     });
     if (scan.trailing.trim()) {
-      series.discussion.push({ subject: `Re: ${mail.subject || firstLine(message)}`, from: '', messageId: null, inReplyTo: mail.messageId, body: scan.trailing });
+      series.discussion.push({
+        subject: `Re: ${mail.subject || firstLine(message)}`,
+        from: '',
+        messageId: null,
+        inReplyTo: mail.messageId,
+        body: scan.trailing,
+      });
     }
   }
   series.patches.sort((a, b) => a.tag.index - b.tag.index);

@@ -27,12 +27,21 @@ export interface FileSource {
 
 export function sourceFromDiff(f: FileDiff): FileSource {
   const src: FileSource = {
-    path: f.path, isNew: f.isNew, isDeleted: f.isDeleted,
-    post: { lines: new Map(), full: f.isNew }, pre: { lines: new Map(), full: false },
-    added: new Set(), removed: new Set(), shown: [], sections: { new: new Map(), old: new Map() },
+    path: f.path,
+    isNew: f.isNew,
+    isDeleted: f.isDeleted,
+    post: { lines: new Map(), full: f.isNew },
+    pre: { lines: new Map(), full: false },
+    added: new Set(),
+    removed: new Set(),
+    shown: [],
+    sections: { new: new Map(), old: new Map() },
   };
   for (const h of f.hunks) {
-    if (h.section) { src.sections.new.set(h.newStart, h.section); src.sections.old.set(h.oldStart, h.section); }
+    if (h.section) {
+      src.sections.new.set(h.newStart, h.section);
+      src.sections.old.set(h.oldStart, h.section);
+    }
     for (const l of h.lines) {
       // line 0 only appears in damaged or cut input (`@@ -0,0 +0,1 @@`); nothing real stands there
       if (l.newLine !== undefined && l.newLine > 0) src.post.lines.set(l.newLine, l.text);
@@ -69,7 +78,11 @@ export function sourceFromTree(f: FileDiff, preText: string | null): FileSource 
     while (cursor < h.oldStart && cursor <= pre.length) post.push(pre[cursor++ - 1]);
     const start = post.length + 1;
     for (const l of h.lines) {
-      if (l.kind === 'add') { post.push(l.text); added.add(post.length); continue; }
+      if (l.kind === 'add') {
+        post.push(l.text);
+        added.add(post.length);
+        continue;
+      }
       const have = pre[cursor - 1];
       if (have === undefined || !same(have, l.text)) {
         throw new ApplyError(`${f.path}:${cursor}: patch does not apply (expected "${l.text.trim()}")`);
@@ -93,9 +106,15 @@ export function sourceFromFile(path: string, text: string): FileSource {
   const all = text.replace(/\r\n?/g, '\n').split('\n');
   all.forEach((t, i) => lines.set(i + 1, t));
   return {
-    path, isNew: false, isDeleted: false,
-    post: { lines, full: true }, pre: { lines: new Map(), full: false },
-    added: new Set(), removed: new Set(), shown: [], sections: { new: new Map(), old: new Map() },
+    path,
+    isNew: false,
+    isDeleted: false,
+    post: { lines, full: true },
+    pre: { lines: new Map(), full: false },
+    added: new Set(),
+    removed: new Set(),
+    shown: [],
+    sections: { new: new Map(), old: new Map() },
   };
 }
 
@@ -115,7 +134,8 @@ export function sourcesFromRegions(regions: { path: string; start: number; lines
   const byPath = new Map<string, { start: number; lines: string[] }[]>();
   for (const r of regions) {
     const list = byPath.get(r.path);
-    if (list) list.push(r); else byPath.set(r.path, [r]);
+    if (list) list.push(r);
+    else byPath.set(r.path, [r]);
   }
   return [...byPath].map(([p, rs]) => sourceFromRegions(p, rs));
 }

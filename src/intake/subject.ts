@@ -17,9 +17,16 @@ export function parseSubject(subject: string): SubjectTag {
   if (!m) return tag;
   for (const word of m[1].split(/\s+/)) {
     const nm = /^(\d+)\/(\d+)$/.exec(word);
-    if (nm) { tag.index = Number(nm[1]); tag.total = Number(nm[2]); continue; }
+    if (nm) {
+      tag.index = Number(nm[1]);
+      tag.total = Number(nm[2]);
+      continue;
+    }
     const vm = /^v(\d+)$/i.exec(word);
-    if (vm) { tag.version = Number(vm[1]); continue; }
+    if (vm) {
+      tag.version = Number(vm[1]);
+      continue;
+    }
     if (/^(PATCH|RFC|RESEND)$/i.test(word) || word === '') continue;
     if (/^[a-z][\w.-]*$/i.test(word)) tag.tree = tag.tree ?? word;
   }

@@ -23,11 +23,38 @@ export interface AtomicSectionEntry {
 export const ATOMIC_SECTIONS: readonly AtomicSectionEntry[] = [
   {
     kind: 'spinlock',
-    acquire: ['read_lock', 'write_lock', 'read_lock_bh', 'write_lock_bh', 'read_lock_irq', 'write_lock_irq', 'read_lock_irqsave', 'write_lock_irqsave'],
+    acquire: [
+      'read_lock',
+      'write_lock',
+      'read_lock_bh',
+      'write_lock_bh',
+      'read_lock_irq',
+      'write_lock_irq',
+      'read_lock_irqsave',
+      'write_lock_irqsave',
+    ],
     acquirePrefixes: ['spin_lock', 'raw_spin_lock', 'spin_trylock', 'raw_spin_trylock'],
-    release: ['read_unlock', 'write_unlock', 'read_unlock_bh', 'write_unlock_bh', 'read_unlock_irq', 'write_unlock_irq', 'read_unlock_irqrestore', 'write_unlock_irqrestore'],
+    release: [
+      'read_unlock',
+      'write_unlock',
+      'read_unlock_bh',
+      'write_unlock_bh',
+      'read_unlock_irq',
+      'write_unlock_irq',
+      'read_unlock_irqrestore',
+      'write_unlock_irqrestore',
+    ],
     releasePrefixes: ['spin_unlock', 'raw_spin_unlock'],
-    guardClasses: ['read_lock', 'write_lock', 'read_lock_irq', 'write_lock_irq', 'read_lock_irqsave', 'write_lock_irqsave', 'read_lock_bh', 'write_lock_bh'],
+    guardClasses: [
+      'read_lock',
+      'write_lock',
+      'read_lock_irq',
+      'write_lock_irq',
+      'read_lock_irqsave',
+      'write_lock_irqsave',
+      'read_lock_bh',
+      'write_lock_bh',
+    ],
     guardPrefixes: ['spinlock', 'raw_spinlock'],
     why: 'a spinlock holder runs with preemption disabled (and interrupts off for the _irq variants): sleeping there can deadlock against the next spinner',
   },
@@ -69,4 +96,3 @@ export function atomicRelease(name: string): AtomicSectionEntry | undefined {
 export function atomicGuard(cls: string): AtomicSectionEntry | undefined {
   return ATOMIC_SECTIONS.find((s) => s.guardClasses.includes(cls) || !!s.guardPrefixes?.some((p) => cls.startsWith(p)));
 }
-

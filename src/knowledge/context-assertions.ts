@@ -14,7 +14,8 @@ export const LOCK_ASSERT = /^(lockdep_assert\w*|lockdep_is_held\w*)$/;
 export const OPS_CALLER_CHECK = /^\w+_kf_allowed\w*$/;
 
 /** Context probes: they test the context; asserting one (inside a WARN) is an assumption. */
-export const CONTEXT_PROBE = /^(in_task|in_interrupt|in_irq|in_hardirq|in_softirq|in_serving_softirq|in_nmi|in_atomic|irqs_disabled|preemptible)$/;
+export const CONTEXT_PROBE =
+  /^(in_task|in_interrupt|in_irq|in_hardirq|in_softirq|in_serving_softirq|in_nmi|in_atomic|irqs_disabled|preemptible)$/;
 
 /** Macros that warn or crash when their condition holds. */
 export const WARN_MACRO = /^(WARN|WARN_ON|WARN_ONCE|WARN_ON_ONCE|BUG_ON|VM_WARN_ON\w*|RCU_LOCKDEP_WARN)$/;

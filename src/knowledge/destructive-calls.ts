@@ -7,6 +7,15 @@
 // crash_kexec is the precedent the kernel itself registers as a KF_DESTRUCTIVE kfunc.
 
 export const DESTRUCTIVE_CALLS: ReadonlySet<string> = new Set([
-  'panic', 'BUG', 'emergency_restart', 'kernel_restart', 'machine_restart', 'crash_kexec', '__crash_kexec',
-  'kernel_halt', 'kernel_power_off', 'machine_halt', 'machine_power_off',
+  'panic',
+  'BUG',
+  'emergency_restart',
+  'kernel_restart',
+  'machine_restart',
+  'crash_kexec',
+  '__crash_kexec',
+  'kernel_halt',
+  'kernel_power_off',
+  'machine_halt',
+  'machine_power_off',
 ]);

@@ -12,7 +12,10 @@ import type { TargetTree } from '../model/target.js';
 import { compareVersion } from '../model/target.js';
 
 /** A kernel release, e.g. { major: 6, minor: 13 }. */
-export interface KernelVersion { major: number; minor: number }
+export interface KernelVersion {
+  major: number;
+  minor: number;
+}
 
 export type FlagStatus =
   /** Defined in mainline from `since` (and until `until`, when set). */
@@ -44,61 +47,194 @@ const v = (major: number, minor: number): KernelVersion => ({ major, minor });
  * ret_null id sets of 5.18/5.19; later flags were appended bit by bit.
  */
 export const KF_FLAGS: readonly FlagFact[] = [
-  { name: 'KF_ACQUIRE', status: 'merged', since: v(6, 0), until: null, inferred: false,
-    note: 'returns a referenced struct pointer that the program must release' },
-  { name: 'KF_RELEASE', status: 'merged', since: v(6, 0), until: null, inferred: false,
-    note: 'releases the one refcounted pointer argument; before v7.0 it also implied trusted arguments' },
-  { name: 'KF_RET_NULL', status: 'merged', since: v(6, 0), until: null, inferred: false,
-    note: 'the returned pointer may be NULL and must be checked by the program' },
-  { name: 'KF_KPTR_GET', status: 'merged', since: v(6, 0), until: v(6, 4), inferred: true,
+  {
+    name: 'KF_ACQUIRE',
+    status: 'merged',
+    since: v(6, 0),
+    until: null,
+    inferred: false,
+    note: 'returns a referenced struct pointer that the program must release',
+  },
+  {
+    name: 'KF_RELEASE',
+    status: 'merged',
+    since: v(6, 0),
+    until: null,
+    inferred: false,
+    note: 'releases the one refcounted pointer argument; before v7.0 it also implied trusted arguments',
+  },
+  {
+    name: 'KF_RET_NULL',
+    status: 'merged',
+    since: v(6, 0),
+    until: null,
+    inferred: false,
+    note: 'the returned pointer may be NULL and must be checked by the program',
+  },
+  {
+    name: 'KF_KPTR_GET',
+    status: 'merged',
+    since: v(6, 0),
+    until: v(6, 4),
+    inferred: true,
     note: 'took a reference from a kptr stored in a map; 6.1 still defines it, 6.12 no longer does (bit 3 is unused since)',
-    advice: 'load the kptr with bpf_kptr_xchg() or an RCU-protected read and take the reference with a KF_ACQUIRE kfunc' },
-  { name: 'KF_TRUSTED_ARGS', status: 'merged', since: v(6, 0), until: v(7, 0), inferred: false,
+    advice: 'load the kptr with bpf_kptr_xchg() or an RCU-protected read and take the reference with a KF_ACQUIRE kfunc',
+  },
+  {
+    name: 'KF_TRUSTED_ARGS',
+    status: 'merged',
+    since: v(6, 0),
+    until: v(7, 0),
+    inferred: false,
     note: 'pointer arguments must be trusted and non-NULL; bpf-next made this the default for every kfunc and deleted the flag in the v7.0 merge window (January 2026)',
-    advice: 'delete the flag (trusted arguments are the default); use KF_RCU where RCU-protected pointers must still be accepted' },
-  { name: 'KF_SLEEPABLE', status: 'merged', since: v(6, 0), until: null, inferred: false,
-    note: 'the kfunc may sleep, so only sleepable programs may call it, and never inside an RCU, preempt-off or IRQ-off section' },
-  { name: 'KF_DESTRUCTIVE', status: 'merged', since: v(6, 0), until: null, inferred: false,
-    note: 'the kfunc can crash or reboot the machine; loading a caller needs CAP_SYS_BOOT' },
-  { name: 'KF_RCU', status: 'merged', since: v(6, 2), until: null, inferred: true,
-    note: 'pointer arguments may be trusted or RCU-protected; absent in 6.1, present in 6.12' },
-  { name: 'KF_ITER_NEW', status: 'merged', since: v(6, 4), until: null, inferred: true,
-    note: 'open-coded iterator constructor; checked at registration' },
-  { name: 'KF_ITER_NEXT', status: 'merged', since: v(6, 4), until: null, inferred: true,
-    note: 'open-coded iterator step; checked at registration' },
-  { name: 'KF_ITER_DESTROY', status: 'merged', since: v(6, 4), until: null, inferred: true,
-    note: 'open-coded iterator destructor; checked at registration' },
-  { name: 'KF_RCU_PROTECTED', status: 'merged', since: v(6, 7), until: null, inferred: true,
-    note: 'must be called inside an RCU read-side section; first used by the task and css iterators, honoured for other kfuncs only from about 6.18' },
-  { name: 'KF_FASTCALL', status: 'merged', since: v(6, 13), until: null, inferred: false,
-    note: 'the kfunc keeps the bpf_fastcall register contract; only valid for kfuncs the verifier or JIT inlines' },
-  { name: 'KF_ARENA_RET', status: 'merged', since: v(6, 15), until: null, inferred: true,
-    note: 'the return value is an arena pointer (BTF gets the arena address space)' },
-  { name: 'KF_ARENA_ARG1', status: 'merged', since: v(6, 15), until: null, inferred: true,
-    note: 'argument 1 is an arena pointer' },
-  { name: 'KF_ARENA_ARG2', status: 'merged', since: v(6, 15), until: null, inferred: true,
-    note: 'argument 2 is an arena pointer' },
-  { name: 'KF_IMPLICIT_ARGS', status: 'merged', since: v(7, 0), until: null, inferred: false,
-    note: 'the verifier supplies a trailing struct bpf_prog_aux * argument that BPF does not pass; it replaced the __prog suffix in v7.0' },
-  { name: 'KF_DEPRECATED', status: 'never-defined', since: null, until: null, inferred: false,
+    advice: 'delete the flag (trusted arguments are the default); use KF_RCU where RCU-protected pointers must still be accepted',
+  },
+  {
+    name: 'KF_SLEEPABLE',
+    status: 'merged',
+    since: v(6, 0),
+    until: null,
+    inferred: false,
+    note: 'the kfunc may sleep, so only sleepable programs may call it, and never inside an RCU, preempt-off or IRQ-off section',
+  },
+  {
+    name: 'KF_DESTRUCTIVE',
+    status: 'merged',
+    since: v(6, 0),
+    until: null,
+    inferred: false,
+    note: 'the kfunc can crash or reboot the machine; loading a caller needs CAP_SYS_BOOT',
+  },
+  {
+    name: 'KF_RCU',
+    status: 'merged',
+    since: v(6, 2),
+    until: null,
+    inferred: true,
+    note: 'pointer arguments may be trusted or RCU-protected; absent in 6.1, present in 6.12',
+  },
+  {
+    name: 'KF_ITER_NEW',
+    status: 'merged',
+    since: v(6, 4),
+    until: null,
+    inferred: true,
+    note: 'open-coded iterator constructor; checked at registration',
+  },
+  {
+    name: 'KF_ITER_NEXT',
+    status: 'merged',
+    since: v(6, 4),
+    until: null,
+    inferred: true,
+    note: 'open-coded iterator step; checked at registration',
+  },
+  {
+    name: 'KF_ITER_DESTROY',
+    status: 'merged',
+    since: v(6, 4),
+    until: null,
+    inferred: true,
+    note: 'open-coded iterator destructor; checked at registration',
+  },
+  {
+    name: 'KF_RCU_PROTECTED',
+    status: 'merged',
+    since: v(6, 7),
+    until: null,
+    inferred: true,
+    note: 'must be called inside an RCU read-side section; first used by the task and css iterators, honoured for other kfuncs only from about 6.18',
+  },
+  {
+    name: 'KF_FASTCALL',
+    status: 'merged',
+    since: v(6, 13),
+    until: null,
+    inferred: false,
+    note: 'the kfunc keeps the bpf_fastcall register contract; only valid for kfuncs the verifier or JIT inlines',
+  },
+  {
+    name: 'KF_ARENA_RET',
+    status: 'merged',
+    since: v(6, 15),
+    until: null,
+    inferred: true,
+    note: 'the return value is an arena pointer (BTF gets the arena address space)',
+  },
+  { name: 'KF_ARENA_ARG1', status: 'merged', since: v(6, 15), until: null, inferred: true, note: 'argument 1 is an arena pointer' },
+  { name: 'KF_ARENA_ARG2', status: 'merged', since: v(6, 15), until: null, inferred: true, note: 'argument 2 is an arena pointer' },
+  {
+    name: 'KF_IMPLICIT_ARGS',
+    status: 'merged',
+    since: v(7, 0),
+    until: null,
+    inferred: false,
+    note: 'the verifier supplies a trailing struct bpf_prog_aux * argument that BPF does not pass; it replaced the __prog suffix in v7.0',
+  },
+  {
+    name: 'KF_DEPRECATED',
+    status: 'never-defined',
+    since: null,
+    until: null,
+    inferred: false,
     note: 'kfuncs.rst describes deprecation under this name, but include/linux/btf.h has never defined it',
-    advice: 'document the deprecation in the kfunc\'s kernel-doc instead' },
-  { name: 'KF_RET_RCU', status: 'proposal', since: null, until: null, inferred: false,
-    note: 'proposed on the list as an RCU-protected-return variant; not known to be merged' },
-  { name: 'KF_DYNPTR_XDP', status: 'proposal', since: null, until: null, inferred: false,
-    note: 'part of a proposed dynptr-flag series; not known to be merged' },
-  { name: 'KF_DYNPTR_SKB', status: 'proposal', since: null, until: null, inferred: false,
-    note: 'part of a proposed dynptr-flag series; not known to be merged' },
-  { name: 'KF_DYNPTR_SKB_META', status: 'proposal', since: null, until: null, inferred: false,
-    note: 'part of a proposed dynptr-flag series; not known to be merged' },
-  { name: 'KF_MAGIC_ARGS', status: 'proposal', since: null, until: null, inferred: false,
-    note: 'an earlier spelling of what was merged as KF_IMPLICIT_ARGS (v7.0)' },
-  { name: 'KF_IMPLICIT_PROG_AUX_ARG', status: 'proposal', since: null, until: null, inferred: false,
-    note: 'an earlier spelling of what was merged as KF_IMPLICIT_ARGS (v7.0)' },
+    advice: "document the deprecation in the kfunc's kernel-doc instead",
+  },
+  {
+    name: 'KF_RET_RCU',
+    status: 'proposal',
+    since: null,
+    until: null,
+    inferred: false,
+    note: 'proposed on the list as an RCU-protected-return variant; not known to be merged',
+  },
+  {
+    name: 'KF_DYNPTR_XDP',
+    status: 'proposal',
+    since: null,
+    until: null,
+    inferred: false,
+    note: 'part of a proposed dynptr-flag series; not known to be merged',
+  },
+  {
+    name: 'KF_DYNPTR_SKB',
+    status: 'proposal',
+    since: null,
+    until: null,
+    inferred: false,
+    note: 'part of a proposed dynptr-flag series; not known to be merged',
+  },
+  {
+    name: 'KF_DYNPTR_SKB_META',
+    status: 'proposal',
+    since: null,
+    until: null,
+    inferred: false,
+    note: 'part of a proposed dynptr-flag series; not known to be merged',
+  },
+  {
+    name: 'KF_MAGIC_ARGS',
+    status: 'proposal',
+    since: null,
+    until: null,
+    inferred: false,
+    note: 'an earlier spelling of what was merged as KF_IMPLICIT_ARGS (v7.0)',
+  },
+  {
+    name: 'KF_IMPLICIT_PROG_AUX_ARG',
+    status: 'proposal',
+    since: null,
+    until: null,
+    inferred: false,
+    note: 'an earlier spelling of what was merged as KF_IMPLICIT_ARGS (v7.0)',
+  },
 ];
 
 /** The arena argument flags and the argument (counting from 1) each one marks. */
-export const ARENA_ARG_FLAGS: readonly (readonly [flag: string, index: number])[] = [['KF_ARENA_ARG1', 1], ['KF_ARENA_ARG2', 2]];
+export const ARENA_ARG_FLAGS: readonly (readonly [flag: string, index: number])[] = [
+  ['KF_ARENA_ARG1', 1],
+  ['KF_ARENA_ARG2', 2],
+];
 
 /**
  * With KF_IMPLICIT_ARGS the verifier supplies a trailing argument of this type (the calling
@@ -184,7 +320,12 @@ export type ChangeKind = 'breaking' | 'relaxing' | 'none';
  * now cope with more (NULL or untrusted pointers, atomic context...). 'none': no
  * observable change on the target tree.
  */
-export function flagChangeImpact(flag: string, change: 'added' | 'removed', target: TargetTree, flags: readonly string[] = []): { kind: ChangeKind; why: string } {
+export function flagChangeImpact(
+  flag: string,
+  change: 'added' | 'removed',
+  target: TargetTree,
+  flags: readonly string[] = [],
+): { kind: ChangeKind; why: string } {
   const trustedDefault = atLeast(target, v(7, 0));
   const table: Record<string, { added: [ChangeKind, string]; removed: [ChangeKind, string] }> = {
     KF_ACQUIRE: {
@@ -200,8 +341,12 @@ export function flagChangeImpact(flag: string, change: 'added' | 'removed', targ
       removed: ['relaxing', 'the verifier now assumes a non-NULL result; the kfunc must never return NULL'],
     },
     KF_TRUSTED_ARGS: {
-      added: trustedDefault ? ['none', 'trusted arguments are already the default'] : ['breaking', 'programs passing walked, untrusted or possibly-NULL pointers are now rejected'],
-      removed: trustedDefault ? ['none', 'trusted arguments are the default on this tree'] : ['relaxing', 'the kfunc now receives untrusted or NULL pointers and must check them'],
+      added: trustedDefault
+        ? ['none', 'trusted arguments are already the default']
+        : ['breaking', 'programs passing walked, untrusted or possibly-NULL pointers are now rejected'],
+      removed: trustedDefault
+        ? ['none', 'trusted arguments are the default on this tree']
+        : ['relaxing', 'the kfunc now receives untrusted or NULL pointers and must check them'],
     },
     KF_RCU: {
       added: ['relaxing', 'RCU-protected pointers (refcount possibly zero) are now accepted; the body must cope with a dying object'],
@@ -216,13 +361,27 @@ export function flagChangeImpact(flag: string, change: 'added' | 'removed', targ
       removed: ['relaxing', 'callers no longer need CAP_SYS_BOOT'],
     },
     KF_RCU_PROTECTED: {
-      added: rcuProtectedEffective(flags, target) ? ['breaking', 'calls outside an RCU read-side section are now rejected'] : ['none', 'ignored for non-iterator kfuncs on this tree'],
+      added: rcuProtectedEffective(flags, target)
+        ? ['breaking', 'calls outside an RCU read-side section are now rejected']
+        : ['none', 'ignored for non-iterator kfuncs on this tree'],
       removed: ['relaxing', 'callers outside an RCU section are now accepted; the body must take rcu_read_lock() itself'],
     },
-    KF_ITER_NEW: { added: ['breaking', 'the call now needs an uninitialised iterator on the stack'], removed: ['breaking', 'iterator programs using it are now rejected'] },
-    KF_ITER_NEXT: { added: ['breaking', 'the call now needs an initialised iterator on the stack'], removed: ['breaking', 'iterator programs using it are now rejected'] },
-    KF_ITER_DESTROY: { added: ['breaking', 'the call now needs an initialised iterator on the stack'], removed: ['breaking', 'iterator programs now fail with an unreleased iterator'] },
-    KF_FASTCALL: { added: ['none', 'no program-visible change (it is only valid on kfuncs the verifier or JIT inlines)'], removed: ['none', 'no program-visible change'] },
+    KF_ITER_NEW: {
+      added: ['breaking', 'the call now needs an uninitialised iterator on the stack'],
+      removed: ['breaking', 'iterator programs using it are now rejected'],
+    },
+    KF_ITER_NEXT: {
+      added: ['breaking', 'the call now needs an initialised iterator on the stack'],
+      removed: ['breaking', 'iterator programs using it are now rejected'],
+    },
+    KF_ITER_DESTROY: {
+      added: ['breaking', 'the call now needs an initialised iterator on the stack'],
+      removed: ['breaking', 'iterator programs now fail with an unreleased iterator'],
+    },
+    KF_FASTCALL: {
+      added: ['none', 'no program-visible change (it is only valid on kfuncs the verifier or JIT inlines)'],
+      removed: ['none', 'no program-visible change'],
+    },
   };
   const row = table[flag];
   // Arena and implicit-argument flags change the types or the prototype BPF programs see.

@@ -8,4 +8,5 @@
 // helpers that return NULL on a miss).
 
 /** Callee names whose pointer result may be NULL. */
-export const NULL_ON_MISS_CALLEE = /(^|_)lookup(_|$)|^find_|_find(_|$)|tryget|^xa_load$|^xa_find|_or_null$|^radix_tree_lookup|^rhashtable_lookup|^bsearch$/;
+export const NULL_ON_MISS_CALLEE =
+  /(^|_)lookup(_|$)|^find_|_find(_|$)|tryget|^xa_load$|^xa_find|_or_null$|^radix_tree_lookup|^rhashtable_lookup|^bsearch$/;

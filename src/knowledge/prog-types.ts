@@ -97,11 +97,17 @@ export function progTypeSupport(progType: string, target: TargetTree): ProgTypeS
       : { state: 'unknown', reason: `a kfunc hook for BPF_PROG_TYPE_${name} was proposed but is not known to be merged` };
   }
   if (compareVersion(target, fact.since.major, fact.since.minor) >= 0) {
-    return { state: 'supported', reason: `BPF_PROG_TYPE_${name} maps to the ${fact.hook} kfunc hook from ${fact.exact ? since : `no later than 6.12`}` };
+    return {
+      state: 'supported',
+      reason: `BPF_PROG_TYPE_${name} maps to the ${fact.hook} kfunc hook from ${fact.exact ? since : `no later than 6.12`}`,
+    };
   }
-  return { state: 'unsupported', reason: fact.exact
-    ? `BPF_PROG_TYPE_${name} gets a kfunc hook only from ${since}; the target is ${tv}`
-    : `BPF_PROG_TYPE_${name} has no kfunc hook on ${tv} (6.1 does not map it)` };
+  return {
+    state: 'unsupported',
+    reason: fact.exact
+      ? `BPF_PROG_TYPE_${name} gets a kfunc hook only from ${since}; the target is ${tv}`
+      : `BPF_PROG_TYPE_${name} has no kfunc hook on ${tv} (6.1 does not map it)`,
+  };
 }
 
 /**
@@ -119,8 +125,27 @@ export function progTypeSupported(progType: string, target: TargetTree): boolean
  * TRACING, LSM, STRUCT_OPS, SYSCALL, KPROBE (uprobe.s), CGROUP_SOCKOPT and UNSPEC (every
  * type) can be sleepable.
  */
-const NEVER_SLEEPABLE = new Set(['XDP', 'SCHED_CLS', 'SCHED_ACT', 'SOCKET_FILTER', 'LWT_IN', 'LWT_OUT', 'LWT_XMIT', 'LWT_SEG6LOCAL',
-  'CGROUP_SKB', 'CGROUP_SOCK', 'CGROUP_DEVICE', 'CGROUP_SOCK_ADDR', 'CGROUP_SYSCTL', 'SK_SKB', 'SK_MSG', 'NETFILTER', 'PERF_EVENT', 'TRACEPOINT', 'RAW_TRACEPOINT']);
+const NEVER_SLEEPABLE = new Set([
+  'XDP',
+  'SCHED_CLS',
+  'SCHED_ACT',
+  'SOCKET_FILTER',
+  'LWT_IN',
+  'LWT_OUT',
+  'LWT_XMIT',
+  'LWT_SEG6LOCAL',
+  'CGROUP_SKB',
+  'CGROUP_SOCK',
+  'CGROUP_DEVICE',
+  'CGROUP_SOCK_ADDR',
+  'CGROUP_SYSCTL',
+  'SK_SKB',
+  'SK_MSG',
+  'NETFILTER',
+  'PERF_EVENT',
+  'TRACEPOINT',
+  'RAW_TRACEPOINT',
+]);
 
 /** False when no program of this type can be sleepable; true when it can (or we cannot tell). */
 export function progTypeMaySleep(progType: string): boolean {
@@ -133,6 +158,10 @@ export function progTypeMaySleep(progType: string): boolean {
  * (kprobes, tracepoints, perf events, fentry/fexit), in process, softirq, hardirq or NMI context.
  */
 export const ANY_CONTEXT_PROG_TYPES: ReadonlySet<string> = new Set([
-  'BPF_PROG_TYPE_UNSPEC', 'BPF_PROG_TYPE_TRACING', 'BPF_PROG_TYPE_TRACEPOINT', 'BPF_PROG_TYPE_PERF_EVENT',
-  'BPF_PROG_TYPE_KPROBE', 'BPF_PROG_TYPE_RAW_TRACEPOINT',
+  'BPF_PROG_TYPE_UNSPEC',
+  'BPF_PROG_TYPE_TRACING',
+  'BPF_PROG_TYPE_TRACEPOINT',
+  'BPF_PROG_TYPE_PERF_EVENT',
+  'BPF_PROG_TYPE_KPROBE',
+  'BPF_PROG_TYPE_RAW_TRACEPOINT',
 ]);

@@ -12,21 +12,43 @@ import { isIterStruct } from './iterator-naming.js';
 
 export type SpecialStructKind = 'prog-ctx' | 'bpf-object';
 
-export interface SpecialArgStruct { name: string; kind: SpecialStructKind }
+export interface SpecialArgStruct {
+  name: string;
+  kind: SpecialStructKind;
+}
 
 const ctx = (name: string): SpecialArgStruct => ({ name, kind: 'prog-ctx' });
 const obj = (name: string): SpecialArgStruct => ({ name, kind: 'bpf-object' });
 
 export const SPECIAL_ARG_STRUCTS: readonly SpecialArgStruct[] = [
   // The UAPI context a program of some type receives (PTR_TO_CTX).
-  ctx('__sk_buff'), ctx('xdp_md'), ctx('bpf_sock_addr'), ctx('bpf_sock_ops'), ctx('sk_msg_md'), ctx('sk_reuseport_md'),
-  ctx('bpf_sockopt'), ctx('bpf_sysctl'), ctx('bpf_perf_event_data'), ctx('bpf_nf_ctx'),
+  ctx('__sk_buff'),
+  ctx('xdp_md'),
+  ctx('bpf_sock_addr'),
+  ctx('bpf_sock_ops'),
+  ctx('sk_msg_md'),
+  ctx('sk_reuseport_md'),
+  ctx('bpf_sockopt'),
+  ctx('bpf_sysctl'),
+  ctx('bpf_perf_event_data'),
+  ctx('bpf_nf_ctx'),
   // BPF objects the verifier recognises by type name or by a suffix: dynptrs and graph roots
   // and nodes on the stack or in map values, timers, workqueues and locks in map values, the
   // map itself, and the program's own bpf_prog_aux.
-  obj('bpf_dynptr'), obj('bpf_dynptr_kern'), obj('bpf_list_head'), obj('bpf_list_node'), obj('bpf_rb_root'), obj('bpf_rb_node'),
-  obj('bpf_refcount'), obj('bpf_timer'), obj('bpf_wq'), obj('bpf_spin_lock'), obj('bpf_res_spin_lock'), obj('bpf_task_work'),
-  obj('bpf_map'), obj('bpf_prog_aux'),
+  obj('bpf_dynptr'),
+  obj('bpf_dynptr_kern'),
+  obj('bpf_list_head'),
+  obj('bpf_list_node'),
+  obj('bpf_rb_root'),
+  obj('bpf_rb_node'),
+  obj('bpf_refcount'),
+  obj('bpf_timer'),
+  obj('bpf_wq'),
+  obj('bpf_spin_lock'),
+  obj('bpf_res_spin_lock'),
+  obj('bpf_task_work'),
+  obj('bpf_map'),
+  obj('bpf_prog_aux'),
 ];
 
 const NAMES = new Set(SPECIAL_ARG_STRUCTS.map((s) => s.name));

@@ -7,7 +7,11 @@
 // as the program context before looking at its C type.
 
 /** KF_ACQUIRE kfuncs that return `void *` (a new or re-acquired BPF-allocated object). */
-export const VOID_RETURNING_ACQUIRE_KFUNCS: readonly string[] = ['bpf_obj_new_impl', 'bpf_percpu_obj_new_impl', 'bpf_refcount_acquire_impl'];
+export const VOID_RETURNING_ACQUIRE_KFUNCS: readonly string[] = [
+  'bpf_obj_new_impl',
+  'bpf_percpu_obj_new_impl',
+  'bpf_refcount_acquire_impl',
+];
 
 /** Kfuncs whose (void *) argument the verifier types as the program context. */
 export const CTX_ARG_KFUNCS: readonly string[] = ['bpf_cast_to_kern_ctx'];

@@ -8,8 +8,23 @@
 // bpf-next mails for the suffixes added after 6.12; see knowledge/arg-suffixes.ts.
 
 export const ARG_SUFFIX_NAMES = [
-  '__sz', '__szk', '__k', '__ign', '__uninit', '__opt', '__nullable', '__str', '__map', '__const_map', '__alloc',
-  '__refcounted_kptr', '__iter', '__irq_flag', '__prog', '__nonown_allowed', '__arena',
+  '__sz',
+  '__szk',
+  '__k',
+  '__ign',
+  '__uninit',
+  '__opt',
+  '__nullable',
+  '__str',
+  '__map',
+  '__const_map',
+  '__alloc',
+  '__refcounted_kptr',
+  '__iter',
+  '__irq_flag',
+  '__prog',
+  '__nonown_allowed',
+  '__arena',
 ] as const;
 
 export type ArgSuffixName = (typeof ARG_SUFFIX_NAMES)[number];

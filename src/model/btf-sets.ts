@@ -8,24 +8,52 @@
 //   register_btf_kfunc_id_set(BPF_PROG_TYPE_UNSPEC, &bpf_memcontrol_kfunc_set);
 import type { VisibleLine } from './preproc.js';
 
-export interface RawEntry { kfunc: string; flags: string[]; set: string | null; line: number }
-export interface RawSet { name: string; macro: 'BTF_KFUNCS' | 'BTF_SET8'; line: number; endLine: number | null; entries: string[] }
+export interface RawEntry {
+  kfunc: string;
+  flags: string[];
+  set: string | null;
+  line: number;
+}
+export interface RawSet {
+  name: string;
+  macro: 'BTF_KFUNCS' | 'BTF_SET8';
+  line: number;
+  endLine: number | null;
+  entries: string[];
+}
 export interface RawIdSet {
-  name: string; set: string | null; filter: string | null; owner: string | null; line: number;
+  name: string;
+  set: string | null;
+  filter: string | null;
+  owner: string | null;
+  line: number;
   /** Declared `static` (no other file can register it). */
   isStatic: boolean;
   /** Lines where `&name` is taken outside a recognised register_btf_* call (a helper or an array registers it). */
   uses: number[];
 }
-export interface RawRegister { fn: 'register_btf_kfunc_id_set' | 'register_btf_fmodret_id_set' | 'register_btf_id_dtor_kfuncs'; progType: string | null; idSet: string; line: number }
+export interface RawRegister {
+  fn: 'register_btf_kfunc_id_set' | 'register_btf_fmodret_id_set' | 'register_btf_id_dtor_kfuncs';
+  progType: string | null;
+  idSet: string;
+  line: number;
+}
 
-export interface SetFacts { entries: RawEntry[]; sets: RawSet[]; idSets: RawIdSet[]; registers: RawRegister[] }
+export interface SetFacts {
+  entries: RawEntry[];
+  sets: RawSet[];
+  idSets: RawIdSet[];
+  registers: RawRegister[];
+}
 
 /** Lines further apart than this do not share an open set (the start was not shown). */
 const MAX_SET_GAP = 200;
 
 export function parseFlags(expr: string): string[] {
-  return expr.split('|').map((f) => f.replace(/[()\s;]/g, '')).filter((f) => f !== '' && f !== '0');
+  return expr
+    .split('|')
+    .map((f) => f.replace(/[()\s;]/g, ''))
+    .filter((f) => f !== '' && f !== '0');
 }
 
 /**
@@ -42,7 +70,10 @@ export function readSets(lines: VisibleLine[], sections: Map<number, string> = n
   let inDefine = false;
   for (let i = 0; i < lines.length; i++) {
     const { line, text } = lines[i];
-    if (prev >= 0 && line - prev > MAX_SET_GAP) { open = null; implied = null; }
+    if (prev >= 0 && line - prev > MAX_SET_GAP) {
+      open = null;
+      implied = null;
+    }
     if (prev < 0 || line !== prev + 1) {
       const hint = /^BTF_(?:KFUNCS|SET8)_START\s*\(\s*(\w+)\s*\)/.exec(sections.get(line) ?? '');
       if (hint && !open) implied = hint[1];
@@ -50,7 +81,10 @@ export function readSets(lines: VisibleLine[], sections: Map<number, string> = n
     prev = line;
     const t = text.trim();
     // Macro bodies (`#define XDP_METADATA_KFUNC(...) BTF_ID_FLAGS(func, name, ...)`) are templates, not entries.
-    if (/^#\s*define\b/.test(t) || inDefine) { inDefine = t.endsWith('\\'); continue; }
+    if (/^#\s*define\b/.test(t) || inDefine) {
+      inDefine = t.endsWith('\\');
+      continue;
+    }
     let m: RegExpExecArray | null;
     if ((m = /^BTF_(KFUNCS|SET8)_START\s*\(\s*(\w+)\s*\)/.exec(t))) {
       implied = null;
@@ -69,7 +103,10 @@ export function readSets(lines: VisibleLine[], sections: Map<number, string> = n
       // An entry may continue on the next visible lines until its parentheses close.
       let joined = t;
       let k = i;
-      while (depth(joined) > 0 && k + 1 < lines.length && lines[k + 1].line === lines[k].line + 1) { k++; joined += ' ' + lines[k].text.trim(); }
+      while (depth(joined) > 0 && k + 1 < lines.length && lines[k + 1].line === lines[k].line + 1) {
+        k++;
+        joined += ' ' + lines[k].text.trim();
+      }
       i = k;
       const inner = joined.slice(joined.indexOf('(') + 1, joined.lastIndexOf(')'));
       const parts = inner.split(',').map((p) => p.trim());
@@ -87,7 +124,10 @@ export function readSets(lines: VisibleLine[], sections: Map<number, string> = n
 
 function depth(s: string): number {
   let d = 0;
-  for (const c of s) { if (c === '(') d++; else if (c === ')') d--; }
+  for (const c of s) {
+    if (c === '(') d++;
+    else if (c === ')') d--;
+  }
   return d;
 }
 
@@ -100,7 +140,10 @@ function readStructsAndCalls(lines: VisibleLine[], facts: SetFacts, refs: { name
     const run = lines.slice(i, j + 1);
     const starts: number[] = [];
     let text = '';
-    for (const l of run) { starts.push(text.length); text += l.text + '\n'; }
+    for (const l of run) {
+      starts.push(text.length);
+      text += l.text + '\n';
+    }
     const lineAt = (off: number) => {
       let k = 0;
       while (k + 1 < starts.length && starts[k + 1] <= off) k++;
@@ -132,7 +175,8 @@ function readStructsAndCalls(lines: VisibleLine[], facts: SetFacts, refs: { name
       facts.registers.push({ fn: 'register_btf_fmodret_id_set', progType: null, idSet: m[1], line: lineAt(m.index) });
     }
     const dtorRe = /register_btf_id_dtor_kfuncs\s*\(\s*(\w+)/g;
-    while ((m = dtorRe.exec(text))) facts.registers.push({ fn: 'register_btf_id_dtor_kfuncs', progType: null, idSet: m[1], line: lineAt(m.index) });
+    while ((m = dtorRe.exec(text)))
+      facts.registers.push({ fn: 'register_btf_id_dtor_kfuncs', progType: null, idSet: m[1], line: lineAt(m.index) });
     const addrRe = /&\s*(\w+)/g;
     while ((m = addrRe.exec(text))) {
       const at = m.index;

@@ -62,7 +62,13 @@ function prototypeNames(root: SyntaxNode): string[] {
 function docAbove(view: ImageView, line: number): string | null {
   let n = line - 1;
   // the marker may sit alone on the line(s) above the name: `__bpf_kfunc struct foo *\nbpf_foo(`
-  while (n > 0 && /^\s*(__bpf_kfunc\b.*|[\w\s*]+)$/.test(view.lines.get(n) ?? '') && !/\*\/\s*$/.test(view.lines.get(n) ?? '') && line - n < 3) n--;
+  while (
+    n > 0 &&
+    /^\s*(__bpf_kfunc\b.*|[\w\s*]+)$/.test(view.lines.get(n) ?? '') &&
+    !/\*\/\s*$/.test(view.lines.get(n) ?? '') &&
+    line - n < 3
+  )
+    n--;
   if (!/\*\/\s*$/.test(view.lines.get(n) ?? '')) return null;
   const out: string[] = [];
   for (let k = n; k > 0 && k > n - 80; k--) {
@@ -105,9 +111,21 @@ export interface ModelMeta {
 /** Builds the model of one unit (a patch or a tree file) and freezes it: rules only read it. */
 export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
   const model: PatchModel = {
-    subject: meta.subject, index: meta.index, total: meta.total, mode: meta.mode,
-    files: [], kfuncs: [], functions: new Map(), registrations: [], sets: [], idSets: [], registerCalls: [],
-    enums: new Map(), target: meta.target, notes: [], prototypes: new Set(),
+    subject: meta.subject,
+    index: meta.index,
+    total: meta.total,
+    mode: meta.mode,
+    files: [],
+    kfuncs: [],
+    functions: new Map(),
+    registrations: [],
+    sets: [],
+    idSets: [],
+    registerCalls: [],
+    enums: new Map(),
+    target: meta.target,
+    notes: [],
+    prototypes: new Set(),
   };
   addSources(model, sources);
   linkChangedRegistrations(model);
@@ -132,11 +150,19 @@ function freeze(model: PatchModel): PatchModel {
  * model's own, which win a name clash), but they add no kfuncs, registrations, sets or notes.
  */
 function addSources(model: PatchModel, sources: FileSource[], context = false): void {
-  const n = { kfuncs: model.kfuncs.length, notes: model.notes.length, registrations: model.registrations.length, sets: model.sets.length, idSets: model.idSets.length, registerCalls: model.registerCalls.length };
+  const n = {
+    kfuncs: model.kfuncs.length,
+    notes: model.notes.length,
+    registrations: model.registrations.length,
+    sets: model.sets.length,
+    idSets: model.idSets.length,
+    registerCalls: model.registerCalls.length,
+  };
   for (const src of sources) {
     model.files.push(fileModel(src, context));
     if (!C_FILE.test(src.path)) continue;
-    if (!src.post.full && !src.isDeleted) model.notes.push(`${src.path}: only the diff hunks were visible (give --tree for whole-file context)`);
+    if (!src.post.full && !src.isDeleted)
+      model.notes.push(`${src.path}: only the diff hunks were visible (give --tree for whole-file context)`);
     addImage(model, src, 'new');
     if (src.removed.size) addImage(model, src, 'old');
   }
@@ -156,9 +182,21 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
     // On the old side only removed definitions matter; unchanged ones are already on the new side.
     if (side === 'old' && status(f.line) !== 'removed') continue;
     const def: FunctionDef = {
-      name: f.name, file: src.path, line: f.line, endLine: f.endLine, returnType: f.returnType, params: f.params,
-      isStatic: f.isStatic, isInline: f.isInline, isKfunc: f.isKfunc, body: f.body, side, status: status(f.line),
-      ifdefs: pp.ifdefsAt(f.startLine), inDefsBlock: pp.inDefsBlockAt(f.startLine), doc: docAbove(view, f.startLine),
+      name: f.name,
+      file: src.path,
+      line: f.line,
+      endLine: f.endLine,
+      returnType: f.returnType,
+      params: f.params,
+      isStatic: f.isStatic,
+      isInline: f.isInline,
+      isKfunc: f.isKfunc,
+      body: f.body,
+      side,
+      status: status(f.line),
+      ifdefs: pp.ifdefsAt(f.startLine),
+      inDefsBlock: pp.inDefsBlockAt(f.startLine),
+      doc: docAbove(view, f.startLine),
     };
     if (side === 'new' && !model.functions.has(def.name)) model.functions.set(def.name, def);
     if (def.isKfunc) model.kfuncs.push(def as KfuncDef);
@@ -167,7 +205,13 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
     for (const n of facts.prototypes) model.prototypes?.add(n);
     for (const e of facts.enums) {
       if (model.enums.has(e.name)) continue;
-      const def: EnumDef = { name: e.name, members: e.members, hasNegative: e.members.some((m) => m.value !== null && m.value < 0n), file: src.path, line: e.line };
+      const def: EnumDef = {
+        name: e.name,
+        members: e.members,
+        hasNegative: e.members.some((m) => m.value !== null && m.value < 0n),
+        file: src.path,
+        line: e.line,
+      };
       model.enums.set(e.name, def);
     }
   }
@@ -176,12 +220,28 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
     const st = status(e.line);
     if (side === 'old' && st !== 'removed') continue;
     model.registrations.push({
-      kfunc: e.kfunc, flags: e.flags, set: e.set, file: src.path, line: e.line, side,
-      added: st === 'added', removed: st === 'removed', ifdefs: pp.ifdefsAt(e.line),
+      kfunc: e.kfunc,
+      flags: e.flags,
+      set: e.set,
+      file: src.path,
+      line: e.line,
+      side,
+      added: st === 'added',
+      removed: st === 'removed',
+      ifdefs: pp.ifdefsAt(e.line),
     });
   }
   if (side === 'old') return;
-  for (const s of sets.sets) model.sets.push({ name: s.name, macro: s.macro, file: src.path, line: s.line, endLine: s.endLine, added: status(s.line) === 'added', entries: s.entries });
+  for (const s of sets.sets)
+    model.sets.push({
+      name: s.name,
+      macro: s.macro,
+      file: src.path,
+      line: s.line,
+      endLine: s.endLine,
+      added: status(s.line) === 'added',
+      entries: s.entries,
+    });
   for (const s of sets.idSets) model.idSets.push({ ...s, file: src.path, added: status(s.line) === 'added' });
   for (const r of sets.registers) model.registerCalls.push({ ...r, file: src.path, added: status(r.line) === 'added' });
 }

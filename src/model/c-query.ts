@@ -40,7 +40,11 @@ export function usesOf(node: SyntaxNode, name: string): SyntaxNode[] {
 
 /** `const struct foo *` → `struct foo *`; drops qualifiers and annotation words. */
 export function bareType(type: string): string {
-  return type.replace(/\b(const|volatile|__user|__rcu|__iomem|__percpu|__force|restrict)\b/g, ' ').replace(/\s+/g, ' ').replace(/\s*\*/g, ' *').trim();
+  return type
+    .replace(/\b(const|volatile|__user|__rcu|__iomem|__percpu|__force|restrict)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*\*/g, ' *')
+    .trim();
 }
 
 export function isPointerType(type: string): boolean {
@@ -145,11 +149,14 @@ export function isAudit(model: PatchModel): boolean {
  * registered from its own file, so same-named ones elsewhere are not confused with it.
  */
 export function idSetsOf(model: PatchModel, set: string, file?: string): { idSet: IdSetStruct; calls: RegisterCall[] }[] {
-  return model.idSets.filter((i) => i.set === set && (!file || i.file === file)).map((idSet) => ({
-    idSet,
-    calls: model.registerCalls.filter((c) => c.idSet === idSet.name && c.fn !== 'register_btf_id_dtor_kfuncs'
-      && (idSet.isStatic !== true || c.file === idSet.file)),
-  }));
+  return model.idSets
+    .filter((i) => i.set === set && (!file || i.file === file))
+    .map((idSet) => ({
+      idSet,
+      calls: model.registerCalls.filter(
+        (c) => c.idSet === idSet.name && c.fn !== 'register_btf_id_dtor_kfuncs' && (idSet.isStatic !== true || c.file === idSet.file),
+      ),
+    }));
 }
 
 /**

@@ -23,15 +23,39 @@ export const SCALAR_SPELLINGS: Readonly<Record<ScalarGroup, readonly string[]>> 
   u16: ['unsigned short', 'unsigned short int', 'u16', '__u16', 'uint16_t'],
   s32: ['int', 'signed', 'signed int', 's32', '__s32', 'int32_t', 'pid_t'],
   u32: ['unsigned', 'unsigned int', 'u32', '__u32', 'uint32_t', 'gfp_t'],
-  s64: ['long', 'long int', 'long long', 'long long int', 'signed long', 'signed long int', 'signed long long',
-    'signed long long int', 's64', '__s64', 'int64_t', 'ssize_t', 'loff_t'],
-  u64: ['unsigned long', 'unsigned long int', 'unsigned long long', 'unsigned long long int', 'u64', '__u64', 'uint64_t',
-    'size_t', 'uintptr_t'],
+  s64: [
+    'long',
+    'long int',
+    'long long',
+    'long long int',
+    'signed long',
+    'signed long int',
+    'signed long long',
+    'signed long long int',
+    's64',
+    '__s64',
+    'int64_t',
+    'ssize_t',
+    'loff_t',
+  ],
+  u64: [
+    'unsigned long',
+    'unsigned long int',
+    'unsigned long long',
+    'unsigned long long int',
+    'u64',
+    '__u64',
+    'uint64_t',
+    'size_t',
+    'uintptr_t',
+  ],
   bool: ['bool', '_Bool'],
 };
 
 const GROUP_OF = new Map<string, ScalarGroup>(
-  (Object.entries(SCALAR_SPELLINGS) as [ScalarGroup, readonly string[]][]).flatMap(([g, names]) => names.map((n) => [n, g] as [string, ScalarGroup])),
+  (Object.entries(SCALAR_SPELLINGS) as [ScalarGroup, readonly string[]][]).flatMap(([g, names]) =>
+    names.map((n) => [n, g] as [string, ScalarGroup]),
+  ),
 );
 
 /** The group of a spelling (qualifiers already stripped, white space folded), or undefined. */

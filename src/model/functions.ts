@@ -5,15 +5,26 @@ import type { FunctionDef, Param } from './model.js';
 import { ARG_SUFFIX_RE } from './arg-suffix-names.js';
 
 /** What one parse tells of a definition; build-model.ts adds file, side and preprocessor facts. */
-export type RawFunction = Pick<FunctionDef, 'name' | 'line' | 'endLine' | 'returnType' | 'params' | 'isStatic' | 'isInline' | 'isKfunc' | 'body'> & {
+export type RawFunction = Pick<
+  FunctionDef,
+  'name' | 'line' | 'endLine' | 'returnType' | 'params' | 'isStatic' | 'isInline' | 'isKfunc' | 'body'
+> & {
   /** 1-based line where the definition starts (its return type). */
   startLine: number;
 };
 
-export interface RawEnum { name: string; members: { name: string; value: bigint | null }[]; line: number }
+export interface RawEnum {
+  name: string;
+  members: { name: string; value: bigint | null }[];
+  line: number;
+}
 
 function norm(s: string): string {
-  return s.replace(/\s+/g, ' ').replace(/\s*\*\s*/g, ' *').replace(/\* \*/g, '**').trim();
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/\s*\*\s*/g, ' *')
+    .replace(/\* \*/g, '**')
+    .trim();
 }
 
 /** Unwraps pointer/array/parenthesized declarators down to the function_declarator. */
@@ -40,7 +51,10 @@ function innermostIdentifier(n: SyntaxNode | null): SyntaxNode | null {
 function readParams(list: SyntaxNode, original: string): Param[] {
   const out: Param[] = [];
   for (const p of list.namedChildren) {
-    if (p.type === 'variadic_parameter') { out.push({ name: '...', type: '...', suffix: '', pointer: false }); continue; }
+    if (p.type === 'variadic_parameter') {
+      out.push({ name: '...', type: '...', suffix: '', pointer: false });
+      continue;
+    }
     if (p.type !== 'parameter_declaration') continue;
     const decl = p.childForFieldName('declarator');
     const text = original.slice(p.startIndex, p.endIndex);
@@ -85,7 +99,10 @@ export function readFunctions(root: SyntaxNode, masked: string, original: string
       endLine: def.endPosition.row + 1,
       returnType,
       params: readParams(params, original),
-      isStatic, isInline, isKfunc, body,
+      isStatic,
+      isInline,
+      isKfunc,
+      body,
     });
   }
   return out;
@@ -95,7 +112,9 @@ function literal(text: string): bigint | null {
   const t = text.replace(/[uUlL]+$/, '').trim();
   try {
     if (/^-?\s*(0x[0-9a-f]+|\d+)$/i.test(t)) return t.startsWith('-') ? -BigInt(t.slice(1).trim()) : BigInt(t);
-  } catch { /* not a literal */ }
+  } catch {
+    /* not a literal */
+  }
   const shift = /^\(?\s*1\s*<<\s*(\d+)\s*\)?$/.exec(t);
   return shift ? 1n << BigInt(shift[1]) : null;
 }

@@ -8,13 +8,35 @@
 //   btf-sets.ts, which tokenizes lines.
 
 const WORDS = [
-  '__bpf_kfunc', '__user', '__rcu', '__iomem', '__percpu', '__force', '__must_check', '__maybe_unused',
-  '__weak', 'noinline', '__init', '__exit', '__cold', 'notrace', '__noclone', '__used', '__retain',
-  '__always_unused', '__read_mostly', '__ro_after_init', '__nocast', '__bitwise', '__private', '__nocfi',
+  '__bpf_kfunc',
+  '__user',
+  '__rcu',
+  '__iomem',
+  '__percpu',
+  '__force',
+  '__must_check',
+  '__maybe_unused',
+  '__weak',
+  'noinline',
+  '__init',
+  '__exit',
+  '__cold',
+  'notrace',
+  '__noclone',
+  '__used',
+  '__retain',
+  '__always_unused',
+  '__read_mostly',
+  '__ro_after_init',
+  '__nocast',
+  '__bitwise',
+  '__private',
+  '__nocfi',
 ];
 const WORD_RE = new RegExp(`\\b(?:${WORDS.join('|')})\\b`, 'g');
 /** Statement-like macros that sit at top level between definitions. */
-const LINE_MACRO_RE = /^[ \t]*(?:BTF_[A-Z0-9_]+|__bpf_kfunc_start_defs|__bpf_kfunc_end_defs|__bpf_hook_start|__bpf_hook_end|__diag_push|__diag_pop|__diag_ignore_all|__diag_ignore|EXPORT_SYMBOL\w*|ALLOW_ERROR_INJECTION)\s*\(/;
+const LINE_MACRO_RE =
+  /^[ \t]*(?:BTF_[A-Z0-9_]+|__bpf_kfunc_start_defs|__bpf_kfunc_end_defs|__bpf_hook_start|__bpf_hook_end|__diag_push|__diag_pop|__diag_ignore_all|__diag_ignore|EXPORT_SYMBOL\w*|ALLOW_ERROR_INJECTION)\s*\(/;
 const ATTR_RE = /\b(?:__aligned|__attribute__|__printf|__section)\s*\(/g;
 const PREPROC_COND_RE = /^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|else|endif)\b/;
 
@@ -24,7 +46,10 @@ function closeParen(text: string, open: number): number {
   for (let i = open; i < text.length; i++) {
     const c = text[i];
     if (c === '(') depth++;
-    else if (c === ')') { depth--; if (depth === 0) return i + 1; }
+    else if (c === ')') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
   }
   return -1;
 }
@@ -46,7 +71,10 @@ export function maskKernelC(text: string): string {
   const lines = out.split('\n');
   let offset = 0;
   const starts: number[] = [];
-  for (const l of lines) { starts.push(offset); offset += l.length + 1; }
+  for (const l of lines) {
+    starts.push(offset);
+    offset += l.length + 1;
+  }
   const res = out.split('');
   for (let li = 0; li < lines.length; li++) {
     const line = lines[li];
@@ -54,7 +82,10 @@ export function maskKernelC(text: string): string {
       // conditionals are tracked by preproc.ts; hiding them keeps hunk fragments parseable
       let end = starts[li] + line.length;
       let k = li;
-      while (lines[k].endsWith('\\') && k + 1 < lines.length) { k++; end = starts[k] + lines[k].length; }
+      while (lines[k].endsWith('\\') && k + 1 < lines.length) {
+        k++;
+        end = starts[k] + lines[k].length;
+      }
       for (let i = starts[li]; i < end; i++) if (res[i] !== '\n') res[i] = ' ';
       continue;
     }

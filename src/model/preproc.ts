@@ -1,14 +1,23 @@
 // Line-level preprocessor facts over the visible lines of one image: the #if stack around
 // each line, and whether a line sits inside __bpf_kfunc_start_defs()/__bpf_kfunc_end_defs()
 // (or a legacy `__diag_push(); __diag_ignore_all("-Wmissing-prototypes", ...)` block).
-import { DEFS_BLOCK_CLOSERS, DEFS_BLOCK_OPENERS, LEGACY_DEFS_CLOSER, LEGACY_DEFS_OPENER, LEGACY_DEFS_WARNING } from './defs-block-markers.js';
+import {
+  DEFS_BLOCK_CLOSERS,
+  DEFS_BLOCK_OPENERS,
+  LEGACY_DEFS_CLOSER,
+  LEGACY_DEFS_OPENER,
+  LEGACY_DEFS_WARNING,
+} from './defs-block-markers.js';
 
 const OPENER = new RegExp(`^(?:${DEFS_BLOCK_OPENERS.join('|')})\\s*\\(`);
 const CLOSER = new RegExp(`^(?:${DEFS_BLOCK_CLOSERS.join('|')})\\s*\\(`);
 const LEGACY_OPENER = new RegExp(`^${LEGACY_DEFS_OPENER}\\s*\\(\\s*"${LEGACY_DEFS_WARNING}"`);
 const LEGACY_CLOSER = new RegExp(`^${LEGACY_DEFS_CLOSER}\\s*\\(`);
 
-export interface VisibleLine { line: number; text: string }
+export interface VisibleLine {
+  line: number;
+  text: string;
+}
 
 export interface PreprocFacts {
   /** Conditions enclosing the line, outermost first (`CONFIG_X`, `!CONFIG_Y`, `defined(A) && B`). */

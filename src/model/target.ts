@@ -40,7 +40,13 @@ export interface TargetHints {
   codeLines?: string[];
 }
 
-const DEFAULT: TargetTree = { version: '6.12', major: 6, minor: 12, source: 'default', reason: 'no --kernel, --tree or series hint: assumed 6.12' };
+const DEFAULT: TargetTree = {
+  version: '6.12',
+  major: 6,
+  minor: 12,
+  source: 'default',
+  reason: 'no --kernel, --tree or series hint: assumed 6.12',
+};
 
 /** The date bpf-next dropped KF_TRUSTED_ARGS (it became the default in v7.0). */
 const TRUSTED_DEFAULT_DATE = '2026-01-02';

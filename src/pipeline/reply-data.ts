@@ -73,7 +73,11 @@ export function disputeAnswers(model: PatchModel, mine: Finding[], discussion: M
         said.push(t);
       }
       // The claims the reply relies on, then the finding's own claim that fails here.
-      const claims: StatedClaim[] = match.claims.map((c) => ({ claim: c.claim, holds: c.holds, why: f.claims?.find((x) => x.id === c.id)?.why ?? DISPUTES.find((x) => x.id === c.id)?.why ?? '' }));
+      const claims: StatedClaim[] = match.claims.map((c) => ({
+        claim: c.claim,
+        holds: c.holds,
+        why: f.claims?.find((x) => x.id === c.id)?.why ?? DISPUTES.find((x) => x.id === c.id)?.why ?? '',
+      }));
       const extra = f.claims?.find((c) => !c.holds && !match.claims.some((m) => m.id === c.id));
       if (extra) claims.push({ claim: extra.claim, holds: extra.holds, why: extra.why });
       const warn = mine.find((x) => x !== f && x.kfunc === f.kfunc && x.verdict === 'warn-reachable');

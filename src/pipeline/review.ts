@@ -61,14 +61,23 @@ function sourcesFor(p: PatchRecord, opts: ReviewOptions, warnings: string[], inp
 type TreeCacheModule = typeof import('../tree/tree-cache.js');
 
 /** The tree context of one patch: from the audit cache when there is one, else a note. */
-function contextFor(p: PatchRecord, sources: FileSource[], opts: ReviewOptions, cache: { mod: TreeCacheModule; tc: ReturnType<TreeCacheModule['openTreeCache']> } | null) {
+function contextFor(
+  p: PatchRecord,
+  sources: FileSource[],
+  opts: ReviewOptions,
+  cache: { mod: TreeCacheModule; tc: ReturnType<TreeCacheModule['openTreeCache']> } | null,
+) {
   return (draft: PatchModel): ModelContext => {
     if (cache?.tc) {
       const gone = p.files.filter((f) => f.oldPath && f.oldPath !== f.path).map((f) => f.oldPath!);
       return cache.mod.treeContext(cache.tc, sources, gone)(draft);
     }
     if (cache && (draft.kfuncs.length || draft.registrations.length)) {
-      return { notes: [`no audit cache of ${opts.tree}: running \`kfunc-review audit ${opts.tree}\` once gives reviews against this tree cross-file context (registrations in other files, callees)`] };
+      return {
+        notes: [
+          `no audit cache of ${opts.tree}: running \`kfunc-review audit ${opts.tree}\` once gives reviews against this tree cross-file context (registrations in other files, callees)`,
+        ],
+      };
     }
     return {};
   };
@@ -95,11 +104,30 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
     result.warnings.push(...p.warnings);
     const sources = sourcesFor(p, opts, result.warnings, input);
     const codeLines = sources.flatMap((s) => [...s.post.lines.values()]);
-    const target = detectTarget({ kernelFlag: opts.kernel, treeMakefile, treePath: opts.tree, subjectTree: p.tag.tree, date: p.date, codeLines });
-    const unit = analyseUnit({
-      sources, input, recovered: p.recovered,
-      meta: { subject: p.subject, index: p.tag.index, total: p.tag.total, target, mode: 'patch', context: contextFor(p, sources, opts, cache) },
-    }, opts.rules);
+    const target = detectTarget({
+      kernelFlag: opts.kernel,
+      treeMakefile,
+      treePath: opts.tree,
+      subjectTree: p.tag.tree,
+      date: p.date,
+      codeLines,
+    });
+    const unit = analyseUnit(
+      {
+        sources,
+        input,
+        recovered: p.recovered,
+        meta: {
+          subject: p.subject,
+          index: p.tag.index,
+          total: p.tag.total,
+          target,
+          mode: 'patch',
+          context: contextFor(p, sources, opts, cache),
+        },
+      },
+      opts.rules,
+    );
     const findings = finalFindings(unit.findings, opts.config);
     const key = patchKey({ input, position });
     result.models.push(unit.model);
@@ -109,8 +137,13 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
     // What the email reply discusses: the findings no disposition set aside.
     const open = findings.filter((f) => !f.disposition);
     result.report.patches.push({
-      key, summary: unit.summary,
-      mail: { messageId: p.messageId, firstAdded: firstAddedLine(unit.model), disputes: disputeAnswers(unit.model, open, series.discussion) },
+      key,
+      summary: unit.summary,
+      mail: {
+        messageId: p.messageId,
+        firstAdded: firstAddedLine(unit.model),
+        disputes: disputeAnswers(unit.model, open, series.discussion),
+      },
     });
     result.report.findings.push(...findings.map((f) => ({ finding: f, patch: key, quote: f.disposition ? [] : quoteFor(unit.model, f) })));
   }

@@ -12,21 +12,32 @@ function auditOf(input: ReportInput): AuditReport {
 
 export function formatAuditJson(input: ReportInput, _rules: RuleMeta[]): string {
   const a = auditOf(input);
-  return JSON.stringify({
-    tool: input.tool,
-    tree: a.tree,
-    kfuncs: a.kfuncs,
-    registrations: a.registrations,
-    sets: a.sets,
-    findings: findingsOf(input),
-    errors: input.errors,
-    stats: a.stats,
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        tool: input.tool,
+        tree: a.tree,
+        kfuncs: a.kfuncs,
+        registrations: a.registrations,
+        sets: a.sets,
+        findings: findingsOf(input),
+        errors: input.errors,
+        stats: a.stats,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function formatAuditText(input: ReportInput, _rules: RuleMeta[]): string {
@@ -38,26 +49,35 @@ export function formatAuditText(input: ReportInput, _rules: RuleMeta[]): string 
   for (const e of input.errors) out.push(`tool error: ${e.input}: ${e.message}`);
   if (input.errors.length) out.push('');
   const s = a.stats;
-  out.push(`kfunc-review audit of ${a.tree.path} (Linux ${a.tree.version ?? 'unknown'}; target ${a.tree.target.version}: ${a.tree.target.reason})`);
-  out.push(...table([
-    ['', 'count'],
-    ['.c files', String(s.files)],
-    ['kfunc files (parsed / cached)', `${s.candidates} (${s.parsed} / ${s.candidates - s.parsed})`],
-    ['kfunc definitions', String(s.kfuncs)],
-    ['BTF_ID_FLAGS entries', String(s.registrations)],
-    ['kfunc sets', String(s.sets)],
-    ['register calls', String(s.registerCalls)],
-    ['callee regions (other files)', String(s.calleeRegions)],
-  ]));
+  out.push(
+    `kfunc-review audit of ${a.tree.path} (Linux ${a.tree.version ?? 'unknown'}; target ${a.tree.target.version}: ${a.tree.target.reason})`,
+  );
+  out.push(
+    ...table([
+      ['', 'count'],
+      ['.c files', String(s.files)],
+      ['kfunc files (parsed / cached)', `${s.candidates} (${s.parsed} / ${s.candidates - s.parsed})`],
+      ['kfunc definitions', String(s.kfuncs)],
+      ['BTF_ID_FLAGS entries', String(s.registrations)],
+      ['kfunc sets', String(s.sets)],
+      ['register calls', String(s.registerCalls)],
+      ['callee regions (other files)', String(s.calleeRegions)],
+    ]),
+  );
   out.push('');
   const sev: Severity[] = ['error', 'warning', 'info'];
   const rows: string[][] = [['rule', ...sev, 'total']];
-  for (const [rule, c] of Object.entries(s.findings.byRule)) rows.push([rule, ...sev.map((x) => String(c[x])), String(c.error + c.warning + c.info)]);
+  for (const [rule, c] of Object.entries(s.findings.byRule))
+    rows.push([rule, ...sev.map((x) => String(c[x])), String(c.error + c.warning + c.info)]);
   rows.push(['total', ...sev.map((x) => String(s.findings.bySeverity[x])), String(s.findings.total)]);
   out.push(...table(rows));
   out.push('');
-  const cache = s.cache.enabled ? `cache ${s.cache.hits} hit(s), ${s.cache.misses} miss(es)${s.cache.corrupt ? `, ${s.cache.corrupt} corrupt record(s) ignored` : ''}${s.cache.scanReused ? ', scan reused' : ''}` : 'cache off';
-  out.push(`time: ${(s.ms.total / 1000).toFixed(2)} s (walk ${s.ms.walk} ms, scan ${s.ms.scan} ms, reach ${s.ms.reach} ms, analyse ${s.ms.analyse} ms); ${s.jobs} job(s); ${cache}`);
+  const cache = s.cache.enabled
+    ? `cache ${s.cache.hits} hit(s), ${s.cache.misses} miss(es)${s.cache.corrupt ? `, ${s.cache.corrupt} corrupt record(s) ignored` : ''}${s.cache.scanReused ? ', scan reused' : ''}`
+    : 'cache off';
+  out.push(
+    `time: ${(s.ms.total / 1000).toFixed(2)} s (walk ${s.ms.walk} ms, scan ${s.ms.scan} ms, reach ${s.ms.reach} ms, analyse ${s.ms.analyse} ms); ${s.jobs} job(s); ${cache}`,
+  );
   return out.join('\n') + '\n';
 }
 

@@ -12,8 +12,10 @@ export function wrap(text: string, width = WIDTH): string[] {
   for (const para of text.split('\n')) {
     let line = '';
     for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (line && line.length + 1 + word.length > width) { out.push(line); line = word; }
-      else line = line ? `${line} ${word}` : word;
+      if (line && line.length + 1 + word.length > width) {
+        out.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
     }
     out.push(line);
   }
@@ -41,7 +43,8 @@ function disputeAnswer(a: DisputeAnswer): string[] {
   const f = a.finding;
   const out = [...wrap(a.said, WIDTH - 2).map((x) => `> ${x}`), ''];
   out.push(...wrap(`This calls the ${f.rule} finding on ${f.kfunc}() a false positive. The model disagrees (verdict: ${f.verdict}).`));
-  for (const c of a.claims.slice(0, 2)) out.push('', ...wrap(`The claim "${c.claim}" ${c.holds ? 'holds here' : 'does not hold here'}: ${c.why}`));
+  for (const c of a.claims.slice(0, 2))
+    out.push('', ...wrap(`The claim "${c.claim}" ${c.holds ? 'holds here' : 'does not hold here'}: ${c.why}`));
   out.push('', 'Witness:');
   for (const e of proofLines(f)) out.push(...wrap(e, WIDTH - 2).map((x, n) => (n === 0 ? `  ${x}` : `    ${x}`)));
   if (a.warn) out.push('', ...wrap(`Even with a range check, ${a.warn.message} [${a.warn.rule}].`));
@@ -55,7 +58,11 @@ export function formatEmail(input: ReportInput, _rules: RuleMeta[]): string {
     const body: string[] = [];
     if (mine.length === 0) {
       if (mail.firstAdded) body.push(mail.firstAdded, '');
-      body.push(...wrap(`kfunc-review found nothing to report in ${p.kfuncs.filter((k) => k.added).length} new kfunc(s) and ${p.registrations.filter((r) => r.added).length} new registration(s) of this patch.`));
+      body.push(
+        ...wrap(
+          `kfunc-review found nothing to report in ${p.kfuncs.filter((k) => k.added).length} new kfunc(s) and ${p.registrations.filter((r) => r.added).length} new registration(s) of this patch.`,
+        ),
+      );
     } else {
       for (const { finding: f, quote } of mine) {
         if (body.length) body.push('', '[ ... ]', '');

@@ -7,8 +7,14 @@ import { formatSarif } from './sarif.js';
 import { formatEmail } from './email.js';
 import { formatAuditJson, formatAuditSarif, formatAuditText } from './audit.js';
 
-export const REVIEW_FORMATS = { text: formatText, json: formatJson, sarif: formatSarif, email: formatEmail } satisfies Record<string, ReportFormat>;
-export const AUDIT_FORMATS = { text: formatAuditText, json: formatAuditJson, sarif: formatAuditSarif } satisfies Record<string, ReportFormat>;
+export const REVIEW_FORMATS = { text: formatText, json: formatJson, sarif: formatSarif, email: formatEmail } satisfies Record<
+  string,
+  ReportFormat
+>;
+export const AUDIT_FORMATS = { text: formatAuditText, json: formatAuditJson, sarif: formatAuditSarif } satisfies Record<
+  string,
+  ReportFormat
+>;
 
 export type ReviewFormatName = keyof typeof REVIEW_FORMATS;
 export type AuditFormatName = keyof typeof AUDIT_FORMATS;

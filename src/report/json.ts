@@ -3,10 +3,16 @@ import type { RuleMeta } from '../core/types.js';
 import { findingsOf, type ReportInput } from '../core/report-input.js';
 
 export function formatJson(input: ReportInput, _rules: RuleMeta[]): string {
-  return JSON.stringify({
-    tool: input.tool,
-    patches: input.patches.map((p) => p.summary),
-    findings: findingsOf(input),
-    errors: input.errors,
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        tool: input.tool,
+        patches: input.patches.map((p) => p.summary),
+        findings: findingsOf(input),
+        errors: input.errors,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }

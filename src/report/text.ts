@@ -20,25 +20,33 @@ export function formatFinding(f: Finding): string {
   const claims = f.claims ?? [];
   for (const c of claims.slice(0, 2)) lines.push(`    claim "${c.claim}": ${c.holds ? 'holds here' : 'does not hold'}: ${c.why}`);
   if (claims.length > 2) lines.push(`    (${claims.length - 2} more known claims answered in --format json)`);
-  if (f.disposition) lines.push(`    disposition: not-a-bug (${f.disposition.reason})${f.disposition.contradicted ? ' - disputed, model contradicts' : ''}`);
+  if (f.disposition)
+    lines.push(`    disposition: not-a-bug (${f.disposition.reason})${f.disposition.contradicted ? ' - disputed, model contradicts' : ''}`);
   return lines.join('\n');
 }
 
 export function formatText(input: ReportInput, _rules: RuleMeta[]): string {
   const out: string[] = [];
   for (const { key, summary: p } of input.patches) {
-    const mine = findingsOfPatch(input, key).map((x) => x.finding).filter((f) => !f.disposition);
+    const mine = findingsOfPatch(input, key)
+      .map((x) => x.finding)
+      .filter((f) => !f.disposition);
     out.push(p.subject || p.input);
     for (const f of mine) out.push(formatFinding(f));
     const kinds = `${plural(p.kfuncs.filter((k) => k.added).length, 'new kfunc')}, ${plural(p.registrations.filter((r) => r.added).length, 'new registration')}`;
     for (const n of p.notes) out.push(`note: ${n}`);
-    out.push(`total: ${plural(count(mine, 'error'), 'error')}, ${plural(count(mine, 'warning'), 'warning')}, ${plural(count(mine, 'info'), 'info')}; ${kinds}; target ${p.target.version} (${p.target.reason})`);
+    out.push(
+      `total: ${plural(count(mine, 'error'), 'error')}, ${plural(count(mine, 'warning'), 'warning')}, ${plural(count(mine, 'info'), 'info')}; ${kinds}; target ${p.target.version} (${p.target.reason})`,
+    );
     out.push('');
   }
   const disputed = findingsOf(input).filter((f) => f.disposition);
   if (disputed.length) {
     out.push('Marked not-a-bug by a disposition:');
-    for (const f of disputed) out.push(`  ${f.file}:${f.line}: ${f.rule} ${f.kfunc}: ${f.disposition!.reason}${f.disposition!.contradicted ? ' (disputed, model contradicts)' : ''}`);
+    for (const f of disputed)
+      out.push(
+        `  ${f.file}:${f.line}: ${f.rule} ${f.kfunc}: ${f.disposition!.reason}${f.disposition!.contradicted ? ' (disputed, model contradicts)' : ''}`,
+      );
     out.push('');
   }
   return out.join('\n');

@@ -53,19 +53,33 @@ function codeHash(dirs: string[], files: string[], extra = ''): string {
   const found: string[] = [];
   const collect = (dir: string) => {
     let names: string[];
-    try { names = readdirSync(dir).sort(); } catch { return; }
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
     for (const n of names) {
       const p = join(dir, n);
       let st;
-      try { st = statSync(p); } catch { continue; }
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
       if (st.isDirectory()) collect(p);
       else if (/\.(js|ts)$/.test(n) && !n.endsWith('.d.ts')) found.push(p);
     }
   };
   for (const d of dirs) collect(join(src, d));
-  for (const f of files) for (const ext of ['.js', '.ts']) {
-    try { statSync(join(src, f + ext)); found.push(join(src, f + ext)); } catch { /* other flavour */ }
-  }
+  for (const f of files)
+    for (const ext of ['.js', '.ts']) {
+      try {
+        statSync(join(src, f + ext));
+        found.push(join(src, f + ext));
+      } catch {
+        /* other flavour */
+      }
+    }
   for (const f of found) h.update(f.slice(src.length)).update('\0').update(readFileSync(f)).update('\0');
   const out = h.digest('hex').slice(0, 32);
   memo.set(key, out);
@@ -95,13 +109,22 @@ interface Envelope<T> {
   payload: T;
 }
 
-export interface CacheStats { hits: number; misses: number; corrupt: number; writes: number }
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  corrupt: number;
+  writes: number;
+}
 
 export class AuditCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, corrupt: 0, writes: 0 };
   private readonly salts: Record<string, string>;
   /** `salts` per record kind: results depend on the rule set, scan records on the scan code. */
-  constructor(readonly dir: string, private readonly toolVersion = TOOL.version, salts?: Record<string, string>) {
+  constructor(
+    readonly dir: string,
+    private readonly toolVersion = TOOL.version,
+    salts?: Record<string, string>,
+  ) {
     this.salts = salts ?? { result: ruleSetHash(), scan: scanCodeHash(), defs: scanCodeHash(), tree: scanCodeHash() };
   }
 
@@ -110,24 +133,44 @@ export class AuditCache {
   }
 
   private path(kind: string, key: string): string {
-    return kind === 'result' ? join(this.dir, `v${CACHE_FORMAT}`, 'results', key.slice(0, 2), `${key}.json`) : join(this.dir, `v${CACHE_FORMAT}`, kind, `${key}.json`);
+    return kind === 'result'
+      ? join(this.dir, `v${CACHE_FORMAT}`, 'results', key.slice(0, 2), `${key}.json`)
+      : join(this.dir, `v${CACHE_FORMAT}`, kind, `${key}.json`);
   }
 
   /** A record file exists under (kind, key) (not checked: get() does that). */
   has(kind: string, key: string): boolean {
-    try { return statSync(this.path(kind, key)).isFile(); } catch { return false; }
+    try {
+      return statSync(this.path(kind, key)).isFile();
+    } catch {
+      return false;
+    }
   }
 
   /** The payload stored under (kind, key), or null when absent or not trustworthy. */
   get<T>(kind: string, key: string, valid: (p: unknown) => p is T): T | null {
     const p = this.path(kind, key);
     let raw: string;
-    try { raw = readFileSync(p, 'utf8'); } catch { this.stats.misses++; return null; }
+    try {
+      raw = readFileSync(p, 'utf8');
+    } catch {
+      this.stats.misses++;
+      return null;
+    }
     try {
       const env = JSON.parse(raw) as Partial<Envelope<unknown>>;
-      if (!env || typeof env !== 'object' || env.format !== CACHE_FORMAT || env.tool !== this.toolVersion || env.rules !== this.salt(kind)
-        || env.kind !== kind || env.key !== key || typeof env.checksum !== 'string' || env.checksum !== sha256(JSON.stringify(env.payload ?? null))
-        || !valid(env.payload)) {
+      if (
+        !env ||
+        typeof env !== 'object' ||
+        env.format !== CACHE_FORMAT ||
+        env.tool !== this.toolVersion ||
+        env.rules !== this.salt(kind) ||
+        env.kind !== kind ||
+        env.key !== key ||
+        typeof env.checksum !== 'string' ||
+        env.checksum !== sha256(JSON.stringify(env.payload ?? null)) ||
+        !valid(env.payload)
+      ) {
         throw new Error('invalid');
       }
       this.stats.hits++;
@@ -135,14 +178,26 @@ export class AuditCache {
     } catch {
       this.stats.corrupt++;
       this.stats.misses++;
-      try { rmSync(p, { force: true }); } catch { /* read-only cache: just ignore it */ }
+      try {
+        rmSync(p, { force: true });
+      } catch {
+        /* read-only cache: just ignore it */
+      }
       return null;
     }
   }
 
   put<T>(kind: string, key: string, payload: T): void {
     const p = this.path(kind, key);
-    const env: Envelope<T> = { format: CACHE_FORMAT, tool: this.toolVersion, rules: this.salt(kind), kind, key, checksum: sha256(JSON.stringify(payload ?? null)), payload };
+    const env: Envelope<T> = {
+      format: CACHE_FORMAT,
+      tool: this.toolVersion,
+      rules: this.salt(kind),
+      kind,
+      key,
+      checksum: sha256(JSON.stringify(payload ?? null)),
+      payload,
+    };
     try {
       mkdirSync(dirname(p), { recursive: true });
       const tmp = `${p}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

@@ -5,7 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lineStarts, lineOf, chunkDefs, type ScanChunk } from './scan.js';
 
-export interface DefLoc { file: number; pos: number; isStatic: boolean }
+export interface DefLoc {
+  file: number;
+  pos: number;
+  isStatic: boolean;
+}
 export type DefIndex = Map<string, DefLoc[]>;
 
 /** A function body from another file, as 1-based lines. */
@@ -22,15 +26,33 @@ export function buildDefIndex(chunks: { chunk: ScanChunk; offset: number }[]): D
     for (const d of chunkDefs(chunk, offset)) {
       const list = index.get(d.name);
       const loc = { file: d.file, pos: d.pos, isStatic: d.isStatic };
-      if (list) list.push(loc); else index.set(d.name, [loc]);
+      if (list) list.push(loc);
+      else index.set(d.name, [loc]);
     }
   }
   return index;
 }
 
 const KEYWORDS = new Set([
-  'if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined', 'do', 'case',
-  '__attribute__', 'asm', '__asm__', 'volatile', 'offsetof', '_Generic', 'alignof', '__alignof__',
+  'if',
+  'for',
+  'while',
+  'switch',
+  'return',
+  'sizeof',
+  'typeof',
+  '__typeof__',
+  'defined',
+  'do',
+  'case',
+  '__attribute__',
+  'asm',
+  '__asm__',
+  'volatile',
+  'offsetof',
+  '_Generic',
+  'alignof',
+  '__alignof__',
 ]);
 
 /** Names called in a piece of C text (comments and strings dropped), in first-seen order. */
@@ -46,17 +68,28 @@ export function callNames(text: string): string[] {
   return [...seen];
 }
 
-interface Loaded { buf: Buffer; starts: number[]; text?: string[] }
+interface Loaded {
+  buf: Buffer;
+  starts: number[];
+  text?: string[];
+}
 
 /** Reads files on demand during one resolution pass. */
 export class FileCache {
   private files = new Map<number, Loaded>();
-  constructor(private root: string, private paths: string[]) {}
+  constructor(
+    private root: string,
+    private paths: string[],
+  ) {}
   get(file: number): Loaded | null {
     let f = this.files.get(file);
     if (!f) {
       let buf: Buffer;
-      try { buf = readFileSync(join(this.root, this.paths[file])); } catch { return null; }
+      try {
+        buf = readFileSync(join(this.root, this.paths[file]));
+      } catch {
+        return null;
+      }
       f = { buf, starts: lineStarts(buf) };
       this.files.set(file, f);
     }
@@ -92,7 +125,8 @@ export function defRange(cache: FileCache, file: number, pos: number): [number, 
   return [start, end];
 }
 
-const SEPARATE_PROGRAMS = /^(arch\/x86\/(boot|realmode|purgatory|tools|entry\/vdso|um)\/|drivers\/firmware\/efi\/libstub\/|lib\/decompress_|tools\/include\/)/;
+const SEPARATE_PROGRAMS =
+  /^(arch\/x86\/(boot|realmode|purgatory|tools|entry\/vdso|um)\/|drivers\/firmware\/efi\/libstub\/|lib\/decompress_|tools\/include\/)/;
 
 /** Which definition a call from `callerFile` to `name` most likely reaches (x86_64 kernel). */
 export function pickDef(index: DefIndex, paths: string[], name: string, callerFile: number): DefLoc | null {
@@ -118,7 +152,10 @@ export function linkable(p: string, isStatic: boolean): boolean {
   return !/^(Documentation|samples|scripts|usr)\//.test(p);
 }
 
-export interface ReachOptions { depth: number; maxRegions: number }
+export interface ReachOptions {
+  depth: number;
+  maxRegions: number;
+}
 
 /**
  * Regions of other files that the kfuncs of `primary` reach within `depth` calls. Functions of
@@ -138,7 +175,10 @@ export function reachedRegions(index: DefIndex, paths: string[], cache: FileCach
   let frontier: { file: number; pos: number }[] = [];
   for (const name of roots) {
     const d = index.get(name)?.find((x) => x.file === primary);
-    if (d) { visited.add(`${d.file}:${d.pos}`); frontier.push(d); }
+    if (d) {
+      visited.add(`${d.file}:${d.pos}`);
+      frontier.push(d);
+    }
   }
   for (let level = 0; level < opts.depth && frontier.length; level++) {
     const next: { file: number; pos: number }[] = [];
@@ -159,7 +199,11 @@ export function reachedRegions(index: DefIndex, paths: string[], cache: FileCach
         const dl = cache.lines(d.file);
         if (!r || !dl) continue;
         // A kfunc of another file is a plain callee here: its own file's audit reviews it.
-        out.push({ path: paths[d.file], start: r[0], lines: dl.slice(r[0] - 1, r[1]).map((l) => l.replace(/\b__bpf_kfunc\b(?!_)/g, '           ')) });
+        out.push({
+          path: paths[d.file],
+          start: r[0],
+          lines: dl.slice(r[0] - 1, r[1]).map((l) => l.replace(/\b__bpf_kfunc\b(?!_)/g, '           ')),
+        });
       }
     }
     frontier = next;

@@ -34,9 +34,24 @@ export interface TreeRecord {
 
 export function isTreeRecord(p: unknown): p is TreeRecord {
   const r = p as TreeRecord;
-  return !!r && typeof r.depth === 'number' && typeof r.maxRegions === 'number' && isTreeIndexData(r.tree)
-    && Array.isArray(r.candidates) && r.candidates.every((f) => Array.isArray(f) && f.length === 4 && typeof f[0] === 'string' && typeof f[1] === 'number' && typeof f[2] === 'number' && typeof f[3] === 'number')
-    && Array.isArray(r.treeFiles) && r.treeFiles.every((t) => Array.isArray(t) && typeof t[0] === 'string' && isTreeFileIndex(t[1]));
+  return (
+    !!r &&
+    typeof r.depth === 'number' &&
+    typeof r.maxRegions === 'number' &&
+    isTreeIndexData(r.tree) &&
+    Array.isArray(r.candidates) &&
+    r.candidates.every(
+      (f) =>
+        Array.isArray(f) &&
+        f.length === 4 &&
+        typeof f[0] === 'string' &&
+        typeof f[1] === 'number' &&
+        typeof f[2] === 'number' &&
+        typeof f[3] === 'number',
+    ) &&
+    Array.isArray(r.treeFiles) &&
+    r.treeFiles.every((t) => Array.isArray(t) && typeof t[0] === 'string' && isTreeFileIndex(t[1]))
+  );
 }
 
 /**
@@ -68,7 +83,11 @@ export function defsRecord(index: DefIndex, paths: string[]): DefsRecord {
     for (const l of locs) {
       if (!linkable(paths[l.file], l.isStatic)) continue;
       let k = at.get(l.file);
-      if (k === undefined) { k = files.length; files.push(paths[l.file]); at.set(l.file, k); }
+      if (k === undefined) {
+        k = files.length;
+        files.push(paths[l.file]);
+        at.set(l.file, k);
+      }
       if (!idx.includes(k)) idx.push(k);
     }
     if (idx.length) lines.push(`${name}\t${idx.join(',')}`);
@@ -79,10 +98,29 @@ export function defsRecord(index: DefIndex, paths: string[]): DefsRecord {
 
 export function isScanRecord(p: unknown): p is ScanRecord {
   const r = p as ScanRecord;
-  return !!r && Array.isArray(r.files) && Array.isArray(r.candidates) && typeof r.depth === 'number' && typeof r.maxRegions === 'number'
-    && !!r.regions && typeof r.regions === 'object' && isTreeIndexData(r.tree)
-    && r.files.every((f) => Array.isArray(f) && f.length === 4 && typeof f[0] === 'string' && typeof f[1] === 'number' && typeof f[2] === 'number' && typeof f[3] === 'number')
-    && r.candidates.every((c) => typeof c === 'string' && Array.isArray(r.regions[c])
-      && r.regions[c].every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'number' && typeof x[2] === 'number'));
+  return (
+    !!r &&
+    Array.isArray(r.files) &&
+    Array.isArray(r.candidates) &&
+    typeof r.depth === 'number' &&
+    typeof r.maxRegions === 'number' &&
+    !!r.regions &&
+    typeof r.regions === 'object' &&
+    isTreeIndexData(r.tree) &&
+    r.files.every(
+      (f) =>
+        Array.isArray(f) &&
+        f.length === 4 &&
+        typeof f[0] === 'string' &&
+        typeof f[1] === 'number' &&
+        typeof f[2] === 'number' &&
+        typeof f[3] === 'number',
+    ) &&
+    r.candidates.every(
+      (c) =>
+        typeof c === 'string' &&
+        Array.isArray(r.regions[c]) &&
+        r.regions[c].every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'number' && typeof x[2] === 'number'),
+    )
+  );
 }
-

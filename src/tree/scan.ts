@@ -20,7 +20,11 @@ export interface TreeFile {
 export const MARKERS = ['__bpf_kfunc', 'BTF_ID_FLAGS', 'BTF_KFUNCS_START', 'register_btf_kfunc_id_set'] as const;
 
 /** One function definition found by the byte scan: name and byte offset of the name. */
-export interface RawDef { name: string; pos: number; isStatic: boolean }
+export interface RawDef {
+  name: string;
+  pos: number;
+  isStatic: boolean;
+}
 
 /**
  * What a scan of a list of files found, packed for cheap transfer between threads: candidate
@@ -37,7 +41,11 @@ export function walkTree(root: string): TreeFile[] {
   const out: TreeFile[] = [];
   const walk = (dir: string, rel: string) => {
     let entries;
-    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
@@ -46,7 +54,9 @@ export function walkTree(root: string): TreeFile[] {
         try {
           const st = statSync(join(dir, e.name));
           out.push({ rel: r, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
-        } catch { /* vanished while walking */ }
+        } catch {
+          /* vanished while walking */
+        }
       }
     }
   };
@@ -60,7 +70,10 @@ export function isCandidate(buf: Buffer): boolean {
   return false;
 }
 
-const NL = 0x0a, LBRACE = 0x7b, RPAREN = 0x29, LPAREN = 0x28;
+const NL = 0x0a,
+  LBRACE = 0x7b,
+  RPAREN = 0x29,
+  LPAREN = 0x28;
 
 function isIdent(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
@@ -89,7 +102,10 @@ export function defsIn(buf: Buffer): RawDef[] {
     for (; i >= floor; i--) {
       if (buf[i] === RPAREN) depth++;
       else if (buf[i] === LPAREN && --depth === 0) break;
-      else if (buf[i] === LBRACE || buf[i] === 0x3b /* ; */) { i = -1; break; }
+      else if (buf[i] === LBRACE || buf[i] === 0x3b /* ; */) {
+        i = -1;
+        break;
+      }
     }
     if (i < floor || depth !== 0) continue;
     let e = i - 1;
@@ -131,13 +147,24 @@ export function scanFiles(root: string, files: string[], wantDefs: boolean, onFi
   for (let k = 0; k < files.length; k++) {
     const rel = files[k];
     let buf: Buffer;
-    try { buf = readFileSync(join(root, rel)); } catch { onFile?.(k); continue; }
+    try {
+      buf = readFileSync(join(root, rel));
+    } catch {
+      onFile?.(k);
+      continue;
+    }
     if (rel.endsWith('.c') && isCandidate(buf)) candidates.push(k);
     if (wantDefs) {
       for (const d of defsIn(buf)) {
-        if (n + 3 > data.length) { const bigger = new Int32Array(data.length * 2); bigger.set(data); data = bigger; }
+        if (n + 3 > data.length) {
+          const bigger = new Int32Array(data.length * 2);
+          bigger.set(data);
+          data = bigger;
+        }
         names.push(d.name);
-        data[n++] = k; data[n++] = d.pos; data[n++] = d.isStatic ? 1 : 0;
+        data[n++] = k;
+        data[n++] = d.pos;
+        data[n++] = d.isStatic ? 1 : 0;
       }
     }
     onFile?.(k);
@@ -164,10 +191,12 @@ export function lineStarts(buf: Buffer): number[] {
 
 /** 1-based line of byte offset `pos`. */
 export function lineOf(starts: number[], pos: number): number {
-  let lo = 0, hi = starts.length - 1;
+  let lo = 0,
+    hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= pos) lo = mid; else hi = mid - 1;
+    if (starts[mid] <= pos) lo = mid;
+    else hi = mid - 1;
   }
   return lo + 1;
 }

@@ -34,14 +34,16 @@ function defsLookup(text: string): (name: string) => string | undefined {
   const starts = [0];
   for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) starts.push(p + 1);
   return (name) => {
-    let lo = 0, hi = starts.length - 1;
+    let lo = 0,
+      hi = starts.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const st = starts[mid];
       const tab = text.indexOf('\t', st);
       const n = tab < 0 ? '' : text.slice(st, tab);
       if (n === name) return text.slice(tab + 1, mid + 1 < starts.length ? starts[mid + 1] - 1 : text.length);
-      if (n < name) lo = mid + 1; else hi = mid - 1;
+      if (n < name) lo = mid + 1;
+      else hi = mid - 1;
     }
     return undefined;
   };
@@ -55,7 +57,11 @@ const opened = new Map<string, TreeCache | null>();
  */
 export function openTreeCache(tree: string, cacheDir = defaultCacheDir()): TreeCache | null {
   let root: string;
-  try { root = realpathSync(tree); } catch { return null; }
+  try {
+    root = realpathSync(tree);
+  } catch {
+    return null;
+  }
   const salt = scanCodeHash();
   const cache = new AuditCache(cacheDir, undefined, { tree: salt, defs: salt });
   const key = scanKeyOf(root);
@@ -63,7 +69,9 @@ export function openTreeCache(tree: string, cacheDir = defaultCacheDir()): TreeC
   try {
     const st = statSync(join(cacheDir, 'v1', 'tree', `${key}.json`));
     stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
-  } catch { /* no record */ }
+  } catch {
+    /* no record */
+  }
   const memoKey = `${root}\0${cacheDir}\0${stamp}`;
   if (opened.has(memoKey)) return opened.get(memoKey)!;
   const record = stamp === 'absent' ? null : cache.get('tree', key, isTreeRecord);
@@ -71,7 +79,9 @@ export function openTreeCache(tree: string, cacheDir = defaultCacheDir()): TreeC
   if (record) {
     let defs: ((name: string) => string | undefined) | null | undefined;
     const tc: TreeCache = {
-      root, record, defsFiles: [],
+      root,
+      record,
+      defsFiles: [],
       defs() {
         if (defs !== undefined) return defs;
         const d = record.depth > 0 ? cache.get('defs', key, isDefsRecord) : null;
@@ -100,7 +110,9 @@ function changedSinceAudit(tc: TreeCache, rel: string): boolean {
   try {
     const st = statSync(join(tc.root, rel));
     return !was || was[0] !== st.size || was[1] !== st.mtimeMs || was[2] !== st.ino;
-  } catch { return true; }
+  } catch {
+    return true;
+  }
 }
 
 /** Files of the `defs` entry of `name`, in the audit's path order. */
@@ -108,7 +120,10 @@ function filesDefining(tc: TreeCache, name: string): string[] {
   const d = tc.defs();
   const list = d?.(name);
   if (!list) return [];
-  return list.split(',').map((i) => tc.defsFiles[Number(i)]).filter((f): f is string => f !== undefined);
+  return list
+    .split(',')
+    .map((i) => tc.defsFiles[Number(i)])
+    .filter((f): f is string => f !== undefined);
 }
 
 /**
@@ -123,20 +138,34 @@ export function treeIndexFor(tc: TreeCache, touched: Map<string, string | null>)
     if (replace.has(rel) || !changedSinceAudit(tc, rel)) continue;
     stale.push(rel);
     let text: string | null = null;
-    try { text = readFileSync(join(tc.root, rel), 'utf8'); } catch { /* gone */ }
+    try {
+      text = readFileSync(join(tc.root, rel), 'utf8');
+    } catch {
+      /* gone */
+    }
     replace.set(rel, text);
   }
-  const fresh = indexTreeFiles(tc.root, [...replace].filter((e): e is [string, string] => e[1] !== null && e[0].endsWith('.c') && isCandidate(Buffer.from(e[1], 'latin1'))).map(([rel, text]) => ({ rel, text })));
+  const fresh = indexTreeFiles(
+    tc.root,
+    [...replace]
+      .filter((e): e is [string, string] => e[1] !== null && e[0].endsWith('.c') && isCandidate(Buffer.from(e[1], 'latin1')))
+      .map(([rel, text]) => ({ rel, text })),
+  );
   const perFile: { rel: string; x: TreeFileIndex }[] = [
     ...tc.record.treeFiles.filter(([rel]) => !replace.has(rel)).map(([rel, x]) => ({ rel, x })),
     ...fresh,
   ].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  const cachedPlain = new Map(tc.record.tree.defined.filter(([, file, isKfunc]) => !isKfunc && !replace.has(file)).map(([n, file]) => [n, file]));
+  const cachedPlain = new Map(
+    tc.record.tree.defined.filter(([, file, isKfunc]) => !isKfunc && !replace.has(file)).map(([n, file]) => [n, file]),
+  );
   const lookup = (name: string) => cachedPlain.get(name) ?? filesDefining(tc, name).find((f) => f.endsWith('.c') && !replace.has(f));
   return { tree: mergeTreeIndex(perFile, tc.record.tree.complete ? lookup : undefined), stale };
 }
 
-interface Loaded { idx: number; defs: RawDef[] }
+interface Loaded {
+  idx: number;
+  defs: RawDef[];
+}
 
 /**
  * Definitions in other files of the tree of what `roots` (function bodies of the patch's
@@ -144,7 +173,12 @@ interface Loaded { idx: number; defs: RawDef[] }
  * a linkable definition elsewhere; tools/ callers only reach tools/). `visible` finds a function
  * the model already has (the patch's files, fully visible): followed, not returned.
  */
-export function calleeRegions(tc: TreeCache, roots: { file: string; body: string }[], visible: (name: string, callerFile: string) => { file: string; body: string } | undefined, skip: Set<string>): Region[] {
+export function calleeRegions(
+  tc: TreeCache,
+  roots: { file: string; body: string }[],
+  visible: (name: string, callerFile: string) => { file: string; body: string } | undefined,
+  skip: Set<string>,
+): Region[] {
   const depth = tc.record.depth;
   if (depth <= 0 || !roots.length || !tc.defs()) return [];
   const paths: string[] = [];
@@ -185,11 +219,18 @@ export function calleeRegions(tc: TreeCache, roots: { file: string; body: string
       for (const name of callNames(fn.body)) {
         // Same file as a callee region: any definition there, static ones included.
         const own = skip.has(fn.file) ? undefined : loaded.get(fn.file)?.defs.find((d) => d.name === name);
-        if (own) { const r = region(fn.file, own); if (r) next.push(r); continue; }
+        if (own) {
+          const r = region(fn.file, own);
+          if (r) next.push(r);
+          continue;
+        }
         const v = visible(name, fn.file);
         if (v) {
           const k = `${v.file}:${name}`;
-          if (!seenVisible.has(k)) { seenVisible.add(k); next.push(v); }
+          if (!seenVisible.has(k)) {
+            seenVisible.add(k);
+            next.push(v);
+          }
           continue;
         }
         for (const rel of filesDefining(tc, name)) {
@@ -222,7 +263,10 @@ export function treeContext(tc: TreeCache, sources: FileSource[], gone: string[]
     for (const p of gone) touched.set(p, null);
     for (const s of sources) {
       if (!s.path.endsWith('.c')) continue;
-      if (s.isDeleted) { touched.set(s.path, null); continue; }
+      if (s.isDeleted) {
+        touched.set(s.path, null);
+        continue;
+      }
       // A file seen through its hunks only (the patch did not apply) keeps its cached entries.
       if (!s.post.full) continue;
       const n = Math.max(0, ...s.post.lines.keys());
@@ -232,7 +276,10 @@ export function treeContext(tc: TreeCache, sources: FileSource[], gone: string[]
     }
     const { tree, stale } = treeIndexFor(tc, touched);
     const treeIndex = treeIndexOf(tree);
-    if (stale.length) notes.push(`audit cache: ${stale.length} kfunc file(s) changed since the audit were re-indexed (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}); run \`kfunc-review audit\` again to refresh callee context`);
+    if (stale.length)
+      notes.push(
+        `audit cache: ${stale.length} kfunc file(s) changed since the audit were re-indexed (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}); run \`kfunc-review audit\` again to refresh callee context`,
+      );
 
     const patchFiles = new Set(sources.map((s) => s.path));
     const fileOf = (path: string) => model.files.find((f) => f.path === path);
@@ -242,13 +289,17 @@ export function treeContext(tc: TreeCache, sources: FileSource[], gone: string[]
       for (let n = line; n <= end; n++) out.push(f?.lineText(n) ?? '');
       return out.join('\n');
     };
-    const roots = reviewedKfuncs(model).filter((k) => fileOf(k.file)?.visibility === 'full').map((k) => ({ file: k.file, body: bodyOf(k.file, k.line, k.endLine) }));
+    const roots = reviewedKfuncs(model)
+      .filter((k) => fileOf(k.file)?.visibility === 'full')
+      .map((k) => ({ file: k.file, body: bodyOf(k.file, k.line, k.endLine) }));
     const visible = (name: string, caller: string) => {
       const f = model.functions.get(name);
-      if (!f || f.side !== 'new' || !patchFiles.has(f.file) || (f.isStatic && f.file !== caller && !f.file.endsWith('.h'))) return undefined;
+      if (!f || f.side !== 'new' || !patchFiles.has(f.file) || (f.isStatic && f.file !== caller && !f.file.endsWith('.h')))
+        return undefined;
       return { file: f.file, body: bodyOf(f.file, f.line, f.endLine) };
     };
-    if (roots.length && !tc.defs()) notes.push('audit cache: no callee locations (re-run `kfunc-review audit` on this tree for callees in other files)');
+    if (roots.length && !tc.defs())
+      notes.push('audit cache: no callee locations (re-run `kfunc-review audit` on this tree for callees in other files)');
     const regions = calleeRegions(tc, roots, visible, patchFiles);
     return { treeIndex, sources: sourcesFromRegions(regions), notes };
   };

@@ -50,13 +50,19 @@ function invocations(text: string, macro: string): string[][] {
   const re = new RegExp(`\\b${macro}\\s*\\(`, 'g');
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
-    let depth = 1, i = m.index + m[0].length, start = i;
+    let depth = 1,
+      i = m.index + m[0].length,
+      start = i;
     const args: string[] = [];
     for (; i < text.length && depth > 0; i++) {
       const c = text[i];
       if (c === '(') depth++;
-      else if (c === ')') { if (--depth === 0) args.push(text.slice(start, i)); }
-      else if (c === ',' && depth === 1) { args.push(text.slice(start, i)); start = i + 1; }
+      else if (c === ')') {
+        if (--depth === 0) args.push(text.slice(start, i));
+      } else if (c === ',' && depth === 1) {
+        args.push(text.slice(start, i));
+        start = i + 1;
+      }
     }
     out.push(args.map((a) => a.replace(/\\\n/g, ' ').trim()));
   }
@@ -70,7 +76,10 @@ function macroBody(text: string, name: string): string | null {
   let end = m.index + m[0].length;
   for (;;) {
     const nl = text.indexOf('\n', end);
-    if (nl < 0) { end = text.length; break; }
+    if (nl < 0) {
+      end = text.length;
+      break;
+    }
     const line = text.slice(end, nl).replace(/\r$/, '');
     end = nl + 1;
     if (!line.endsWith('\\')) break;
@@ -92,7 +101,11 @@ function includes(root: string, rel: string, text: string): string[] {
     const m = /^include[ \t]*([<"])([^>"\n]+)[>"]/.exec(text.slice(p, p + 200));
     if (!m) continue;
     const cand = m[1] === '"' ? [join(dirname(rel), m[2])] : [join('include', m[2]), join('arch/x86/include', m[2])];
-    for (const c of cand) if (existsSync(join(root, c))) { out.push(c); break; }
+    for (const c of cand)
+      if (existsSync(join(root, c))) {
+        out.push(c);
+        break;
+      }
   }
   return out;
 }
@@ -109,8 +122,23 @@ function callNamesOf(cache: Map<string, Set<string>>, h: string, t: string): Set
   return names;
 }
 
-export function indexFile(root: string, rel: string, raw: string, headerText?: (h: string) => string | null, includesOf?: (h: string, text: string) => string[], names = new Map<string, Set<string>>()): { registered: string[]; expanded: [string, string][]; kfuncs: string[]; declared: [string, string][] } {
-  const readHeader = headerText ?? ((h: string) => { try { return uncomment(readFileSync(join(root, h), 'utf8')); } catch { return null; } });
+export function indexFile(
+  root: string,
+  rel: string,
+  raw: string,
+  headerText?: (h: string) => string | null,
+  includesOf?: (h: string, text: string) => string[],
+  names = new Map<string, Set<string>>(),
+): { registered: string[]; expanded: [string, string][]; kfuncs: string[]; declared: [string, string][] } {
+  const readHeader =
+    headerText ??
+    ((h: string) => {
+      try {
+        return uncomment(readFileSync(join(root, h), 'utf8'));
+      } catch {
+        return null;
+      }
+    });
   const incs = includesOf ?? ((h: string, t: string) => includes(root, h, t));
   const text = uncomment(raw);
   const templates = [...text.matchAll(TEMPLATE)];
@@ -121,7 +149,10 @@ export function indexFile(root: string, rel: string, raw: string, headerText?: (
   const expanded: [string, string][] = [];
   for (const t of templates) {
     const macro = t[1];
-    const pos = t[2].split(',').map((p) => p.trim()).indexOf(t[3]);
+    const pos = t[2]
+      .split(',')
+      .map((p) => p.trim())
+      .indexOf(t[3]);
     if (pos < 0) continue;
     // The list macros used between the template and its #undef.
     const after = text.slice(t.index! + t[0].length);
@@ -202,7 +233,11 @@ export function indexTreeFiles(root: string, files: { rel: string; text: string 
       let t: string | null = null;
       // Not uncommented (slow on hundreds of headers): a prototype inside a comment can only
       // silence the missing-prototype check, never cause a finding.
-      try { t = readFileSync(join(root, h), 'utf8'); } catch { /* missing */ }
+      try {
+        t = readFileSync(join(root, h), 'utf8');
+      } catch {
+        /* missing */
+      }
       headers.set(h, t);
     }
     return headers.get(h)!;
@@ -210,13 +245,19 @@ export function indexTreeFiles(root: string, files: { rel: string; text: string 
   const incCache = new Map<string, string[]>();
   const includesOf = (h: string, t: string) => {
     let l = incCache.get(h);
-    if (!l) { l = includes(root, h, t); incCache.set(h, l); }
+    if (!l) {
+      l = includes(root, h, t);
+      incCache.set(h, l);
+    }
     return l;
   };
   const names = new Map<string, Set<string>>();
   return files.map((f) => ({
     rel: f.rel,
-    x: { ...indexFile(root, f.rel, f.text, headerText, includesOf, names), defs: [...new Set(defsIn(Buffer.from(f.text, 'latin1')).map((d) => d.name))] },
+    x: {
+      ...indexFile(root, f.rel, f.text, headerText, includesOf, names),
+      defs: [...new Set(defsIn(Buffer.from(f.text, 'latin1')).map((d) => d.name))],
+    },
   }));
 }
 
@@ -232,7 +273,10 @@ export function mergeTreeIndex(perFile: { rel: string; x: TreeFileIndex }[], loo
   const declared = new Map<string, string>();
   for (const { rel, x } of perFile) {
     for (const n of x.registered) registered.add(n);
-    for (const [n, how] of x.expanded) { registered.add(n); if (!expanded.has(n)) expanded.set(n, how); }
+    for (const [n, how] of x.expanded) {
+      registered.add(n);
+      if (!expanded.has(n)) expanded.set(n, how);
+    }
     for (const n of x.kfuncs) if (!defined.has(n)) defined.set(n, [n, rel, true]);
     for (const [n, h] of x.declared) if (!declared.has(n)) declared.set(n, h);
   }
@@ -243,10 +287,11 @@ export function mergeTreeIndex(perFile: { rel: string; x: TreeFileIndex }[], loo
     for (const { rel, x } of perFile) {
       for (const n of x.defs) if (want.has(n) && !defined.has(n)) defined.set(n, [n, rel, false]);
     }
-    if (lookup) for (const n of missing) {
-      const at = defined.has(n) ? undefined : lookup(n);
-      if (at) defined.set(n, [n, at, false]);
-    }
+    if (lookup)
+      for (const n of missing) {
+        const at = defined.has(n) ? undefined : lookup(n);
+        if (at) defined.set(n, [n, at, false]);
+      }
   }
   const byName = (a: [string, ...unknown[]], b: [string, ...unknown[]]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   return {
@@ -263,14 +308,19 @@ export function mergeTreeIndex(perFile: { rel: string; x: TreeFileIndex }[], loo
  * The index of a tree from its kfunc files' text. `lookup` finds a plain definition of a name
  * in the whole tree (the scan's definition index); without it only kfunc files are searched.
  */
-export function buildTreeIndex(root: string, files: { rel: string; text: string }[], lookup?: (name: string) => string | undefined): TreeIndexData {
+export function buildTreeIndex(
+  root: string,
+  files: { rel: string; text: string }[],
+  lookup?: (name: string) => string | undefined,
+): TreeIndexData {
   return mergeTreeIndex(indexTreeFiles(root, files), lookup);
 }
 
 export function isTreeFileIndex(p: unknown): p is TreeFileIndex {
   const x = p as TreeFileIndex;
   const strs = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
-  const pairs = (a: unknown) => Array.isArray(a) && a.every((s) => Array.isArray(s) && s.length === 2 && typeof s[0] === 'string' && typeof s[1] === 'string');
+  const pairs = (a: unknown) =>
+    Array.isArray(a) && a.every((s) => Array.isArray(s) && s.length === 2 && typeof s[0] === 'string' && typeof s[1] === 'string');
   return !!x && typeof x === 'object' && strs(x.registered) && strs(x.kfuncs) && strs(x.defs) && pairs(x.expanded) && pairs(x.declared);
 }
 
@@ -292,9 +342,17 @@ export function treeIndexOf(d: TreeIndexData): TreeIndex {
 
 export function isTreeIndexData(p: unknown): p is TreeIndexData {
   const d = p as TreeIndexData;
-  return !!d && typeof d.files === 'number' && typeof d.complete === 'boolean' && Array.isArray(d.registered) && Array.isArray(d.expanded) && Array.isArray(d.defined) && Array.isArray(d.declared)
-    && d.declared.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string')
-    && d.registered.every((x) => typeof x === 'string')
-    && d.expanded.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string')
-    && d.defined.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string' && typeof x[2] === 'boolean');
+  return (
+    !!d &&
+    typeof d.files === 'number' &&
+    typeof d.complete === 'boolean' &&
+    Array.isArray(d.registered) &&
+    Array.isArray(d.expanded) &&
+    Array.isArray(d.defined) &&
+    Array.isArray(d.declared) &&
+    d.declared.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string') &&
+    d.registered.every((x) => typeof x === 'string') &&
+    d.expanded.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string') &&
+    d.defined.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string' && typeof x[2] === 'boolean')
+  );
 }

@@ -76,7 +76,16 @@ export function fakeEngine(
   const calls: { text: string; name: string; tree?: string; opts: ReviewOptions }[] = [];
   return {
     calls,
-    rules: [{ id: 'KF-IDX-01', severity: 'error', description: 'Bound every index a BPF program controls', rationale: 'The verifier does not see inside kfuncs.', kernels: 'all', messages: {} }],
+    rules: [
+      {
+        id: 'KF-IDX-01',
+        severity: 'error',
+        description: 'Bound every index a BPF program controls',
+        rationale: 'The verifier does not see inside kfuncs.',
+        kernels: 'all',
+        messages: {},
+      },
+    ],
     review: (text, name, opts) => {
       calls.push({ text, name, ...(opts.tree ? { tree: opts.tree } : {}), opts });
       return resultOf(findings(), extra);
@@ -95,7 +104,13 @@ export const quietLog: Logger & { lines: string[] } = {
 };
 
 export function client(standin: GitHubStandin, opts: { throttle?: boolean; token?: string } = {}): GitHubClient {
-  return createClient({ baseUrl: standin.url, token: opts.token ?? 'test-token', retryBaseMs: 1, throttle: opts.throttle ?? false, log: quietLog });
+  return createClient({
+    baseUrl: standin.url,
+    token: opts.token ?? 'test-token',
+    retryBaseMs: 1,
+    throttle: opts.throttle ?? false,
+    log: quietLog,
+  });
 }
 
 export function prRef(p: StandinPull) {
@@ -118,7 +133,12 @@ export function filesOfPatch(text: string): StandinFile[] {
     if (d) {
       if (cur) cur.patch = hunk.join('\n');
       hunk = [];
-      cur = { filename: d[2]!, status: 'modified', patch: '', ...(d[1] !== d[2] ? { previous_filename: d[1]!, status: 'renamed' as const } : {}) };
+      cur = {
+        filename: d[2]!,
+        status: 'modified',
+        patch: '',
+        ...(d[1] !== d[2] ? { previous_filename: d[1]!, status: 'renamed' as const } : {}),
+      };
       files.push(cur);
       continue;
     }
@@ -135,7 +155,10 @@ export function filesOfPatch(text: string): StandinFile[] {
       hunk.push(x);
       if (x.startsWith('-')) old--;
       else if (x.startsWith('+')) neu--;
-      else if (!x.startsWith('\\')) { old--; neu--; }
+      else if (!x.startsWith('\\')) {
+        old--;
+        neu--;
+      }
     }
   }
   if (cur) cur.patch = hunk.join('\n');

@@ -191,8 +191,20 @@ export class GitHubStandin {
   }
 
   /** The next `times` matching requests fail with `status` before reaching the handler. */
-  fail(method: string, path: RegExp, status: number, opts: { headers?: Record<string, string>; message?: string; times?: number } = {}): void {
-    this.faults.push({ method, path, status, headers: opts.headers ?? {}, message: opts.message ?? `stand-in fault ${status}`, times: opts.times ?? 1 });
+  fail(
+    method: string,
+    path: RegExp,
+    status: number,
+    opts: { headers?: Record<string, string>; message?: string; times?: number } = {},
+  ): void {
+    this.faults.push({
+      method,
+      path,
+      status,
+      headers: opts.headers ?? {},
+      message: opts.message ?? `stand-in fault ${status}`,
+      times: opts.times ?? 1,
+    });
   }
 
   reply(toId: number, body: string, user: User = { login: 'alice', type: 'User' }): StoredComment {
@@ -263,7 +275,8 @@ export class GitHubStandin {
       const [status, data, headers] = this.route(method, url, body, user, rec.accept, auth);
       send(status, data, headers);
     } catch (err) {
-      if (err instanceof HttpFail) send(err.status, { message: err.message, documentation_url: 'https://docs.github.com/rest' }, err.headers);
+      if (err instanceof HttpFail)
+        send(err.status, { message: err.message, documentation_url: 'https://docs.github.com/rest' }, err.headers);
       else send(500, { message: String(err) });
     }
   }
@@ -292,21 +305,39 @@ export class GitHubStandin {
     return [200, items.slice((page - 1) * per, page * per), links.length ? { link: links.join(', ') } : {}];
   }
 
-  private route(method: string, url: URL, body: unknown, user: User | null, accept: string, auth: string | null): [number, unknown, Record<string, string>?] {
+  private route(
+    method: string,
+    url: URL,
+    body: unknown,
+    user: User | null,
+    accept: string,
+    auth: string | null,
+  ): [number, unknown, Record<string, string>?] {
     const p = url.pathname;
     let m: RegExpExecArray | null;
-    if ((m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(p)) && method === 'POST') return this.installationToken(Number(m[1]), auth);
+    if ((m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(p)) && method === 'POST')
+      return this.installationToken(Number(m[1]), auth);
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(p)) && method === 'GET') return this.getPull(this.pull(m), accept);
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(p)) && method === 'GET') {
-      return this.page(url, this.pull(m).files.map((f, i) => ({ sha: `f${i}`, additions: 0, deletions: 0, changes: 0, ...f })));
+      return this.page(
+        url,
+        this.pull(m).files.map((f, i) => ({ sha: `f${i}`, additions: 0, deletions: 0, changes: 0, ...f })),
+      );
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/comments$/.exec(p)) && method === 'GET') {
       const key = this.key(m); // reading is allowed even for a read-only token
-      return this.page(url, this.commentsOf(key).map((c) => this.publicComment(c)));
+      return this.page(
+        url,
+        this.commentsOf(key).map((c) => this.publicComment(c)),
+      );
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/reviews$/.exec(p))) {
       const pull = this.pull(m);
-      if (method === 'GET') return this.page(url, this.reviewsOf(this.key(m)).filter((r) => r.state !== 'PENDING' || r.user.login === user?.login));
+      if (method === 'GET')
+        return this.page(
+          url,
+          this.reviewsOf(this.key(m)).filter((r) => r.state !== 'PENDING' || r.user.login === user?.login),
+        );
       if (method === 'POST') return this.createReview(pull, this.key(m), body as Record<string, unknown>, user!);
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/reviews\/(\d+)$/.exec(p)) && method === 'DELETE') {
@@ -338,7 +369,8 @@ export class GitHubStandin {
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(p)) && method === 'GET') {
       return this.getContent(`${m[1]}/${m[2]}`, decodeURIComponent(m[3]!), url.searchParams.get('ref') ?? 'main', accept);
     }
-    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/.exec(p)) && method === 'POST') return this.createCheck(`${m[1]}/${m[2]}`, body as Record<string, unknown>);
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/.exec(p)) && method === 'POST')
+      return this.createCheck(`${m[1]}/${m[2]}`, body as Record<string, unknown>);
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/.exec(p)) && method === 'PATCH') {
       this.guard('checks');
       const run = this.checkRuns.find((r) => r.id === Number(m![3]));
@@ -374,7 +406,15 @@ export class GitHubStandin {
       return [200, this.diffText(p)];
     }
     const full = `${p.owner}/${p.repo}`;
-    return [200, { number: p.number, state: p.state, head: { sha: p.headSha, repo: { full_name: full } }, base: { sha: p.baseSha, repo: { full_name: full } } }];
+    return [
+      200,
+      {
+        number: p.number,
+        state: p.state,
+        head: { sha: p.headSha, repo: { full_name: full } },
+        base: { sha: p.baseSha, repo: { full_name: full } },
+      },
+    ];
   }
 
   /**
@@ -386,14 +426,32 @@ export class GitHubStandin {
     const text = this.files.get(`${repo}@${ref}:${path}`);
     const api = `${this.url}/repos/${repo}/contents/${path}?ref=${ref}`;
     const entry = (name: string, type: 'file' | 'dir', body: string) => {
-      const sha = createHash('sha1').update(`blob ${Buffer.byteLength(body)}\0${body}`).digest('hex');
-      return { type, name: name.split('/').at(-1), path: name, sha, size: type === 'file' ? Buffer.byteLength(body) : 0, url: api, git_url: null, html_url: null, download_url: null, _links: { self: api, git: null, html: null } };
+      const sha = createHash('sha1')
+        .update(`blob ${Buffer.byteLength(body)}\0${body}`)
+        .digest('hex');
+      return {
+        type,
+        name: name.split('/').at(-1),
+        path: name,
+        sha,
+        size: type === 'file' ? Buffer.byteLength(body) : 0,
+        url: api,
+        git_url: null,
+        html_url: null,
+        download_url: null,
+        _links: { self: api, git: null, html: null },
+      };
     };
     if (text === undefined) {
       const prefix = `${repo}@${ref}:${path}/`;
       const children = [...this.files.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split('/')[0]!);
       if (children.length === 0) throw new HttpFail(404, 'Not Found');
-      return [200, [...new Set(children)].map((c) => entry(`${path}/${c}`, this.files.has(`${prefix}${c}`) ? 'file' : 'dir', this.files.get(`${prefix}${c}`) ?? ''))];
+      return [
+        200,
+        [...new Set(children)].map((c) =>
+          entry(`${path}/${c}`, this.files.has(`${prefix}${c}`) ? 'file' : 'dir', this.files.get(`${prefix}${c}`) ?? ''),
+        ),
+      ];
     }
     if (accept.includes('raw')) return [200, text];
     const bytes = Buffer.from(text, 'utf8');
@@ -412,7 +470,8 @@ export class GitHubStandin {
     const event = b.event as string | undefined;
     if (event !== undefined && !['COMMENT', 'APPROVE', 'REQUEST_CHANGES'].includes(event)) throw new HttpFail(422, 'Invalid event');
     const commit = (b.commit_id as string | undefined) ?? pull.headSha;
-    if (commit !== pull.headSha && !(pull.commits ?? []).includes(commit)) throw new HttpFail(422, 'commit_id is not part of the pull request');
+    if (commit !== pull.headSha && !(pull.commits ?? []).includes(commit))
+      throw new HttpFail(422, 'commit_id is not part of the pull request');
     if (event === undefined && this.reviews.some((r) => r.pull === key && r.state === 'PENDING' && r.user.login === user.login)) {
       throw new HttpFail(422, 'User can only have one pending review per pull request');
     }
@@ -432,7 +491,8 @@ export class GitHubStandin {
       if (c.start_line !== undefined) {
         const start = c.start_line as number;
         const startSet = (c.start_side ?? side) === 'LEFT' ? lines.left : lines.right;
-        if (!(start < line) || !startSet.has(start) || startSet.get(start) !== set.get(line)) throw new HttpFail(422, 'start_line must precede line in the same hunk');
+        if (!(start < line) || !startSet.has(start) || startSet.get(start) !== set.get(line))
+          throw new HttpFail(422, 'start_line must precede line in the same hunk');
       }
       if (typeof c.body !== 'string' || !c.body) throw new HttpFail(422, 'Comment body is required');
     }
@@ -440,7 +500,14 @@ export class GitHubStandin {
       id: this.nextId++,
       pull: key,
       body: (b.body as string | undefined) ?? '',
-      state: event === undefined ? 'PENDING' : event === 'APPROVE' ? 'APPROVED' : event === 'REQUEST_CHANGES' ? 'CHANGES_REQUESTED' : 'COMMENTED',
+      state:
+        event === undefined
+          ? 'PENDING'
+          : event === 'APPROVE'
+            ? 'APPROVED'
+            : event === 'REQUEST_CHANGES'
+              ? 'CHANGES_REQUESTED'
+              : 'COMMENTED',
       commit_id: commit,
       user,
     };
@@ -508,7 +575,15 @@ export class GitHubStandin {
     this.issuedTokens.push(token);
     this.tokens.set(token, { login: 'kfunc-review[bot]', type: 'Bot' });
     const expires = new Date(Date.now() + 3600_000).toISOString();
-    return [201, { token, expires_at: expires, permissions: { pull_requests: 'write', checks: 'write', contents: 'read' }, repository_selection: 'all' }];
+    return [
+      201,
+      {
+        token,
+        expires_at: expires,
+        permissions: { pull_requests: 'write', checks: 'write', contents: 'read' },
+        repository_selection: 'all',
+      },
+    ];
   }
 
   /** Verifies an RS256 app JWT the way GitHub does (signature, iss, exp); returns the app id. */
@@ -521,7 +596,8 @@ export class GitHubStandin {
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as { iss?: unknown; exp?: number; iat?: number };
     if (String(claims.iss) !== this.app.id) throw new HttpFail(401, 'Integration not found');
     const now = Math.floor(Date.now() / 1000);
-    if (!claims.exp || claims.exp < now || claims.exp - (claims.iat ?? now) > 600) throw new HttpFail(401, 'Expiration time claim (exp) is invalid');
+    if (!claims.exp || claims.exp < now || claims.exp - (claims.iat ?? now) > 600)
+      throw new HttpFail(401, 'Expiration time claim (exp) is invalid');
     return this.app.id;
   }
 }

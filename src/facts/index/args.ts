@@ -43,7 +43,12 @@ export class IndexFlowAnalyzer implements FlowContext {
       if (ct.kind !== 'int' && ct.kind !== 'enum') continue;
       const sinks: Sink[] = [];
       const vars = new Map<string, Var>([[p.name, { root: p.name, ctype: ct, nonneg: !ct.signed }]]);
-      walk(this, { fn, vars, chain: `${fn.name}(${p.name})`, depth: 0, inherited: emptyFacts(), signed: ct.signed }, sinks, new Set([fn.name]));
+      walk(
+        this,
+        { fn, vars, chain: `${fn.name}(${p.name})`, depth: 0, inherited: emptyFacts(), signed: ct.signed },
+        sinks,
+        new Set([fn.name]),
+      );
       out.push({ name: p.name, type: p.type, suffix: p.suffix, ctype: ct, domain: this.domain(p.type), sinks });
     }
     return out;

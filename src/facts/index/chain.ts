@@ -34,9 +34,19 @@ function record(cx: FlowContext, frame: Frame, v: Var, use: SinkUse, sinks: Sink
   merge(facts, frame.inherited);
   const signed = frame.signed;
   sinks.push({
-    kind, param: v.root, fn: frame.fn.name, file: frame.fn.file, line: sinkNode.startPosition.row + 1,
-    text: snippet(sinkNode, 90), target, chain: `${frame.chain} -> ${chainEnd}`, depth: frame.depth,
-    entryLine: frame.entryLine ?? sinkNode.startPosition.row + 1, facts, status: statusOf(facts, v.nonneg), signed,
+    kind,
+    param: v.root,
+    fn: frame.fn.name,
+    file: frame.fn.file,
+    line: sinkNode.startPosition.row + 1,
+    text: snippet(sinkNode, 90),
+    target,
+    chain: `${frame.chain} -> ${chainEnd}`,
+    depth: frame.depth,
+    entryLine: frame.entryLine ?? sinkNode.startPosition.row + 1,
+    facts,
+    status: statusOf(facts, v.nonneg),
+    signed,
   });
 }
 
@@ -50,8 +60,13 @@ function followInto(cx: FlowContext, frame: Frame, use: HelperUse, v: Var, sinks
   const facts = guardsAt(cx, frame, call, v);
   merge(facts, frame.inherited);
   const inner: Frame = {
-    fn: callee, vars: new Map([[cp.name, { root: v.root, ctype: ct, nonneg: keepsNonneg(argVal.nonneg, argVal.ctype, ct) }]]), chain: `${frame.chain} -> ${callText}`,
-    depth: frame.depth + 1, inherited: facts, signed: frame.signed, entryLine: frame.entryLine ?? call.startPosition.row + 1,
+    fn: callee,
+    vars: new Map([[cp.name, { root: v.root, ctype: ct, nonneg: keepsNonneg(argVal.nonneg, argVal.ctype, ct) }]]),
+    chain: `${frame.chain} -> ${callText}`,
+    depth: frame.depth + 1,
+    inherited: facts,
+    signed: frame.signed,
+    entryLine: frame.entryLine ?? call.startPosition.row + 1,
   };
   const before = sinks.length;
   walk(cx, inner, sinks, new Set([...seen, name]));
@@ -74,7 +89,7 @@ function propagate(cx: FlowContext, fn: FunctionDef, vars: Map<string, Var>): vo
     };
     for (const d of body.descendantsOfType('init_declarator')) {
       const decl = d.parent;
-      const declType = decl?.type === 'declaration' ? decl.childForFieldName('type')?.text ?? null : null;
+      const declType = decl?.type === 'declaration' ? (decl.childForFieldName('type')?.text ?? null) : null;
       const name = d.childForFieldName('declarator');
       if (name?.type === 'identifier') visit(name.text, d.childForFieldName('value'), declType);
     }

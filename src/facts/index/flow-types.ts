@@ -113,5 +113,8 @@ export function keepsNonneg(nonneg: boolean, from: CType, to: CType): boolean {
 
 /** Callee names along a sink's chain (`helper(w, idx)` -> helper, `tbl[i]` -> tbl). */
 export function chainCallees(s: Sink): string[] {
-  return s.chain.split(' -> ').slice(1).map((c) => c.replace(/\(.*$/, '').replace(/\[.*$/, ''));
+  return s.chain
+    .split(' -> ')
+    .slice(1)
+    .map((c) => c.replace(/\(.*$/, '').replace(/\[.*$/, ''));
 }

@@ -7,7 +7,8 @@ import { type FlowContext, type Frame, type GuardFacts, type Var, emptyFacts, me
 import { CMP, MIRROR, NEGATE, callArgs, callName, isExit, mentions, op, reassigns, strip } from './syntax.js';
 
 /** Bounds that have an unsigned type, making `int_param >= X` an unsigned comparison. */
-const UNSIGNED_BOUND = /^(nr_cpu_ids|nr_node_ids|nr_cpumask_bits|num_possible_cpus\(\)|num_online_cpus\(\)|U8_MAX|U16_MAX|U32_MAX|UINT_MAX|U64_MAX|ULONG_MAX|sizeof\b.*|ARRAY_SIZE\(.*\)|\d+[uU][lL]*|0x[0-9a-fA-F]+[uU][lL]*|\(\s*(u8|u16|u32|u64|unsigned[\w ]*|size_t)\s*\).*)$/;
+const UNSIGNED_BOUND =
+  /^(nr_cpu_ids|nr_node_ids|nr_cpumask_bits|num_possible_cpus\(\)|num_online_cpus\(\)|U8_MAX|U16_MAX|U32_MAX|UINT_MAX|U64_MAX|ULONG_MAX|sizeof\b.*|ARRAY_SIZE\(.*\)|\d+[uU][lL]*|0x[0-9a-fA-F]+[uU][lL]*|\(\s*(u8|u16|u32|u64|unsigned[\w ]*|size_t)\s*\).*)$/;
 
 /** Guards that dominate `at` inside the frame's function, for the variables of v's root. */
 export function guardsAt(cx: FlowContext, frame: Frame, at: SyntaxNode, v: Var): GuardFacts {
@@ -99,7 +100,10 @@ function reject(cx: FlowContext, c: SyntaxNode, names: Set<string>, frame: Frame
     // named sentinel, which by kernel convention the callees accept ("any node").
     const l = strip(e.childForFieldName('left')!);
     const r = strip(e.childForFieldName('right')!);
-    for (const [a, b] of [[l, r], [r, l]] as const) {
+    for (const [a, b] of [
+      [l, r],
+      [r, l],
+    ] as const) {
       if (b.type !== 'binary_expression' || op(b) !== '!=' || !mentions(b, names)) continue;
       const other = [strip(b.childForFieldName('left')!), strip(b.childForFieldName('right')!)].find((x) => !mentions(x, names));
       if (!other || other.type !== 'identifier' || !/^[A-Z][A-Z0-9_]*$/.test(other.text)) continue;
@@ -123,7 +127,14 @@ function validatorCall(cx: FlowContext, call: SyntaxNode, names: Set<string>, fr
     // or rejects out-of-range input before returning true.
     const pn = def.params[k]!.name;
     const ct = cx.ctype(def.params[k]!.type);
-    const inner: Frame = { fn: def, vars: new Map([[pn, { root: pn, ctype: ct, nonneg: false }]]), chain: '', depth: frame.depth + 1, inherited: emptyFacts(), signed: ct.signed };
+    const inner: Frame = {
+      fn: def,
+      vars: new Map([[pn, { root: pn, ctype: ct, nonneg: false }]]),
+      chain: '',
+      depth: frame.depth + 1,
+      inherited: emptyFacts(),
+      signed: ct.signed,
+    };
     // Every accepting return must be guarded: intersect the facts of the returns.
     let sub: GuardFacts | null = null;
     for (const r of def.body.descendantsOfType('return_statement')) {

@@ -3,7 +3,15 @@
 import type { SyntaxNode } from '../../model/c-parser.js';
 import { snippet } from '../../model/c-query.js';
 import type { FunctionDef } from '../../model/model.js';
-import { ALLOC_CALLEES, BIT_CALLEES, INDEXING_CALLEES, LENGTH_CALLEES, SAFE_CALLEE, SANITISER, TRANSPARENT } from '../../knowledge/indexing-callees.js';
+import {
+  ALLOC_CALLEES,
+  BIT_CALLEES,
+  INDEXING_CALLEES,
+  LENGTH_CALLEES,
+  SAFE_CALLEE,
+  SANITISER,
+  TRANSPARENT,
+} from '../../knowledge/indexing-callees.js';
 import type { Frame, SinkKind } from './flow-types.js';
 import { ARITH, CMP, callArgs, callName, op } from './syntax.js';
 
@@ -28,7 +36,12 @@ export interface HelperUse {
 }
 
 /** Classify one use `id` of a tainted variable: a sink, a helper to follow, or neither. */
-export function classifyUse(functions: Map<string, FunctionDef>, frame: Frame, id: SyntaxNode, seen: Set<string>): SinkUse | HelperUse | null {
+export function classifyUse(
+  functions: Map<string, FunctionDef>,
+  frame: Frame,
+  id: SyntaxNode,
+  seen: Set<string>,
+): SinkUse | HelperUse | null {
   // Climb through value-preserving wrappers.
   let node = id;
   let viaArith = false;
@@ -39,13 +52,19 @@ export function classifyUse(functions: Map<string, FunctionDef>, frame: Frame, i
     else if (p.type === 'binary_expression' && ARITH.has(op(p))) {
       viaArith = true;
       node = p;
-    } else if (p.type === 'binary_expression' && op(p) === '&') return null; // masked: bounded by the mask
+    } else if (p.type === 'binary_expression' && op(p) === '&')
+      return null; // masked: bounded by the mask
     else if (p.type === 'unary_expression' && ['-', '~', '+'].includes(op(p))) node = p;
     else if (p.type === 'conditional_expression' && p.childForFieldName('condition')?.id !== node.id) node = p;
     else break;
   }
   const p = node.parent!;
-  const sink = (kind: SinkKind, sinkNode: SyntaxNode, target: string, chainEnd: string): SinkUse => ({ kind, node: sinkNode, target, chainEnd });
+  const sink = (kind: SinkKind, sinkNode: SyntaxNode, target: string, chainEnd: string): SinkUse => ({
+    kind,
+    node: sinkNode,
+    target,
+    chainEnd,
+  });
   if (p.type === 'subscript_expression' && p.childForFieldName('index')?.id === node.id) {
     const arr = p.childForFieldName('argument')?.text ?? '?';
     return sink('subscript', p, arr, `${arr}[${id.text}]`);
@@ -69,7 +88,7 @@ export function classifyUse(functions: Map<string, FunctionDef>, frame: Frame, i
   const k = args.findIndex((a) => a.id === node.id);
   if (k < 0) return null;
   const callText = `${name}(${args.map((a) => snippet(a, 30)).join(', ')})`;
-  if (SANITISER.test(name) || SAFE_CALLEE.test(name) && !(name in INDEXING_CALLEES)) return null;
+  if (SANITISER.test(name) || (SAFE_CALLEE.test(name) && !(name in INDEXING_CALLEES))) return null;
   if (name in BIT_CALLEES && BIT_CALLEES[name] === k) return sink('bit', call, name, callText);
   const callee = functions.get(name);
   if (callee && callee.body && frame.depth < 4 && !seen.has(name) && k < callee.params.length) {

@@ -51,7 +51,7 @@ export function isExit(stmt: SyntaxNode | null): boolean {
 /** `if (C) v = <safe>;` (a clamp written out): C acts as a reject condition for v. */
 export function reassigns(stmt: SyntaxNode | null, vars: Set<string>): boolean {
   if (!stmt) return false;
-  const s = stmt.type === 'compound_statement' ? stmt.namedChildren.find((c) => c.type !== 'comment') ?? null : stmt;
+  const s = stmt.type === 'compound_statement' ? (stmt.namedChildren.find((c) => c.type !== 'comment') ?? null) : stmt;
   if (!s || s.type !== 'expression_statement') return false;
   const e = s.namedChildren[0];
   return !!e && e.type === 'assignment_expression' && vars.has(e.childForFieldName('left')?.text ?? '');

@@ -45,10 +45,12 @@ export function callDefinition(it: Interpreter, def: FunctionDef, args: Value[],
 }
 
 function callSummary(it: Interpreter, s: CalleeSummary, args: Value[], text: string, argTexts: string[]): Value {
-  const conv = s.macro ? args : args.map((a, i) => {
-    const p = s.params[i];
-    return p ? convertValue(a, p.type.includes('*') ? TY.ptr : it.type(p.type)) : a;
-  });
+  const conv = s.macro
+    ? args
+    : args.map((a, i) => {
+        const p = s.params[i];
+        return p ? convertValue(a, p.type.includes('*') ? TY.ptr : it.type(p.type)) : a;
+      });
   it.effects.push({ kind: 'call', depth: it.frames.length, callee: s.name, text, via: 'summary' });
   it.frames.push({ fn: s.name, text, locals: new Map() });
   try {
@@ -75,7 +77,9 @@ function summaryCtx(it: Interpreter, argTexts: string[]): SummaryCtx {
     branch: (text, cond) => it.branch(cond, text),
     cmp: (op, a, b) => {
       const r = it.compare(op, a, b);
-      return r === null ? opaque('unknown', `${describe(a)} ${op} ${describe(b)}`, a.taint || b.taint, TY.int) : int(r ? 1 : 0, TY.int, a.taint || b.taint);
+      return r === null
+        ? opaque('unknown', `${describe(a)} ${op} ${describe(b)}`, a.taint || b.taint, TY.int)
+        : int(r ? 1 : 0, TY.int, a.taint || b.taint);
     },
     argText: (i) => argTexts[i] ?? `arg${i}`,
     convert: (v, type) => convertValue(v, it.type(type)),

@@ -30,17 +30,22 @@ export function compareValues(op: CmpOp, a: Value, b: Value): boolean | null {
     const x = wrap(a.v, ct);
     const y = wrap(b.v, ct);
     switch (op) {
-      case '<': return x < y;
-      case '<=': return x <= y;
-      case '>': return x > y;
-      case '>=': return x >= y;
-      case '==': return x === y;
-      case '!=': return x !== y;
+      case '<':
+        return x < y;
+      case '<=':
+        return x <= y;
+      case '>':
+        return x > y;
+      case '>=':
+        return x >= y;
+      case '==':
+        return x === y;
+      case '!=':
+        return x !== y;
     }
   }
   // A trusted kfunc pointer is never NULL.
-  const ptrVsZero = (p: Value, z: Value): boolean =>
-    p.k === 'opaque' && p.nonNull === true && z.k === 'int' && z.v === 0n;
+  const ptrVsZero = (p: Value, z: Value): boolean => p.k === 'opaque' && p.nonNull === true && z.k === 'int' && z.v === 0n;
   if ((op === '==' || op === '!=') && (ptrVsZero(a, b) || ptrVsZero(b, a))) return op === '!=';
   return null;
 }

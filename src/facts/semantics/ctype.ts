@@ -34,14 +34,33 @@ export const TY = {
 // Kernel and C spellings of the fixed-width integer types (LP64: long is 64 bits), from the one
 // table of scalar spellings in model/c-types.ts. The engine keeps its own widths (TY).
 const OF_GROUP: Record<ScalarGroup, CType> = {
-  s8: TY.s8, u8: TY.u8, s16: TY.s16, u16: TY.u16, s32: TY.int, u32: TY.u32, s64: TY.long, u64: TY.ulong, bool: TY.bool,
+  s8: TY.s8,
+  u8: TY.u8,
+  s16: TY.s16,
+  u16: TY.u16,
+  s32: TY.int,
+  u32: TY.u32,
+  s64: TY.long,
+  u64: TY.ulong,
+  bool: TY.bool,
 };
 // Spellings the engine has never modelled: they stay unknown types (kind 'void') so that its
 // verdicts do not change until a model is reviewed for them.
-const NOT_MODELLED = new Set(['signed short', 'signed short int', 'signed long int', 'signed long long', 'signed long long int', 'pid_t', 'gfp_t']);
+const NOT_MODELLED = new Set([
+  'signed short',
+  'signed short int',
+  'signed long int',
+  'signed long long',
+  'signed long long int',
+  'pid_t',
+  'gfp_t',
+]);
 const NAMED: Record<string, CType> = {
-  ...Object.fromEntries((Object.entries(SCALAR_SPELLINGS) as [ScalarGroup, readonly string[]][])
-    .flatMap(([g, names]) => names.filter((n) => !NOT_MODELLED.has(n)).map((n) => [n, OF_GROUP[g]]))),
+  ...Object.fromEntries(
+    (Object.entries(SCALAR_SPELLINGS) as [ScalarGroup, readonly string[]][]).flatMap(([g, names]) =>
+      names.filter((n) => !NOT_MODELLED.has(n)).map((n) => [n, OF_GROUP[g]]),
+    ),
+  ),
   // Not a C scalar (a struct wrapping a long), but the engine reads it as its counter.
   atomic_long_t: TY.long,
   void: TY.void,

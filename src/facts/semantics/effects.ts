@@ -83,15 +83,7 @@ export interface UnknownEffect extends Base {
   chain: string[];
 }
 
-export type Effect =
-  | CallEffect
-  | GuardEffect
-  | ReadEffect
-  | ForkEffect
-  | WarnEffect
-  | MaySleepEffect
-  | ReturnEffect
-  | UnknownEffect;
+export type Effect = CallEffect | GuardEffect | ReadEffect | ForkEffect | WarnEffect | MaySleepEffect | ReturnEffect | UnknownEffect;
 
 export interface TracePath {
   /** Labels of the forks taken, in order. */

@@ -36,7 +36,7 @@ export function runProbe(
   const paths: TracePath[] = [];
   const thresholds = new Set<bigint>();
   let prefix: number[] = [];
-  let argValue = 0n;
+  let argValue: bigint;
   let truncated = false;
   for (;;) {
     opts.budget?.spend(PATH_COST);

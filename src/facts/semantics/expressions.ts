@@ -204,15 +204,34 @@ function arith(op: string, l: Value, r: Value): Value {
   const b = wrap(r.v, t);
   let v: bigint;
   switch (op) {
-    case '+': v = a + b; break;
-    case '-': v = a - b; break;
-    case '*': v = a * b; break;
-    case '/': if (b === 0n) return opaque('unknown', 'division by zero', taint); v = a / b; break;
-    case '%': if (b === 0n) return opaque('unknown', 'modulo by zero', taint); v = a % b; break;
-    case '&': v = a & b; break;
-    case '|': v = a | b; break;
-    case '^': v = a ^ b; break;
-    default: return opaque('unknown', `operator ${op}`, taint);
+    case '+':
+      v = a + b;
+      break;
+    case '-':
+      v = a - b;
+      break;
+    case '*':
+      v = a * b;
+      break;
+    case '/':
+      if (b === 0n) return opaque('unknown', 'division by zero', taint);
+      v = a / b;
+      break;
+    case '%':
+      if (b === 0n) return opaque('unknown', 'modulo by zero', taint);
+      v = a % b;
+      break;
+    case '&':
+      v = a & b;
+      break;
+    case '|':
+      v = a | b;
+      break;
+    case '^':
+      v = a ^ b;
+      break;
+    default:
+      return opaque('unknown', `operator ${op}`, taint);
   }
   return int(v, t, taint);
 }

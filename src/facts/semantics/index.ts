@@ -32,7 +32,15 @@ export function traceKfunc(
   if (param !== '' && !kfunc.params.some((p) => p.name === param))
     throw new Error(`${kfunc.name} has no parameter '${param}' (has: ${kfunc.params.map((p) => p.name).join(', ')})`);
   if (!profileNames().includes(config)) throw new Error(`unknown config '${config}' (known: ${profileNames().join(', ')})`);
-  return runProbe(kfunc, env.functions, param, probe, `0x${BigInt.asUintN(64, probe).toString(16)}`, config, env.enums ? { enums: env.enums } : {}).trace;
+  return runProbe(
+    kfunc,
+    env.functions,
+    param,
+    probe,
+    `0x${BigInt.asUintN(64, probe).toString(16)}`,
+    config,
+    env.enums ? { enums: env.enums } : {},
+  ).trace;
 }
 
 /** Parse a CLI probe: decimal, 0x hex (underscores allowed), or negative decimal. */

@@ -151,7 +151,8 @@ export class Interpreter implements BuiltinHost {
       const all = wrap(-1n, t.kind === 'ptr' || t.kind === 'void' ? v.t : t);
       if (x === 0n) return { kind: 'zero', text: '0' };
       // Only word-sized all-ones is the kernel's `-1` error convention (not a u8 0xFF).
-      if (x === all && (t.bits >= 32 || v.t.bits >= 32) && t.kind !== 'bool') return { kind: 'sentinel', text: t.signed ? '-1' : `(${t.name})-1` };
+      if (x === all && (t.bits >= 32 || v.t.bits >= 32) && t.kind !== 'bool')
+        return { kind: 'sentinel', text: t.signed ? '-1' : `(${t.name})-1` };
       return { kind: 'value', text: String(x) };
     }
     if (v.k === 'opaque') {
@@ -182,7 +183,14 @@ export class Interpreter implements BuiltinHost {
   decide(v: Value, text: string): boolean {
     const t = this.truthy(v);
     if (t !== null) return t;
-    if (v.taint) this.effects.push({ kind: 'unknown', depth: this.depth, what: `condition \`${text}\` depends on an unknown value`, tainted: true, chain: this.chain() });
+    if (v.taint)
+      this.effects.push({
+        kind: 'unknown',
+        depth: this.depth,
+        what: `condition \`${text}\` depends on an unknown value`,
+        tainted: true,
+        chain: this.chain(),
+      });
     return this.choose([`assume \`${text}\` is true`, `assume \`${text}\` is false`], 'assume') === 0;
   }
 

@@ -87,8 +87,7 @@ export function chooseProbes(paramType: string, config: string, d: Discovered, c
       if (prev) {
         prev.inRange = true;
         if (!prev.label.startsWith(String(v))) prev.label = `in-range ${named(v)}; ${prev.label}`;
-      }
-      else add(v, `in-range ${named(v)}`, true);
+      } else add(v, `in-range ${named(v)}`, true);
     }
   }
   return out;
@@ -112,12 +111,17 @@ function staleProbes(w: World, enums: string[], configs: string[]): Probe[] {
       if (!there) continue;
       for (const h of spec.probeHints ?? []) {
         const v = there.get(h);
-        if (v !== undefined && here.get(h) !== v) out.push({ value: v, label: `stale ${h}=${v} from ${other} (here ${here.get(h) ?? 'absent'})` });
+        if (v !== undefined && here.get(h) !== v)
+          out.push({ value: v, label: `stale ${h}=${v} from ${other} (here ${here.get(h) ?? 'absent'})` });
       }
       if (term !== undefined) {
         let best: [string, bigint] | undefined;
         for (const [n, v] of there) if (n !== spec.terminator && v >= term && (!best || v < best[1])) best = [n, v];
-        if (best) out.push({ value: best[1], label: `stale ${best[0]}=${best[1]} from ${other} (here ${here.get(best[0]) ?? 'absent'}, ${spec.terminator}=${term})` });
+        if (best)
+          out.push({
+            value: best[1],
+            label: `stale ${best[0]}=${best[1]} from ${other} (here ${here.get(best[0]) ?? 'absent'}, ${spec.terminator}=${term})`,
+          });
       }
     }
   }

@@ -1,15 +1,6 @@
 // Model registry: models register once; the engine asks for a World per config profile.
 // Worlds are cached and dropped whenever a model is (re)registered.
-import type {
-  CalleeSummary,
-  Cond,
-  ConfigProfile,
-  EnumSpec,
-  Expansion,
-  SemanticsModel,
-  TableSpec,
-  World,
-} from './model-types.js';
+import type { CalleeSummary, Cond, ConfigProfile, EnumSpec, Expansion, SemanticsModel, TableSpec, World } from './model-types.js';
 
 const models = new Map<string, SemanticsModel>();
 let worldCache = new Map<string, WorldImpl>();
@@ -63,8 +54,7 @@ export function tableByAccess(text: string): TableSpec | undefined {
   const norm = text.replace(/\s+/g, '');
   let found: TableSpec | undefined;
   for (const m of models.values())
-    for (const t of m.tables ?? [])
-      if (!found && (t.name === norm || t.access.some((a) => a.replace(/\s+/g, '') === norm))) found = t;
+    for (const t of m.tables ?? []) if (!found && (t.name === norm || t.access.some((a) => a.replace(/\s+/g, '') === norm))) found = t;
   accessCache.set(text, found);
   return found;
 }

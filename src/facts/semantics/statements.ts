@@ -9,12 +9,7 @@ import { type Value, VOID, opaque } from './values.js';
 
 const MAX_LOOP = 256;
 
-export type Completion =
-  | { k: 'normal' }
-  | { k: 'return'; v: Value }
-  | { k: 'break' }
-  | { k: 'continue' }
-  | { k: 'goto'; label: string };
+export type Completion = { k: 'normal' } | { k: 'return'; v: Value } | { k: 'break' } | { k: 'continue' } | { k: 'goto'; label: string };
 
 const NORMAL: Completion = { k: 'normal' };
 
@@ -97,7 +92,8 @@ function exec(it: Interpreter, n: LNode): Completion {
 
 function loop(it: Interpreter, n: LNode): Completion {
   const init = n.childForFieldName('initializer');
-  if (init) init.type === 'declaration' ? declare(it, init) : evalExpr(it, init);
+  if (init?.type === 'declaration') declare(it, init);
+  else if (init) evalExpr(it, init);
   const cond = n.childForFieldName('condition');
   const update = n.childForFieldName('update');
   const body = n.childForFieldName('body');

@@ -16,17 +16,12 @@ const ELEM: Record<ElemType, { bytes: bigint; type: CType }> = {
   atomic_long: { bytes: 8n, type: TY.long },
 };
 
-export function accessTable(
-  m: Interpreter,
-  spec: TableSpec,
-  index: Value,
-  indexText: string,
-  access: 'read' | 'write' | 'address',
-): Value {
+export function accessTable(m: Interpreter, spec: TableSpec, index: Value, indexText: string, access: 'read' | 'write' | 'address'): Value {
   const chain = [...m.chain(), `${spec.name}[${indexText}] (${spec.elem}[${spec.len}])`];
   const len = m.world.constant(spec.len);
   if (index.k !== 'int' || len === undefined) {
-    const what = index.k !== 'int' ? `index ${indexText} of ${spec.name}[] is not a known value` : `length ${spec.len} is unknown in this config`;
+    const what =
+      index.k !== 'int' ? `index ${indexText} of ${spec.name}[] is not a known value` : `length ${spec.len} is unknown in this config`;
     m.unknown(what, index.taint);
     return opaque(index.taint ? 'garbage' : 'unknown', `${spec.name}[${indexText}]`, index.taint);
   }
@@ -35,7 +30,11 @@ export function accessTable(
   const i = index.v;
   const { bytes, type } = ELEM[spec.elem];
   const inBounds = i >= 0n && i < len;
-  const oob = inBounds ? undefined : i < 0n ? { side: 'before' as const, bytes: -i * bytes } : { side: 'after' as const, bytes: (i - len + 1n) * bytes };
+  const oob = inBounds
+    ? undefined
+    : i < 0n
+      ? { side: 'before' as const, bytes: -i * bytes }
+      : { side: 'after' as const, bytes: (i - len + 1n) * bytes };
 
   let value: Value;
   if (access === 'write') value = opaque('unknown', 'store', index.taint);
@@ -48,7 +47,10 @@ export function accessTable(
     if (forks && forks.length > 0) {
       // Record the read first, then fork: each path sees one representative byte.
       m.effects.push(readEffect(m, spec, access, indexText, i, len, oob, index.taint, chain, '<unknown byte>'));
-      const pick = m.choose(forks.map((f) => `${spec.name}[${i}] holds ${f.label}`), 'byte');
+      const pick = m.choose(
+        forks.map((f) => `${spec.name}[${i}] holds ${f.label}`),
+        'byte',
+      );
       return int(forks[pick]!.value, type, index.taint);
     }
     value = opaque('garbage', `${spec.name}[${i}] (out of bounds)`, index.taint, type);

@@ -10,7 +10,10 @@ function line(e: Effect): string {
     case 'guard':
       return `${pad}if (${e.text}) -> ${e.holds ? 'true' : 'false'}${e.tainted ? '' : '  [independent of the probe]'}`;
     case 'read': {
-      const status = e.status === 'in-bounds' ? 'in bounds' : `OUT OF BOUNDS, ${e.oob!.bytes} byte(s) ${e.oob!.side === 'after' ? 'past the end' : 'before the start'}`;
+      const status =
+        e.status === 'in-bounds'
+          ? 'in bounds'
+          : `OUT OF BOUNDS, ${e.oob!.bytes} byte(s) ${e.oob!.side === 'after' ? 'past the end' : 'before the start'}`;
       return `${pad}${e.access} ${e.array}[${e.index}] of ${e.elem}[${e.boundName}=${e.bound}]: ${status} -> ${e.value}`;
     }
     case 'fork':

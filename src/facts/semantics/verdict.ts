@@ -150,11 +150,19 @@ function runConfig(kfunc: FunctionDef, ctx: EvalCtx, param: string, config: stri
       done.set(probe.value, { probe, run });
       return { probe, run };
     });
-  let runs: { probe: Probe; run: ProbeRun }[] = [];
+  let runs: { probe: Probe; run: ProbeRun }[];
   try {
     runs = runAll(SEED_PROBES);
     // Deeper tables may only be reached by inputs chosen from the first round's findings.
-    for (let round = 0; round < 3 && discover(runs.map((r) => r.run), d); round++) {
+    for (
+      let round = 0;
+      round < 3 &&
+      discover(
+        runs.map((r) => r.run),
+        d,
+      );
+      round++
+    ) {
       let probes = chooseProbes(type, config, d, ctx.configs);
       if (probes.length > ctx.maxProbes) {
         probes = probes.slice(0, ctx.maxProbes);
@@ -231,7 +239,9 @@ function pathOutcome(path: TracePath, after: number): string {
   const parts: string[] = [];
   for (const e of path.effects.slice(after)) {
     if (e.kind === 'read' && e.status === 'oob')
-      parts.push(`OOB ${e.access} of ${e.array}[${e.index}] (${e.elem}[${e.boundName}=${e.bound}], ${e.oob!.bytes} bytes ${e.oob!.side === 'after' ? 'past the end' : 'before the start'})`);
+      parts.push(
+        `OOB ${e.access} of ${e.array}[${e.index}] (${e.elem}[${e.boundName}=${e.bound}], ${e.oob!.bytes} bytes ${e.oob!.side === 'after' ? 'past the end' : 'before the start'})`,
+      );
     else if (e.kind === 'warn') parts.push(`WARN${e.once ? '_ONCE' : ''} "${e.msg}"`);
     else if (e.kind === 'unknown' && e.tainted) parts.push(`unknown: ${e.what}`);
   }
@@ -313,7 +323,10 @@ function assemble(kfunc: FunctionDef, param: string, results: ConfigResult[], en
   const top = results.find((r) => r.verdict === verdict)!;
   const primary = top.oob?.read ?? results.find((r) => r.oob)?.oob?.read ?? top.firstRead ?? results.find((r) => r.firstRead)?.firstRead;
   const bound = primary
-    ? { name: primary.boundName, values: Object.fromEntries(results.map((r) => [r.config, Number(world(r.config).constant(primary.boundName) ?? -1n)])) }
+    ? {
+        name: primary.boundName,
+        values: Object.fromEntries(results.map((r) => [r.config, Number(world(r.config).constant(primary.boundName) ?? -1n)])),
+      }
     : null;
 
   let witness: Witness | null = null;
@@ -321,8 +334,7 @@ function assemble(kfunc: FunctionDef, param: string, results: ConfigResult[], en
   else if (top.warn) {
     top.warn = firstInRangeWarn(top) ?? top.warn;
     witness = witnessOf(top.warn, pathOutcome(top.warn.path, 0));
-  }
-  else if (top.unknown) witness = witnessOf(top.unknown, `unknown: ${top.unknown.effect.what}`);
+  } else if (top.unknown) witness = witnessOf(top.unknown, `unknown: ${top.unknown.effect.what}`);
   else if (top.assumedOob) witness = witnessOf(top.assumedOob, `${readOutcome(top.assumedOob.read)} (only under an assumption)`);
 
   const warnSrc = results.find((r) => r.warn);
@@ -351,7 +363,11 @@ function assemble(kfunc: FunctionDef, param: string, results: ConfigResult[], en
   evidence.push(`parameter ${param}: ${p.type} -> ${describeDomain(p.type, enums)}`);
   evidence.push(`chain: ${chain}`);
   if (primary && bound)
-    evidence.push(`array: ${primary.array} ${primary.elem}[${bound.name}] = ${Object.entries(bound.values).map(([c, v]) => `${v} (${c})`).join(', ')}`);
+    evidence.push(
+      `array: ${primary.array} ${primary.elem}[${bound.name}] = ${Object.entries(bound.values)
+        .map(([c, v]) => `${v} (${c})`)
+        .join(', ')}`,
+    );
   if (witness) {
     evidence.push(`witness (${witness.config}): ${param} = ${witness.label} -> ${witness.outcome}`);
     for (const f of witness.forks) evidence.push(`  fork: ${f}`);
@@ -364,7 +380,11 @@ function assemble(kfunc: FunctionDef, param: string, results: ConfigResult[], en
     );
   if (guard) evidence.push(`guard: \`${guard}\` stops out-of-range input before any access`);
   for (const g of top.innerGuards) evidence.push(`checked in callee: ${g}`);
-  evidence.push(`per config: ${Object.entries(perConfig).map(([c, v]) => `${c} ${v}`).join(', ')} (${probes} probes)`);
+  evidence.push(
+    `per config: ${Object.entries(perConfig)
+      .map(([c, v]) => `${c} ${v}`)
+      .join(', ')} (${probes} probes)`,
+  );
   const exhausted = results.filter((r) => r.exhausted);
   if (exhausted.length)
     evidence.push(

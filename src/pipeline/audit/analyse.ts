@@ -39,7 +39,11 @@ export function analyse(task: AnalyseTask): AnalyseResult {
     sources: [sourceFromFile(task.path, task.text)],
     input: task.path,
     meta: {
-      subject: '', index: 0, total: 0, target: task.target, mode: 'tree',
+      subject: '',
+      index: 0,
+      total: 0,
+      target: task.target,
+      mode: 'tree',
       // Callee regions are context only: their own file's audit (if any) reviews their kfuncs.
       context: () => ({ sources: sourcesFromRegions(task.regions), ...(task.tree ? { treeIndex: treeIndexOf(task.tree) } : {}) }),
     },

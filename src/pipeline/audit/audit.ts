@@ -7,7 +7,7 @@
 //   analyse → parse + model + rules per candidate (worker threads), cached by content hash
 //   merge → results in path order, so --jobs N and --jobs 1 print the same bytes
 import { byText } from '../../core/engine.js';
-import { readFileSync, existsSync, statSync, realpathSync } from 'node:fs';
+import { readFileSync, statSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { detectTarget, makefileRelease, type TargetTree } from '../../model/target.js';
@@ -19,12 +19,12 @@ import type { Config } from '../../core/config.js';
 import { finalFindings } from '../../core/policy.js';
 import type { KfuncJson, RegistrationJson, SetJson } from '../../core/summary.js';
 import { walkTree, scanFiles, type TreeFile, type ScanChunk } from '../../tree/scan.js';
-import { buildDefIndex, reachedRegions, linkable, FileCache, type DefIndex, type Region } from '../../tree/callees.js';
+import { buildDefIndex, reachedRegions, FileCache, type Region } from '../../tree/callees.js';
 import { analyse, type AnalyseResult, type AnalyseTask } from './analyse.js';
 import { AuditCache, defaultCacheDir, ruleSetHash, sha256 } from '../../tree/cache.js';
 import { defsRecord, isScanRecord, scanKeyOf, type DefsRecord, type ScanRecord, type TreeRecord } from '../../tree/records.js';
 import { Pool, workerScript } from './pool.js';
-import { indexTreeFiles, mergeTreeIndex, isTreeIndexData, isTreeFileIndex, type TreeFileIndex, type TreeIndexData } from '../../tree/tree-index.js';
+import { indexTreeFiles, mergeTreeIndex, type TreeIndexData } from '../../tree/tree-index.js';
 
 export interface AuditProgress {
   /** `counting` names what update()'s second number counts (kfunc files, kfuncs). */
@@ -64,9 +64,21 @@ export interface AuditResult {
 
 function isAnalyseResult(p: unknown): p is AnalyseResult {
   const r = p as AnalyseResult;
-  return !!r && typeof r.path === 'string' && Array.isArray(r.kfuncs) && Array.isArray(r.registrations) && Array.isArray(r.sets)
-    && Array.isArray(r.findings) && Array.isArray(r.errors) && typeof r.calleeFunctions === 'number' && typeof r.registerCalls === 'number'
-    && r.findings.every((f) => f && typeof f.rule === 'string' && typeof f.file === 'string' && typeof f.line === 'number' && typeof f.fingerprint === 'string');
+  return (
+    !!r &&
+    typeof r.path === 'string' &&
+    Array.isArray(r.kfuncs) &&
+    Array.isArray(r.registrations) &&
+    Array.isArray(r.sets) &&
+    Array.isArray(r.findings) &&
+    Array.isArray(r.errors) &&
+    typeof r.calleeFunctions === 'number' &&
+    typeof r.registerCalls === 'number' &&
+    r.findings.every(
+      (f) =>
+        f && typeof f.rule === 'string' && typeof f.file === 'string' && typeof f.line === 'number' && typeof f.fingerprint === 'string',
+    )
+  );
 }
 
 const SCAN_CHUNK = 400;
@@ -74,7 +86,8 @@ const SCAN_CHUNK = 400;
 function sameFiles(a: TreeFile[], b: ScanRecord['files']): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
+    const x = a[i],
+      y = b[i];
     if (x.rel !== y[0] || x.size !== y[1] || x.mtimeMs !== y[2] || x.ino !== y[3]) return false;
   }
   return true;
@@ -116,11 +129,22 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
   const paths = files.map((f) => f.rel);
   const pool = jobs > 1 ? new Pool(jobs, script!) : null;
   const stats: AuditStats = {
-    files: files.filter((f) => f.rel.endsWith('.c')).length, filesScanned: 0, bytesScanned: 0, candidates: 0, parsed: 0, calleeRegions: 0, calleeFunctions: 0,
-    kfuncs: 0, registrations: 0, sets: 0, registerCalls: 0, treeIndex: { registered: 0, expanded: [] },
+    files: files.filter((f) => f.rel.endsWith('.c')).length,
+    filesScanned: 0,
+    bytesScanned: 0,
+    candidates: 0,
+    parsed: 0,
+    calleeRegions: 0,
+    calleeFunctions: 0,
+    kfuncs: 0,
+    registrations: 0,
+    sets: 0,
+    registerCalls: 0,
+    treeIndex: { registered: 0, expanded: [] },
     findings: { total: 0, bySeverity: { error: 0, warning: 0, info: 0 }, byRule: {} },
     cache: { enabled: cacheOn, dir: cache?.dir ?? null, scanReused: false, hits: 0, misses: 0, corrupt: 0, writes: 0 },
-    jobs, ms: { walk: Math.round(tWalk - t0), scan: 0, reach: 0, analyse: 0, total: 0 },
+    jobs,
+    ms: { walk: Math.round(tWalk - t0), scan: 0, reach: 0, analyse: 0, total: 0 },
   };
 
   try {
@@ -136,19 +160,34 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
     let tScan: number;
     let tReach: number;
     // The defs record goes with the scan: without it (deleted as corrupt by a review) rescan.
-    if (prev && prev.depth === depth && prev.maxRegions === maxRegions && cache!.has('tree', scanKey) && (depth === 0 || cache!.has('defs', scanKey)) && sameFiles(files, prev.files)) {
+    if (
+      prev &&
+      prev.depth === depth &&
+      prev.maxRegions === maxRegions &&
+      cache!.has('tree', scanKey) &&
+      (depth === 0 || cache!.has('defs', scanKey)) &&
+      sameFiles(files, prev.files)
+    ) {
       stats.cache.scanReused = true;
       candidates = prev.candidates;
       tree = prev.tree;
       const lines = new Map<string, string[]>();
       const linesOf = (rel: string) => {
         let l = lines.get(rel);
-        if (!l) { l = readText(root, rel).replace(/\r\n?/g, '\n').split('\n'); lines.set(rel, l); }
+        if (!l) {
+          l = readText(root, rel).replace(/\r\n?/g, '\n').split('\n');
+          lines.set(rel, l);
+        }
         return l;
       };
-      regionsOf = (rel) => prev.regions[rel].map(([p, s, e]) => ({
-        path: p, start: s, lines: linesOf(p).slice(s - 1, e).map((l) => l.replace(/\b__bpf_kfunc\b(?!_)/g, '           ')),
-      }));
+      regionsOf = (rel) =>
+        prev.regions[rel].map(([p, s, e]) => ({
+          path: p,
+          start: s,
+          lines: linesOf(p)
+            .slice(s - 1, e)
+            .map((l) => l.replace(/\b__bpf_kfunc\b(?!_)/g, '           ')),
+        }));
       tScan = performance.now();
       tReach = tScan;
     } else {
@@ -156,22 +195,30 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       const chunks: { chunk: ScanChunk; offset: number }[] = [];
       const wantDefs = depth > 0;
       if (pool) {
-        let done = 0, found = 0;
+        let done = 0,
+          found = 0;
         const jobsDone: Promise<void>[] = [];
         for (let i = 0; i < paths.length; i += SCAN_CHUNK) {
           const offset = i;
           const slice = paths.slice(i, i + SCAN_CHUNK);
-          jobsDone.push(pool.run<ScanChunk>({ type: 'scan', root, files: slice, wantDefs }).then((chunk) => {
-            chunks.push({ chunk, offset });
-            done += slice.length;
-            found += chunk.candidates.length;
-            progress?.update(done, found);
-          }));
+          jobsDone.push(
+            pool.run<ScanChunk>({ type: 'scan', root, files: slice, wantDefs }).then((chunk) => {
+              chunks.push({ chunk, offset });
+              done += slice.length;
+              found += chunk.candidates.length;
+              progress?.update(done, found);
+            }),
+          );
         }
         await Promise.all(jobsDone);
         chunks.sort((a, b) => a.offset - b.offset);
       } else {
-        chunks.push({ chunk: scanFiles(root, paths, wantDefs, (k) => { if ((k & 255) === 0) progress?.update(k); }), offset: 0 });
+        chunks.push({
+          chunk: scanFiles(root, paths, wantDefs, (k) => {
+            if ((k & 255) === 0) progress?.update(k);
+          }),
+          offset: 0,
+        });
       }
       progress?.stop();
       candidates = chunks.flatMap(({ chunk, offset }) => chunk.candidates.map((k) => paths[k + offset]));
@@ -191,23 +238,42 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       progress?.stop();
       regionsOf = (rel) => computed.get(rel) ?? [];
       // Plain definitions of registered names anywhere in the tree (prefer a global one).
-      const lookup = wantDefs ? (name: string) => {
-        const locs = (index.get(name) ?? []).filter((l) => paths[l.file].endsWith('.c'));
-        const l = locs.find((x) => !x.isStatic) ?? locs[0];
-        return l ? paths[l.file] : undefined;
-      } : undefined;
-      const perFile = indexTreeFiles(root, candidates.map((rel) => ({ rel, text: readText(root, rel) })));
+      const lookup = wantDefs
+        ? (name: string) => {
+            const locs = (index.get(name) ?? []).filter((l) => paths[l.file].endsWith('.c'));
+            const l = locs.find((x) => !x.isStatic) ?? locs[0];
+            return l ? paths[l.file] : undefined;
+          }
+        : undefined;
+      const perFile = indexTreeFiles(
+        root,
+        candidates.map((rel) => ({ rel, text: readText(root, rel) })),
+      );
       tree = mergeTreeIndex(perFile, lookup);
       if (cache && wantDefs) defs = defsRecord(index, paths);
       const statOf = new Map(files.map((f) => [f.rel, f]));
       treeRecord = {
-        candidates: candidates.map((c) => { const f = statOf.get(c)!; return [c, f.size, f.mtimeMs, f.ino]; }),
-        depth, maxRegions, tree, treeFiles: perFile.map(({ rel, x }) => [rel, x]),
+        candidates: candidates.map((c) => {
+          const f = statOf.get(c)!;
+          return [c, f.size, f.mtimeMs, f.ino];
+        }),
+        depth,
+        maxRegions,
+        tree,
+        treeFiles: perFile.map(({ rel, x }) => [rel, x]),
       };
       record = {
         tree,
-        files: files.map((f) => [f.rel, f.size, f.mtimeMs, f.ino]), candidates, depth, maxRegions,
-        regions: Object.fromEntries(candidates.map((c) => [c, computed.get(c)!.map((r) => [r.path, r.start, r.start + r.lines.length - 1] as [string, number, number])])),
+        files: files.map((f) => [f.rel, f.size, f.mtimeMs, f.ino]),
+        candidates,
+        depth,
+        maxRegions,
+        regions: Object.fromEntries(
+          candidates.map((c) => [
+            c,
+            computed.get(c)!.map((r) => [r.path, r.start, r.start + r.lines.length - 1] as [string, number, number]),
+          ]),
+        ),
       };
       tReach = performance.now();
     }
@@ -264,7 +330,12 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
     const out: AuditResult = {
       tool: TOOL,
       tree: { path: dir, version: treeVersion, target },
-      kfuncs: [], registrations: [], sets: [], findings: [], errors: [], stats,
+      kfuncs: [],
+      registrations: [],
+      sets: [],
+      findings: [],
+      errors: [],
+      stats,
     };
     const seen = new Set<string>();
     for (const r of results as AnalyseResult[]) {
@@ -282,7 +353,14 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       out.errors.push(...r.errors.map((message) => ({ input: r.path, message })));
     }
     out.findings = finalFindings(out.findings, opts.config);
-    out.findings.sort((a, b) => byText(a.file, b.file) || a.line - b.line || byText(a.rule, b.rule) || byText(a.kfunc, b.kfunc) || byText(a.fingerprint, b.fingerprint));
+    out.findings.sort(
+      (a, b) =>
+        byText(a.file, b.file) ||
+        a.line - b.line ||
+        byText(a.rule, b.rule) ||
+        byText(a.kfunc, b.kfunc) ||
+        byText(a.fingerprint, b.fingerprint),
+    );
     stats.kfuncs = out.kfuncs.length;
     stats.registrations = out.registrations.length;
     stats.sets = out.sets.length;
@@ -302,7 +380,15 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
   }
 }
 
-function createKey(rules: string, target: TargetTree, depth: number, rel: string, text: string, regions: Region[], treeKey: string): string {
+function createKey(
+  rules: string,
+  target: TargetTree,
+  depth: number,
+  rel: string,
+  text: string,
+  regions: Region[],
+  treeKey: string,
+): string {
   const h = [`${TOOL.version}`, rules, `${target.version}`, String(depth), rel, sha256(text), treeKey];
   for (const r of regions) h.push(`${r.path}:${r.start}:${sha256(r.lines.join('\n'))}`);
   return sha256(h.join('\0'));

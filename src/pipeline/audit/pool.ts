@@ -39,7 +39,9 @@ export class Pool {
         this.pump();
       });
       w.on('error', (err) => this.fail(err));
-      w.on('exit', (code) => { if (code !== 0 && !this.closing) this.fail(new Error(`audit worker exited with code ${code}`)); });
+      w.on('exit', (code) => {
+        if (code !== 0 && !this.closing) this.fail(new Error(`audit worker exited with code ${code}`));
+      });
       this.workers.push(w);
       this.idle.push(w);
     }

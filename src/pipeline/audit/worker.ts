@@ -5,8 +5,7 @@ import { scanFiles } from '../../tree/scan.js';
 import { analyse, type AnalyseTask } from './analyse.js';
 
 export type WorkerRequest =
-  | { id: number; type: 'scan'; root: string; files: string[]; wantDefs: boolean }
-  | { id: number; type: 'analyse'; task: AnalyseTask };
+  { id: number; type: 'scan'; root: string; files: string[]; wantDefs: boolean } | { id: number; type: 'analyse'; task: AnalyseTask };
 
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 

@@ -1,6 +1,15 @@
 // KF-FLAG-01: KF_ACQUIRE on a kfunc that does not return a pointer to a struct.
 import { defineRule } from '../contract.js';
-import { bareType, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
+import {
+  bareType,
+  definitionOf,
+  describeRegistration,
+  flagFindingAnchor,
+  hasFlag,
+  registrationsOf,
+  reviewedKfuncNames,
+  structPointee,
+} from '../../model/c-query.js';
 import { isScalarSpelling } from '../../model/c-types.js';
 import { VOID_RETURNING_ACQUIRE_KFUNCS } from '../../knowledge/special-kfuncs.js';
 
@@ -23,10 +32,12 @@ export default defineRule({
     id: 'KF-FLAG-01',
     severity: 'error',
     description: 'Require KF_ACQUIRE kfuncs to return a pointer to a struct',
-    rationale: 'The verifier can only track a reference for a returned PTR_TO_BTF_ID. An acquire kfunc that returns a scalar, void or a non-struct pointer is accepted at registration but makes every program that calls it fail to load with "acquire kernel function does not return PTR_TO_BTF_ID".',
+    rationale:
+      'The verifier can only track a reference for a returned PTR_TO_BTF_ID. An acquire kfunc that returns a scalar, void or a non-struct pointer is accepted at registration but makes every program that calls it fail to load with "acquire kernel function does not return PTR_TO_BTF_ID".',
     kernels: '>=6.0',
     messages: {
-      notStructPointer: '{name}() is registered with KF_ACQUIRE but returns `{ret}`, not a struct pointer: every BPF program that calls it will be rejected at load. Return `struct <type> *` or drop KF_ACQUIRE',
+      notStructPointer:
+        '{name}() is registered with KF_ACQUIRE but returns `{ret}`, not a struct pointer: every BPF program that calls it will be rejected at load. Return `struct <type> *` or drop KF_ACQUIRE',
     },
   },
   check({ model, report }) {
@@ -42,7 +53,10 @@ export default defineRule({
         report({
           messageId: 'notStructPointer',
           data: { name, ret },
-          kfunc: name, file: at.file, line: at.line, key: r.set ?? r.file,
+          kfunc: name,
+          file: at.file,
+          line: at.line,
+          key: r.set ?? r.file,
           evidence: [
             `flag: ${describeRegistration(r)}`,
             `return type: \`${ret}\` in the definition at ${def.file}:${def.line}`,

@@ -2,7 +2,17 @@
 import { defineRule } from '../contract.js';
 import type { SyntaxNode } from '../../model/c-parser.js';
 import type { FunctionDef, PatchModel } from '../../model/model.js';
-import { bareType, describeRegistration, flagFindingAnchor, hasFlag, pointerReturningKfuncs, registrationsOf, returnsIn, snippet, usesOf } from '../../model/c-query.js';
+import {
+  bareType,
+  describeRegistration,
+  flagFindingAnchor,
+  hasFlag,
+  pointerReturningKfuncs,
+  registrationsOf,
+  returnsIn,
+  snippet,
+  usesOf,
+} from '../../model/c-query.js';
 import { NULL_ON_MISS_CALLEE } from '../../knowledge/nullable-callees.js';
 
 function strip(n: SyntaxNode): SyntaxNode {
@@ -34,7 +44,7 @@ function nullBranch(n: SyntaxNode): boolean {
 function calleeName(call: SyntaxNode): string {
   const fn = call.childForFieldName('function');
   if (!fn) return '';
-  return fn.type === 'field_expression' ? fn.childForFieldName('field')?.text ?? '' : fn.text;
+  return fn.type === 'field_expression' ? (fn.childForFieldName('field')?.text ?? '') : fn.text;
 }
 
 /** Why a callee's result may be NULL, or null when it is not known to be nullable. */
@@ -50,7 +60,12 @@ function isChecked(body: SyntaxNode, v: string): boolean {
   for (const use of usesOf(body, v)) {
     for (let a: SyntaxNode | null = use.parent; a && a.id !== body.id; a = a.parent) {
       const p = a.parent;
-      if (p && ['if_statement', 'while_statement', 'for_statement', 'do_statement', 'conditional_expression'].includes(p.type) && p.childForFieldName('condition')?.id === a.id) return true;
+      if (
+        p &&
+        ['if_statement', 'while_statement', 'for_statement', 'do_statement', 'conditional_expression'].includes(p.type) &&
+        p.childForFieldName('condition')?.id === a.id
+      )
+        return true;
       if (a.type === 'binary_expression' && /^(&&|\|\|)$/.test(a.childForFieldName('operator')?.text ?? '')) return true;
     }
   }
@@ -79,7 +94,11 @@ function nullableLocals(model: PatchModel, body: SyntaxNode): Map<string, { why:
   return out;
 }
 
-interface NullPath { messageId: 'returnsNull' | 'uncheckedLookup'; line: number; evidence: string }
+interface NullPath {
+  messageId: 'returnsNull' | 'uncheckedLookup';
+  line: number;
+  evidence: string;
+}
 
 function nullPath(model: PatchModel, def: FunctionDef): NullPath | null {
   const locals = nullableLocals(model, def.body);
@@ -94,7 +113,11 @@ function nullPath(model: PatchModel, def: FunctionDef): NullPath | null {
       if (why) lookup = { messageId: 'uncheckedLookup', line: r.line, evidence: `\`${snippet(r.node)}\` at ${def.file}:${r.line}: ${why}` };
     } else if (x.type === 'identifier' && locals.has(x.text) && !isChecked(def.body, x.text)) {
       const l = locals.get(x.text)!;
-      lookup = { messageId: 'uncheckedLookup', line: r.line, evidence: `\`${snippet(r.node)}\` at ${def.file}:${r.line} returns \`${x.text}\`, assigned at line ${l.line} where ${l.why}, and never checked` };
+      lookup = {
+        messageId: 'uncheckedLookup',
+        line: r.line,
+        evidence: `\`${snippet(r.node)}\` at ${def.file}:${r.line} returns \`${x.text}\`, assigned at line ${l.line} where ${l.why}, and never checked`,
+      };
     }
   }
   return lookup;
@@ -105,11 +128,14 @@ export default defineRule({
     id: 'KF-FLAG-03',
     severity: 'error',
     description: 'Require KF_RET_NULL on kfuncs whose pointer return can be NULL',
-    rationale: 'Without KF_RET_NULL the verifier types the returned pointer as non-NULL and lets the program dereference it or pass it to other kfuncs unchecked. When the kfunc does return NULL on some path, that is a kernel NULL-pointer dereference reachable from BPF.',
+    rationale:
+      'Without KF_RET_NULL the verifier types the returned pointer as non-NULL and lets the program dereference it or pass it to other kfuncs unchecked. When the kfunc does return NULL on some path, that is a kernel NULL-pointer dereference reachable from BPF.',
     kernels: '>=6.0',
     messages: {
-      returnsNull: '{name}() returns NULL on some path but its BTF_ID_FLAGS entry lacks KF_RET_NULL: BPF programs may use the result without a NULL check. Add KF_RET_NULL',
-      uncheckedLookup: '{name}() returns the unchecked result of a lookup that can fail, but its BTF_ID_FLAGS entry lacks KF_RET_NULL: BPF programs may use a NULL result without a check. Add KF_RET_NULL',
+      returnsNull:
+        '{name}() returns NULL on some path but its BTF_ID_FLAGS entry lacks KF_RET_NULL: BPF programs may use the result without a NULL check. Add KF_RET_NULL',
+      uncheckedLookup:
+        '{name}() returns the unchecked result of a lookup that can fail, but its BTF_ID_FLAGS entry lacks KF_RET_NULL: BPF programs may use a NULL result without a check. Add KF_RET_NULL',
     },
   },
   check({ model, report }) {
@@ -124,7 +150,10 @@ export default defineRule({
         report({
           messageId: path.messageId,
           data: { name },
-          kfunc: name, file: at.file, line: at.line, key: r.set ?? r.file,
+          kfunc: name,
+          file: at.file,
+          line: at.line,
+          key: r.set ?? r.file,
           evidence: [
             `NULL path: ${path.evidence}`,
             `flags without KF_RET_NULL: ${describeRegistration(r)}`,

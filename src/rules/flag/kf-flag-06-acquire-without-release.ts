@@ -1,7 +1,17 @@
 // KF-FLAG-06: a KF_ACQUIRE kfunc whose returned struct type has no KF_RELEASE kfunc.
 import { defineRule } from '../contract.js';
 import type { PatchModel } from '../../model/model.js';
-import { bareType, definitionOf, describeRegistration, fileFullyVisible, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
+import {
+  bareType,
+  definitionOf,
+  describeRegistration,
+  fileFullyVisible,
+  flagFindingAnchor,
+  hasFlag,
+  registrationsOf,
+  reviewedKfuncNames,
+  structPointee,
+} from '../../model/c-query.js';
 import { RELEASE_KFUNC_FOR } from '../../knowledge/release-kfuncs.js';
 
 /** A visible KF_RELEASE kfunc that takes `struct type *`: its name and where it is registered. */
@@ -25,11 +35,14 @@ export default defineRule({
     id: 'KF-FLAG-06',
     severity: 'warning',
     description: 'Require a KF_RELEASE kfunc for every struct type a KF_ACQUIRE kfunc returns',
-    rationale: 'A reference returned by a KF_ACQUIRE kfunc must be dropped before the program exits, or the verifier rejects it with "Unreleased reference". Without a KF_RELEASE kfunc for that type the only way out is bpf_kptr_xchg into a map, so most callers cannot load.',
+    rationale:
+      'A reference returned by a KF_ACQUIRE kfunc must be dropped before the program exits, or the verifier rejects it with "Unreleased reference". Without a KF_RELEASE kfunc for that type the only way out is bpf_kptr_xchg into a map, so most callers cannot load.',
     kernels: '>=6.0',
     messages: {
-      noRelease: '{name}() is registered with KF_ACQUIRE and returns `struct {type} *`, but no KF_RELEASE kfunc takes `struct {type} *`: programs that call it cannot drop the reference and fail with "Unreleased reference". Add and register a release kfunc for struct {type}',
-      noReleasePartial: '{name}() is registered with KF_ACQUIRE and returns `struct {type} *`, but no visible KF_RELEASE kfunc takes `struct {type} *` (only the diff hunks of {file} were visible). Make sure a release kfunc for struct {type} is registered',
+      noRelease:
+        '{name}() is registered with KF_ACQUIRE and returns `struct {type} *`, but no KF_RELEASE kfunc takes `struct {type} *`: programs that call it cannot drop the reference and fail with "Unreleased reference". Add and register a release kfunc for struct {type}',
+      noReleasePartial:
+        '{name}() is registered with KF_ACQUIRE and returns `struct {type} *`, but no visible KF_RELEASE kfunc takes `struct {type} *` (only the diff hunks of {file} were visible). Make sure a release kfunc for struct {type} is registered',
     },
   },
   check({ model, report }) {
@@ -48,10 +61,15 @@ export default defineRule({
           messageId: full ? 'noRelease' : 'noReleasePartial',
           severity: full ? 'warning' : 'info',
           data: { name, type, file: r.file },
-          kfunc: name, file: at.file, line: at.line, key: r.set ?? r.file,
+          kfunc: name,
+          file: at.file,
+          line: at.line,
+          key: r.set ?? r.file,
           evidence: [
             `acquire: ${describeRegistration(r)} returns \`struct ${type} *\` (definition at ${def.file}:${def.line})`,
-            releases.length ? `visible KF_RELEASE kfuncs: ${[...new Set(releases)].join(', ')} (none takes struct ${type} *)` : 'no KF_RELEASE kfunc is visible in the patch',
+            releases.length
+              ? `visible KF_RELEASE kfuncs: ${[...new Set(releases)].join(', ')} (none takes struct ${type} *)`
+              : 'no KF_RELEASE kfunc is visible in the patch',
             `no release kfunc for struct ${type} is known in the tree either`,
           ],
         });

@@ -1,6 +1,14 @@
 // KF-FLAG-08: KF_ACQUIRE | KF_RCU (or a tryget in the body) without KF_RET_NULL.
 import { defineRule } from '../contract.js';
-import { callsIn, describeRegistration, flagFindingAnchor, hasFlag, pointerReturningKfuncs, registrationsOf, returnsIn } from '../../model/c-query.js';
+import {
+  callsIn,
+  describeRegistration,
+  flagFindingAnchor,
+  hasFlag,
+  pointerReturningKfuncs,
+  registrationsOf,
+  returnsIn,
+} from '../../model/c-query.js';
 import { CONDITIONAL_GET, PLAIN_GET } from '../../knowledge/reference-gets.js';
 
 export default defineRule({
@@ -8,11 +16,14 @@ export default defineRule({
     id: 'KF-FLAG-08',
     severity: 'warning',
     description: 'Add KF_RET_NULL to acquire kfuncs that take a conditional reference',
-    rationale: 'Under KF_RCU the argument may be an object whose refcount already reached zero, so the kfunc must take the reference with a tryget/inc_not_zero that can fail, and report failure as NULL. Without KF_RET_NULL the verifier treats that NULL as a valid pointer.',
+    rationale:
+      'Under KF_RCU the argument may be an object whose refcount already reached zero, so the kfunc must take the reference with a tryget/inc_not_zero that can fail, and report failure as NULL. Without KF_RET_NULL the verifier treats that NULL as a valid pointer.',
     kernels: '>=6.2',
     messages: {
-      rcuAcquire: '{name}() is registered with KF_ACQUIRE | KF_RCU but without KF_RET_NULL: an RCU-protected argument may already be dying, so taking the reference can fail. Use a tryget/refcount_inc_not_zero and add KF_RET_NULL',
-      conditionalGet: '{name}() takes its reference with {call}(), which can fail, but is registered without KF_RET_NULL: return NULL on failure and add KF_RET_NULL',
+      rcuAcquire:
+        '{name}() is registered with KF_ACQUIRE | KF_RCU but without KF_RET_NULL: an RCU-protected argument may already be dying, so taking the reference can fail. Use a tryget/refcount_inc_not_zero and add KF_RET_NULL',
+      conditionalGet:
+        '{name}() takes its reference with {call}(), which can fail, but is registered without KF_RET_NULL: return NULL on failure and add KF_RET_NULL',
     },
   },
   check({ model, report }) {
@@ -33,12 +44,18 @@ export default defineRule({
         // An unconditional get under KF_RCU is sometimes deliberate (the object is pinned by
         // the argument): ask for a look rather than warn.
         const deliberate = !tryget && !!plainGet;
-        if (deliberate) evidence.push(`takes an unconditional reference with \`${plainGet.name}(...)\` at ${def.file}:${plainGet.line}: fine only if the object cannot be dying here`);
+        if (deliberate)
+          evidence.push(
+            `takes an unconditional reference with \`${plainGet.name}(...)\` at ${def.file}:${plainGet.line}: fine only if the object cannot be dying here`,
+          );
         report({
           messageId: tryget ? 'conditionalGet' : 'rcuAcquire',
           severity: deliberate ? 'info' : 'warning',
           data: { name, call: tryget?.name ?? '' },
-          kfunc: name, file: at.file, line: at.line, key: r.set ?? r.file,
+          kfunc: name,
+          file: at.file,
+          line: at.line,
+          key: r.set ?? r.file,
           evidence,
         });
       }

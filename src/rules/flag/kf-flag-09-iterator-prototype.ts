@@ -1,6 +1,16 @@
 // KF-FLAG-09: iterator kfuncs whose flags, name or prototype fail btf_check_iter_kfuncs().
 import { defineRule } from '../contract.js';
-import { bareType, definitionOf, describeRegistration, flagFindingAnchor, isPointerType, isVoid, registrationsOf, reviewedKfuncNames, structPointee } from '../../model/c-query.js';
+import {
+  bareType,
+  definitionOf,
+  describeRegistration,
+  flagFindingAnchor,
+  isPointerType,
+  isVoid,
+  registrationsOf,
+  reviewedKfuncNames,
+  structPointee,
+} from '../../model/c-query.js';
 import { ITER_FLAG_KIND, iterKfuncParts, iterStructName, iterStructType } from '../../knowledge/iterator-naming.js';
 
 export default defineRule({
@@ -8,15 +18,22 @@ export default defineRule({
     id: 'KF-FLAG-09',
     severity: 'error',
     description: 'Check iterator kfunc flags, names and prototypes against the registration-time rules',
-    rationale: 'register_btf_kfunc_id_set() checks every KF_ITER_* entry (exactly one iterator flag, a bpf_iter_<type>_new|next|destroy name, a struct bpf_iter_<type> * first argument, one argument for next/destroy, a pointer return for next, void for destroy). One bad entry makes the call fail with -EINVAL and none of the set\'s kfuncs are registered.',
+    rationale:
+      "register_btf_kfunc_id_set() checks every KF_ITER_* entry (exactly one iterator flag, a bpf_iter_<type>_new|next|destroy name, a struct bpf_iter_<type> * first argument, one argument for next/destroy, a pointer return for next, void for destroy). One bad entry makes the call fail with -EINVAL and none of the set's kfuncs are registered.",
     kernels: '>=6.4',
     messages: {
-      flagCount: '{name}() carries {flags}: an iterator kfunc must have exactly one of KF_ITER_NEW, KF_ITER_NEXT, KF_ITER_DESTROY, or the whole kfunc set fails to register',
-      badName: '{name}() is registered with {flag} but is not named bpf_iter_<type>_{kind}: the whole kfunc set fails to register (-EINVAL). Rename it to bpf_iter_<type>_{kind}',
-      badFirstArg: '{name}() must take `struct bpf_iter_{type} *` as its first argument (it takes {got}): the whole kfunc set fails to register (-EINVAL)',
-      badArity: '{name}() is an iterator {kind} kfunc and must take exactly one argument (the iterator), not {count}: the whole kfunc set fails to register (-EINVAL)',
-      nextReturn: '{name}() is an iterator next kfunc but returns `{ret}`; next must return a pointer (NULL ends the loop), or the whole kfunc set fails to register (-EINVAL)',
-      destroyReturn: '{name}() is an iterator destroy kfunc but returns `{ret}`; destroy must return void, or the whole kfunc set fails to register (-EINVAL)',
+      flagCount:
+        '{name}() carries {flags}: an iterator kfunc must have exactly one of KF_ITER_NEW, KF_ITER_NEXT, KF_ITER_DESTROY, or the whole kfunc set fails to register',
+      badName:
+        '{name}() is registered with {flag} but is not named bpf_iter_<type>_{kind}: the whole kfunc set fails to register (-EINVAL). Rename it to bpf_iter_<type>_{kind}',
+      badFirstArg:
+        '{name}() must take `struct bpf_iter_{type} *` as its first argument (it takes {got}): the whole kfunc set fails to register (-EINVAL)',
+      badArity:
+        '{name}() is an iterator {kind} kfunc and must take exactly one argument (the iterator), not {count}: the whole kfunc set fails to register (-EINVAL)',
+      nextReturn:
+        '{name}() is an iterator next kfunc but returns `{ret}`; next must return a pointer (NULL ends the loop), or the whole kfunc set fails to register (-EINVAL)',
+      destroyReturn:
+        '{name}() is an iterator destroy kfunc but returns `{ret}`; destroy must return void, or the whole kfunc set fails to register (-EINVAL)',
     },
   },
   check({ model, report }) {
@@ -30,13 +47,25 @@ export default defineRule({
         const base = { kfunc: name, file: at.file, line: at.line };
         const flagEv = `flags: ${describeRegistration(r)}`;
         if (iter.length !== 1) {
-          report({ ...base, messageId: 'flagCount', key: `flags:${r.set ?? r.file}`, data: { name, flags: iter.join(' | ') }, evidence: [flagEv, setNote] });
+          report({
+            ...base,
+            messageId: 'flagCount',
+            key: `flags:${r.set ?? r.file}`,
+            data: { name, flags: iter.join(' | ') },
+            evidence: [flagEv, setNote],
+          });
           continue;
         }
         const kind = ITER_FLAG_KIND[iter[0]];
         const m = iterKfuncParts(name);
         if (!m || m.kind !== kind) {
-          report({ ...base, messageId: 'badName', key: `name:${r.set ?? r.file}`, data: { name, flag: iter[0], kind }, evidence: [flagEv, `expected a name matching bpf_iter_<type>_${kind}`, setNote] });
+          report({
+            ...base,
+            messageId: 'badName',
+            key: `name:${r.set ?? r.file}`,
+            data: { name, flag: iter[0], kind },
+            evidence: [flagEv, `expected a name matching bpf_iter_<type>_${kind}`, setNote],
+          });
         }
         if (!def) continue;
         const ret = bareType(def.returnType);
@@ -45,16 +74,40 @@ export default defineRule({
         const arg0Struct = arg0 ? structPointee(arg0.type) : null;
         const type = m ? m.type : arg0Struct ? iterStructType(arg0Struct) : null;
         if (type && arg0Struct !== iterStructName(type)) {
-          report({ ...base, messageId: 'badFirstArg', key: `arg0:${r.set ?? r.file}`, data: { name, type, got: arg0 ? `\`${bareType(arg0.type)}\`` : 'no argument' }, evidence: [flagEv, proto, setNote] });
+          report({
+            ...base,
+            messageId: 'badFirstArg',
+            key: `arg0:${r.set ?? r.file}`,
+            data: { name, type, got: arg0 ? `\`${bareType(arg0.type)}\`` : 'no argument' },
+            evidence: [flagEv, proto, setNote],
+          });
         }
         if ((kind === 'next' || kind === 'destroy') && def.params.length !== 1) {
-          report({ ...base, messageId: 'badArity', key: `arity:${r.set ?? r.file}`, data: { name, kind, count: def.params.length }, evidence: [flagEv, proto, setNote] });
+          report({
+            ...base,
+            messageId: 'badArity',
+            key: `arity:${r.set ?? r.file}`,
+            data: { name, kind, count: def.params.length },
+            evidence: [flagEv, proto, setNote],
+          });
         }
         if (kind === 'next' && !isPointerType(ret)) {
-          report({ ...base, messageId: 'nextReturn', key: `ret:${r.set ?? r.file}`, data: { name, ret }, evidence: [flagEv, proto, setNote] });
+          report({
+            ...base,
+            messageId: 'nextReturn',
+            key: `ret:${r.set ?? r.file}`,
+            data: { name, ret },
+            evidence: [flagEv, proto, setNote],
+          });
         }
         if (kind === 'destroy' && !isVoid(ret)) {
-          report({ ...base, messageId: 'destroyReturn', key: `ret:${r.set ?? r.file}`, data: { name, ret }, evidence: [flagEv, proto, setNote] });
+          report({
+            ...base,
+            messageId: 'destroyReturn',
+            key: `ret:${r.set ?? r.file}`,
+            data: { name, ret },
+            evidence: [flagEv, proto, setNote],
+          });
         }
       }
     }

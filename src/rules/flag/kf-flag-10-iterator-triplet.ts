@@ -9,11 +9,14 @@ export default defineRule({
     id: 'KF-FLAG-10',
     severity: 'warning',
     description: 'Register iterator kfuncs as a complete new/next/destroy triplet with KF_RET_NULL on next',
-    rationale: 'An open-coded iterator is only usable when its constructor, next and destructor are all callable: the verifier tracks the iterator state as a reference that only destroy releases, and a loop needs next. next should carry KF_RET_NULL because NULL is how it ends the loop.',
+    rationale:
+      'An open-coded iterator is only usable when its constructor, next and destructor are all callable: the verifier tracks the iterator state as a reference that only destroy releases, and a loop needs next. next should carry KF_RET_NULL because NULL is how it ends the loop.',
     kernels: '>=6.4',
     messages: {
-      missingMember: '{name}() is an iterator kfunc but {missing}() is not registered with {flag}{where}: programs cannot complete the bpf_iter_{type} loop. Register the whole new/next/destroy triplet',
-      nextNoRetNull: '{name}() is an iterator next kfunc registered without KF_RET_NULL: next signals the end of iteration by returning NULL, so add KF_RET_NULL',
+      missingMember:
+        '{name}() is an iterator kfunc but {missing}() is not registered with {flag}{where}: programs cannot complete the bpf_iter_{type} loop. Register the whole new/next/destroy triplet',
+      nextNoRetNull:
+        '{name}() is an iterator next kfunc registered without KF_RET_NULL: next signals the end of iteration by returning NULL, so add KF_RET_NULL',
     },
   },
   check({ model, report }) {
@@ -28,8 +31,12 @@ export default defineRule({
         for (const r of regs) {
           if (hasFlag(r, 'KF_RET_NULL')) continue;
           report({
-            messageId: 'nextNoRetNull', data: { name },
-            kfunc: name, file: r.file, line: r.line, key: `retnull:${r.set ?? r.file}`,
+            messageId: 'nextNoRetNull',
+            data: { name },
+            kfunc: name,
+            file: r.file,
+            line: r.line,
+            key: `retnull:${r.set ?? r.file}`,
             evidence: [`flags: ${describeRegistration(r)}`, 'the verifier forks at every next call and ends the loop on the NULL branch'],
           });
         }
@@ -48,10 +55,15 @@ export default defineRule({
           messageId: 'missingMember',
           severity: full ? 'warning' : 'info',
           data: { name, missing: sibling, flag, type, where: full ? '' : ' in the visible part of the patch' },
-          kfunc: name, file: r0.file, line: r0.line, key: `missing:${other}`,
+          kfunc: name,
+          file: r0.file,
+          line: r0.line,
+          key: `missing:${other}`,
           evidence: [
             `registered member: ${describeRegistration(r0)}`,
-            loose.length ? `${sibling} is registered without ${flag}: ${describeRegistration(loose[0])}` : `no BTF_ID_FLAGS(func, ${sibling}, ${flag}) entry is visible`,
+            loose.length
+              ? `${sibling} is registered without ${flag}: ${describeRegistration(loose[0])}`
+              : `no BTF_ID_FLAGS(func, ${sibling}, ${flag}) entry is visible`,
             full ? `${r0.file} was fully visible` : `only the diff hunks of ${r0.file} were visible`,
           ],
         });

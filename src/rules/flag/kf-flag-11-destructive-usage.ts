@@ -2,13 +2,26 @@
 // KF_DESTRUCTIVE on kfuncs that visibly do neither.
 import { defineRule } from '../contract.js';
 import type { FunctionDef, PatchModel } from '../../model/model.js';
-import { callsIn, definitionOf, describeRegistration, flagFindingAnchor, hasFlag, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
+import {
+  callsIn,
+  definitionOf,
+  describeRegistration,
+  flagFindingAnchor,
+  hasFlag,
+  registrationsOf,
+  reviewedKfuncNames,
+} from '../../model/c-query.js';
 import { DESTRUCTIVE_CALLS } from '../../knowledge/destructive-calls.js';
 
 /** How deep through visible helpers the search goes. */
 const MAX_DEPTH = 3;
 
-interface Chain { call: string; path: string[]; line: number; file: string }
+interface Chain {
+  call: string;
+  path: string[];
+  line: number;
+  file: string;
+}
 
 /**
  * The first destructive call reachable from `fn` through visible functions (depth ≤ 3), and
@@ -40,11 +53,14 @@ export default defineRule({
     id: 'KF-FLAG-11',
     severity: 'error',
     description: 'Require KF_DESTRUCTIVE exactly on kfuncs that can panic, crash-dump, halt or reboot',
-    rationale: 'KF_DESTRUCTIVE makes the verifier demand CAP_SYS_BOOT from the loader. A kfunc that can take the machine down without the flag lets any program allowed to call it do so; the flag on a harmless kfunc needlessly restricts it to CAP_SYS_BOOT loaders.',
+    rationale:
+      'KF_DESTRUCTIVE makes the verifier demand CAP_SYS_BOOT from the loader. A kfunc that can take the machine down without the flag lets any program allowed to call it do so; the flag on a harmless kfunc needlessly restricts it to CAP_SYS_BOOT loaders.',
     kernels: '>=6.0',
     messages: {
-      missingDestructive: '{name}() can take the system down ({chain}) but is registered without KF_DESTRUCTIVE: any program allowed to call it could crash or reboot the machine. Add KF_DESTRUCTIVE (or remove the call)',
-      needlessDestructive: '{name}() is registered with KF_DESTRUCTIVE but no panic, crash or reboot call is visible in it: the flag needlessly requires CAP_SYS_BOOT from every loader. Drop KF_DESTRUCTIVE unless a callee does take the system down',
+      missingDestructive:
+        '{name}() can take the system down ({chain}) but is registered without KF_DESTRUCTIVE: any program allowed to call it could crash or reboot the machine. Add KF_DESTRUCTIVE (or remove the call)',
+      needlessDestructive:
+        '{name}() is registered with KF_DESTRUCTIVE but no panic, crash or reboot call is visible in it: the flag needlessly requires CAP_SYS_BOOT from every loader. Drop KF_DESTRUCTIVE unless a callee does take the system down',
     },
   },
   check({ model, report }) {
@@ -59,9 +75,15 @@ export default defineRule({
         if (hit && !destructive) {
           const chain = [...hit.path, hit.call].join('() -> ') + '()';
           report({
-            messageId: 'missingDestructive', data: { name, chain },
-            kfunc: name, ...flagFindingAnchor(r, def), key: `missing:${r.set ?? r.file}`,
-            evidence: [`call chain: ${chain}, the call at ${hit.file}:${hit.line}`, `flags without KF_DESTRUCTIVE: ${describeRegistration(r)}`],
+            messageId: 'missingDestructive',
+            data: { name, chain },
+            kfunc: name,
+            ...flagFindingAnchor(r, def),
+            key: `missing:${r.set ?? r.file}`,
+            evidence: [
+              `call chain: ${chain}, the call at ${hit.file}:${hit.line}`,
+              `flags without KF_DESTRUCTIVE: ${describeRegistration(r)}`,
+            ],
           });
         } else if (!hit && destructive) {
           report({
@@ -69,7 +91,10 @@ export default defineRule({
             // Callees outside the visible code may still panic or reboot: only ask.
             severity: unresolved.length ? 'info' : 'warning',
             data: { name },
-            kfunc: name, file: r.file, line: r.line, key: `needless:${r.set ?? r.file}`,
+            kfunc: name,
+            file: r.file,
+            line: r.line,
+            key: `needless:${r.set ?? r.file}`,
             evidence: [
               `flag: ${describeRegistration(r)}`,
               `no call to ${[...DESTRUCTIVE_CALLS].join('/')} within ${MAX_DEPTH} levels of ${def.file}:${def.line}`,

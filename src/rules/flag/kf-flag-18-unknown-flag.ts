@@ -12,14 +12,19 @@ export default defineRule({
     id: 'KF-FLAG-18',
     severity: 'error',
     description: 'Report KF_* flags that the target kernel tree does not define',
-    rationale: 'Kfunc flags are plain #defines in include/linux/btf.h. A flag that was removed, has not been added yet on the target tree, was only ever documented, or exists only in an unmerged series is an undeclared identifier, so the file does not build.',
+    rationale:
+      'Kfunc flags are plain #defines in include/linux/btf.h. A flag that was removed, has not been added yet on the target tree, was only ever documented, or exists only in an unmerged series is an undeclared identifier, so the file does not build.',
     kernels: 'all (version-gated)',
     messages: {
-      removed: '{name}() uses {flag}, which was removed in {until} and does not exist on the target tree ({version}): the build fails. {advice}',
-      notYet: '{name}() uses {flag}, which exists only from {since}; the target tree ({version}) does not define it, so the build fails there. Target a newer tree or drop the flag',
+      removed:
+        '{name}() uses {flag}, which was removed in {until} and does not exist on the target tree ({version}): the build fails. {advice}',
+      notYet:
+        '{name}() uses {flag}, which exists only from {since}; the target tree ({version}) does not define it, so the build fails there. Target a newer tree or drop the flag',
       neverDefined: '{name}() uses {flag}, which no kernel defines ({why}): the build fails. {advice}',
-      proposal: '{name}() uses {flag}, a proposed flag that is not known to be merged: the build fails unless the series also adds its #define',
-      unknown: '{name}() uses {flag}, which is not a kfunc flag on any tree we know: check the spelling, or add the #define in the same series',
+      proposal:
+        '{name}() uses {flag}, a proposed flag that is not known to be merged: the build fails unless the series also adds its #define',
+      unknown:
+        '{name}() uses {flag}, which is not a kfunc flag on any tree we know: check the spelling, or add the #define in the same series',
     },
   },
   check({ model, report }) {
@@ -42,7 +47,9 @@ export default defineRule({
           const evidence = [`flag: ${describeRegistration(r)}`];
           if (avail.state === 'unknown') {
             const full = fileFullyVisible(model, r.file);
-            evidence.push(`${flag} is not among the flags any kernel tree defines (KF_ACQUIRE ... KF_IMPLICIT_ARGS), and no #define ${flag} is visible in the patch`);
+            evidence.push(
+              `${flag} is not among the flags any kernel tree defines (KF_ACQUIRE ... KF_IMPLICIT_ARGS), and no #define ${flag} is visible in the patch`,
+            );
             if (!full) evidence.push(`${r.file} was only visible as diff hunks, so a local #define could be out of sight`);
             report({ messageId: 'unknown', severity: full ? 'warning' : 'info', data: { name, flag }, ...at, evidence });
             continue;
@@ -50,7 +57,12 @@ export default defineRule({
           const fact = avail.fact;
           evidence.push(`${flag}: ${fact.note}`);
           if (avail.state === 'never-defined') {
-            report({ messageId: 'neverDefined', data: { name, flag, why: fact.note, advice: fact.advice ?? 'Drop the flag' }, ...at, evidence });
+            report({
+              messageId: 'neverDefined',
+              data: { name, flag, why: fact.note, advice: fact.advice ?? 'Drop the flag' },
+              ...at,
+              evidence,
+            });
             continue;
           }
           if (avail.state === 'proposal') {
@@ -68,7 +80,13 @@ export default defineRule({
             evidence.push('the target version was assumed, not given: pass --kernel or --tree if the patch is for a newer tree');
           }
           if (avail.state === 'removed') {
-            report({ messageId: 'removed', severity, data: { name, flag, until: sinceText(fact, 'until'), version, advice: capitalise(fact.advice ?? 'drop the flag') }, ...at, evidence });
+            report({
+              messageId: 'removed',
+              severity,
+              data: { name, flag, until: sinceText(fact, 'until'), version, advice: capitalise(fact.advice ?? 'drop the flag') },
+              ...at,
+              evidence,
+            });
           } else {
             report({ messageId: 'notYet', severity, data: { name, flag, since: sinceText(fact), version }, ...at, evidence });
           }

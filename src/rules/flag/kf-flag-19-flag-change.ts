@@ -10,11 +10,14 @@ export default defineRule({
     id: 'KF-FLAG-19',
     severity: 'info',
     description: 'Point out flag changes on existing kfuncs and what they do to deployed BPF programs',
-    rationale: 'Kfuncs have no hard stability promise, but their flags decide which programs load: adding KF_SLEEPABLE, KF_RET_NULL or KF_ACQUIRE, or removing KF_RELEASE, rejects programs that loaded yesterday, while dropping KF_SLEEPABLE or KF_RET_NULL moves the burden onto the kernel code. Such changes need a justification in the commit message (a flag drop on bpf_get_root_mem_cgroup was merged and then reverted).',
+    rationale:
+      'Kfuncs have no hard stability promise, but their flags decide which programs load: adding KF_SLEEPABLE, KF_RET_NULL or KF_ACQUIRE, or removing KF_RELEASE, rejects programs that loaded yesterday, while dropping KF_SLEEPABLE or KF_RET_NULL moves the burden onto the kernel code. Such changes need a justification in the commit message (a flag drop on bpf_get_root_mem_cgroup was merged and then reverted).',
     kernels: '>=6.0',
     messages: {
-      breaking: '{name}() changes its flags ({change}): {why}. BPF programs already deployed against the old flags can fail to load; say why in the commit message and check the in-tree selftests and users',
-      relaxing: '{name}() changes its flags ({change}): {why}. Old programs keep loading, but check that the kfunc body copes with the wider use',
+      breaking:
+        '{name}() changes its flags ({change}): {why}. BPF programs already deployed against the old flags can fail to load; say why in the commit message and check the in-tree selftests and users',
+      relaxing:
+        '{name}() changes its flags ({change}): {why}. Old programs keep loading, but check that the kfunc body copes with the wider use',
     },
   },
   check({ model, report }) {
@@ -33,11 +36,20 @@ export default defineRule({
       if (!impacts.length) continue;
       const breaking = impacts.filter((i) => i.kind === 'breaking');
       const shown = breaking.length ? breaking : impacts;
-      const change = [added.length ? `adds ${added.join(', ')}` : '', removed.length ? `removes ${removed.join(', ')}` : ''].filter(Boolean).join('; ');
+      const change = [added.length ? `adds ${added.join(', ')}` : '', removed.length ? `removes ${removed.join(', ')}` : '']
+        .filter(Boolean)
+        .join('; ');
       report({
         messageId: breaking.length ? 'breaking' : 'relaxing',
-        data: { name: r.kfunc, change, why: shown.map((i) => `${i.change === 'added' ? 'adding' : 'removing'} ${i.flag}: ${i.why}`).join('; ') },
-        kfunc: r.kfunc, file: r.file, line: r.line, key: `${r.file}:${r.set ?? ''}`,
+        data: {
+          name: r.kfunc,
+          change,
+          why: shown.map((i) => `${i.change === 'added' ? 'adding' : 'removing'} ${i.flag}: ${i.why}`).join('; '),
+        },
+        kfunc: r.kfunc,
+        file: r.file,
+        line: r.line,
+        key: `${r.file}:${r.set ?? ''}`,
         evidence: [
           `before: BTF_ID_FLAGS(func, ${r.kfunc}${r.oldFlags.length ? `, ${r.oldFlags.join(' | ')}` : ''})`,
           `after: ${describeRegistration(r)}`,

@@ -40,16 +40,24 @@ export default defineRule({
     id: 'KF-FLAG-20',
     severity: 'error',
     description: 'Reject kfunc prototypes that BPF programs cannot call',
-    rationale: 'The verifier maps kfunc arguments onto R1-R5 and types each one from BTF: more than five arguments, aggregates by value, untyped void pointers, pointers to pointers, two constant (__k) or two return-size arguments all make every call fail to load, although registration succeeds. A __sz/__szk size is only paired with the pointer right before it; anywhere else it is an unchecked number.',
+    rationale:
+      'The verifier maps kfunc arguments onto R1-R5 and types each one from BTF: more than five arguments, aggregates by value, untyped void pointers, pointers to pointers, two constant (__k) or two return-size arguments all make every call fail to load, although registration succeeds. A __sz/__szk size is only paired with the pointer right before it; anywhere else it is an unchecked number.',
     kernels: '>=6.0',
     messages: {
-      tooManyArgs: '{name}() takes {count} arguments, but BPF passes at most 5: every program calling it is rejected. Pass the extra values in a struct through a pointer with a __sz size',
-      byValue: '{name}() takes argument {param} as `{type}` by value: BPF can pass only scalars and pointers, so every call is rejected. Pass a pointer instead',
-      voidPointer: '{name}() takes `void *{param}` without a size argument right after it or a suffix that types it: the verifier rejects the call. Follow it with `u32 {param}__sz`, use a typed pointer, or a suffix such as __map/__ign',
-      pointerToPointer: '{name}() takes argument {param} as `{type}`, a pointer to a pointer: the verifier cannot type it, so every call is rejected. Pass the object pointer itself',
-      twoConstants: '{name}() has two __k constant arguments ({params}): the verifier allows only one and fails every call with an internal error. Keep one __k argument',
-      twoBufSizes: '{name}() has two return-size arguments ({params}): the verifier allows one rdonly_buf_size/rdwr_buf_size and rejects every call. Keep one',
-      sizeNotAfterPointer: '{name}() has size argument {param} but the argument before it ({prev}) is not a pointer: the verifier pairs __sz/__szk only with the pointer right before, so here it is an unchecked number. Move it right after its buffer',
+      tooManyArgs:
+        '{name}() takes {count} arguments, but BPF passes at most 5: every program calling it is rejected. Pass the extra values in a struct through a pointer with a __sz size',
+      byValue:
+        '{name}() takes argument {param} as `{type}` by value: BPF can pass only scalars and pointers, so every call is rejected. Pass a pointer instead',
+      voidPointer:
+        '{name}() takes `void *{param}` without a size argument right after it or a suffix that types it: the verifier rejects the call. Follow it with `u32 {param}__sz`, use a typed pointer, or a suffix such as __map/__ign',
+      pointerToPointer:
+        '{name}() takes argument {param} as `{type}`, a pointer to a pointer: the verifier cannot type it, so every call is rejected. Pass the object pointer itself',
+      twoConstants:
+        '{name}() has two __k constant arguments ({params}): the verifier allows only one and fails every call with an internal error. Keep one __k argument',
+      twoBufSizes:
+        '{name}() has two return-size arguments ({params}): the verifier allows one rdonly_buf_size/rdwr_buf_size and rejects every call. Keep one',
+      sizeNotAfterPointer:
+        '{name}() has size argument {param} but the argument before it ({prev}) is not a pointer: the verifier pairs __sz/__szk only with the pointer right before, so here it is an unchecked number. Move it right after its buffer',
     },
   },
   check({ model, report }) {
@@ -64,47 +72,101 @@ export default defineRule({
       if (!regs.length && fileFullyVisible(model, def.file)) continue;
       const severity: Severity | undefined = regs.length ? undefined : 'info';
       const flags = regs[0]?.flags ?? [];
-      const params = bpfParams(def.params.filter((p) => p.name !== '...'), flags);
+      const params = bpfParams(
+        def.params.filter((p) => p.name !== '...'),
+        flags,
+      );
       const where = `definition: ${def.file}:${def.line}`;
-      const regLine = regs.length ? `registered: BTF_ID_FLAGS(func, ${name}${regs[0].flags.length ? `, ${regs[0].flags.join(' | ')}` : ''}) at ${regs[0].file}:${regs[0].line}` : `no BTF_ID_FLAGS entry for ${name} is visible (${def.file} was only seen as diff hunks), so this is reported as info`;
+      const regLine = regs.length
+        ? `registered: BTF_ID_FLAGS(func, ${name}${regs[0].flags.length ? `, ${regs[0].flags.join(' | ')}` : ''}) at ${regs[0].file}:${regs[0].line}`
+        : `no BTF_ID_FLAGS entry for ${name} is visible (${def.file} was only seen as diff hunks), so this is reported as info`;
       const at = { kfunc: name, file: def.file, line: def.line, severity };
       const proto = `prototype: ${name}(${def.params.map((p) => `${p.type} ${p.name}`.trim()).join(', ') || 'void'})`;
 
       if (params.length > MAX_BPF_FUNC_REG_ARGS) {
-        report({ messageId: 'tooManyArgs', data: { name, count: params.length }, ...at, key: 'count', evidence: [proto, where, regLine, `MAX_BPF_FUNC_REG_ARGS is ${MAX_BPF_FUNC_REG_ARGS} (R1-R5)`] });
+        report({
+          messageId: 'tooManyArgs',
+          data: { name, count: params.length },
+          ...at,
+          key: 'count',
+          evidence: [proto, where, regLine, `MAX_BPF_FUNC_REG_ARGS is ${MAX_BPF_FUNC_REG_ARGS} (R1-R5)`],
+        });
       }
       params.forEach((p, i) => {
         const label = p.name || `#${i + 1}`;
         if (isFunctionPointer(p.type)) return;
         if (byValueAggregate(p.type)) {
-          report({ messageId: 'byValue', data: { name, param: label, type: bareType(p.type) }, ...at, key: `value:${label}`, evidence: [proto, where, regLine, 'the verifier accepts only scalar (int/enum) and pointer arguments'] });
+          report({
+            messageId: 'byValue',
+            data: { name, param: label, type: bareType(p.type) },
+            ...at,
+            key: `value:${label}`,
+            evidence: [proto, where, regLine, 'the verifier accepts only scalar (int/enum) and pointer arguments'],
+          });
           return;
         }
         if (isPointerToPointer(p.type)) {
-          report({ messageId: 'pointerToPointer', data: { name, param: label, type: bareType(p.type).replace(/\* \*/g, '**') }, ...at, key: `ptrptr:${label}`, evidence: [proto, where, regLine, 'a pointer argument must point to a struct, a scalar or a struct of scalars'] });
+          report({
+            messageId: 'pointerToPointer',
+            data: { name, param: label, type: bareType(p.type).replace(/\* \*/g, '**') },
+            ...at,
+            key: `ptrptr:${label}`,
+            evidence: [proto, where, regLine, 'a pointer argument must point to a struct, a scalar or a struct of scalars'],
+          });
           return;
         }
         const next = params[i + 1];
         const sized = !!next && isSizeSuffix(next.suffix);
         if (isVoidPointer(p.type) && !sized && !VOID_OK_SUFFIX.has(p.suffix) && !CTX_ARG_KFUNCS.includes(name)) {
-          report({ messageId: 'voidPointer', data: { name, param: label }, ...at, key: `void:${label}`, evidence: [proto, where, regLine, '`void *` is only accepted as the buffer of a __sz/__szk pair or with a suffix that types it'] });
+          report({
+            messageId: 'voidPointer',
+            data: { name, param: label },
+            ...at,
+            key: `void:${label}`,
+            evidence: [
+              proto,
+              where,
+              regLine,
+              '`void *` is only accepted as the buffer of a __sz/__szk pair or with a suffix that types it',
+            ],
+          });
         }
         if (isSizeSuffix(p.suffix) && !isPointer(params[i - 1])) {
           const prev = params[i - 1];
           report({
             messageId: 'sizeNotAfterPointer',
             data: { name, param: label, prev: prev ? `${prev.name}: ${bareType(prev.type)}` : 'none, it is the first argument' },
-            ...at, severity: severity ?? 'warning', key: `size:${label}`, evidence: [proto, where, regLine, 'the verifier checks [ptr, ptr + size) only when the size argument immediately follows the pointer'],
+            ...at,
+            severity: severity ?? 'warning',
+            key: `size:${label}`,
+            evidence: [
+              proto,
+              where,
+              regLine,
+              'the verifier checks [ptr, ptr + size) only when the size argument immediately follows the pointer',
+            ],
           });
         }
       });
       const constants = params.filter((p) => p.suffix === '__k');
       if (constants.length > 1) {
-        report({ messageId: 'twoConstants', data: { name, params: constants.map((p) => p.name).join(', ') }, ...at, key: 'k', evidence: [proto, where, regLine, 'the verifier records one constant argument per call'] });
+        report({
+          messageId: 'twoConstants',
+          data: { name, params: constants.map((p) => p.name).join(', ') },
+          ...at,
+          key: 'k',
+          evidence: [proto, where, regLine, 'the verifier records one constant argument per call'],
+        });
       }
       const bufSizes = params.filter((p) => RET_BUF_SIZE_NAMES.includes(p.name));
       if (bufSizes.length > 1) {
-        report({ messageId: 'twoBufSizes', data: { name, params: bufSizes.map((p) => p.name).join(', ') }, ...at, key: 'bufsz', evidence: [proto, where, regLine, 'one rdonly_buf_size/rdwr_buf_size sets the size of the returned memory'] });
+        report({
+          messageId: 'twoBufSizes',
+          data: { name, params: bufSizes.map((p) => p.name).join(', ') },
+          ...at,
+          key: 'bufsz',
+          evidence: [proto, where, regLine, 'one rdonly_buf_size/rdwr_buf_size sets the size of the returned memory'],
+        });
       }
     }
   },

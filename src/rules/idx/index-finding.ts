@@ -45,12 +45,20 @@ export function indexFindingFor(facts: Facts, k: KfuncDef, f: ParamFlow): IndexF
 
 /** First meaningful word of a callee name: `memcg_events` -> memcg. */
 function calleeFamily(name: string): string | null {
-  const w = name.replace(/^_+/, '').split('_').find((x) => x && !/^(bpf|get|put|read|write|do|the|atomic|READ|WRITE)$/.test(x));
+  const w = name
+    .replace(/^_+/, '')
+    .split('_')
+    .find((x) => x && !/^(bpf|get|put|read|write|do|the|atomic|READ|WRITE)$/.test(x));
   return w ?? null;
 }
 
 /** A sibling that guards a parameter of the same enum, name or callee family: its check is the suggested fix. */
-function siblingGuard(facts: Facts, model: PatchModel, k: KfuncDef, f: ParamFlow): { name: string; param: string; guard: string; where: string } | null {
+function siblingGuard(
+  facts: Facts,
+  model: PatchModel,
+  k: KfuncDef,
+  f: ParamFlow,
+): { name: string; param: string; guard: string; where: string } | null {
   const myCallees = new Set(f.sinks.flatMap(chainCallees));
   const myFamilies = new Set([...myCallees].map(calleeFamily).filter((x): x is string => !!x));
   for (const s of model.kfuncs) {
@@ -78,35 +86,55 @@ export function indexReport(facts: Facts, model: PatchModel, k: KfuncDef, f: Par
   const confirmed = verdict === 'confirmed';
   const severity = confirmed ? 'error' : 'warning';
   const line = worst?.entryLine ?? k.line;
-  const chain = confirmed && v ? v.chain : worst?.chain ?? `${k.name}(${f.name})`;
-  let target = worst ? (worst.kind === 'callee' || worst.depth > 0 ? worst.chain.split(' -> ')[1]!.replace(/\(.*$/, '') : worst.target) : v?.array ?? '?';
+  const chain = confirmed && v ? v.chain : (worst?.chain ?? `${k.name}(${f.name})`);
+  let target = worst
+    ? worst.kind === 'callee' || worst.depth > 0
+      ? worst.chain.split(' -> ')[1]!.replace(/\(.*$/, '')
+      : worst.target
+    : (v?.array ?? '?');
   if (worst?.kind === 'bit' && worst.depth === 0) target = `a bitmap (${worst.target}())`;
   const sib = status === 'none' ? siblingGuard(facts, model, k, f) : null;
 
-  const consequence = confirmed && v?.witness
-    ? `the memcg semantics model reads ${v.array ?? 'the table'} out of bounds with ${f.name} = ${v.witness.argValue} (${v.witness.config})`
-    : `the verifier passes any ${f.ctype.signed ? 'signed' : 'unsigned'} ${f.ctype.bits}-bit value, so nothing stops an out-of-range ${f.name}`;
+  const consequence =
+    confirmed && v?.witness
+      ? `the memcg semantics model reads ${v.array ?? 'the table'} out of bounds with ${f.name} = ${v.witness.argValue} (${v.witness.config})`
+      : `the verifier passes any ${f.ctype.signed ? 'signed' : 'unsigned'} ${f.ctype.bits}-bit value, so nothing stops an out-of-range ${f.name}`;
   let gap = '';
   if (status === 'upper-only') gap = `does not reject negative values (${f.name} is \`${f.type}\`, so the comparison is signed)`;
   else if (status === 'lower-only') gap = 'has no upper bound';
-  else if (status === 'complete') gap = `does not hold on every kernel config (the bound it uses is not the size of ${v?.array ?? 'the table'} everywhere)`;
-  const fix = status === 'upper-only'
-    ? `add \`${f.name} < 0 ||\` or compare \`(u32)${f.name}\``
-    : status === 'lower-only' ? `add the upper bound` : `compare against ${v?.bound?.name ?? 'the real table size'}`;
+  else if (status === 'complete')
+    gap = `does not hold on every kernel config (the bound it uses is not the size of ${v?.array ?? 'the table'} everywhere)`;
+  const fix =
+    status === 'upper-only'
+      ? `add \`${f.name} < 0 ||\` or compare \`(u32)${f.name}\``
+      : status === 'lower-only'
+        ? `add the upper bound`
+        : `compare against ${v?.bound?.name ?? 'the real table size'}`;
 
   const ev: string[] = [];
   ev.push(`parameter ${f.name}: \`${f.type}\` -> ${f.domain}`);
   ev.push(`chain: ${chain}`);
   if (worst) ev.push(`sink: \`${worst.text}\` at ${worst.file}:${worst.line}`);
   if (confirmed && v) ev.push(...v.evidence.filter((e) => !e.startsWith('parameter ') && !e.startsWith('chain: ')));
-  else ev.push(`verdict: ${verdict ?? 'unconfirmed'} (no semantics model covers ${worst?.target ?? 'this access'}; the finding rests on the syntax)`);
+  else
+    ev.push(
+      `verdict: ${verdict ?? 'unconfirmed'} (no semantics model covers ${worst?.target ?? 'this access'}; the finding rests on the syntax)`,
+    );
   if (guard) ev.push(`guard found: \`${guard}\` -- it ${gap}`);
   else ev.push(`guard: none before the access (no early return on a bound, no clamp/array_index_nospec, no validator)`);
   if (worst?.facts.assumed.length) ev.push(`validator trusted by name (body not visible): ${worst.facts.assumed.join(', ')}`);
-  if (sib) ev.push(`sibling ${sib.name}() validates ${sib.param} with \`${sib.guard}\` (${sib.where}); a similar check here is the suggested fix`);
+  if (sib)
+    ev.push(`sibling ${sib.name}() validates ${sib.param} with \`${sib.guard}\` (${sib.where}); a similar check here is the suggested fix`);
   const data: Record<string, string> = { name: k.name, param: f.name, target, consequence, guard: guard ?? '', gap, fix };
   return {
-    data, kfunc: k.name, file: k.file, line, evidence: ev, severity, key: f.name,
-    verdict: verdict ?? 'unconfirmed', claims: facts.claims(f, guard ?? v?.guard ?? null, verdict ?? 'unconfirmed', status),
+    data,
+    kfunc: k.name,
+    file: k.file,
+    line,
+    evidence: ev,
+    severity,
+    key: f.name,
+    verdict: verdict ?? 'unconfirmed',
+    claims: facts.claims(f, guard ?? v?.guard ?? null, verdict ?? 'unconfirmed', status),
   };
 }

@@ -10,11 +10,13 @@ export default defineRule({
   meta: {
     id: 'KF-IDX-01',
     severity: 'error',
-    description: "Check scalar kfunc arguments before using them as an array index or pointer offset",
-    rationale: "The verifier accepts any scalar for an int or enum kfunc argument; it never compares the value with the enum or the array. An index used directly (A[p], *(A + p), BIT(p)) without a dominating bounds check is an out-of-bounds access any BPF program can trigger.",
+    description: 'Check scalar kfunc arguments before using them as an array index or pointer offset',
+    rationale:
+      'The verifier accepts any scalar for an int or enum kfunc argument; it never compares the value with the enum or the array. An index used directly (A[p], *(A + p), BIT(p)) without a dominating bounds check is an out-of-bounds access any BPF program can trigger.',
     kernels: 'all',
     messages: {
-      unchecked: "{name}() indexes {target} with {param} without a bounds check: {consequence}. Reject out-of-range {param} before the access",
+      unchecked:
+        '{name}() indexes {target} with {param} without a bounds check: {consequence}. Reject out-of-range {param} before the access',
     },
   },
   check({ model, facts, report: raw }) {

@@ -10,13 +10,20 @@ import { indexFindingFor } from './index-finding.js';
 import { bare, guardPlace, unchangedAsInfo } from './shared.js';
 
 /** Callees that only print or trace a value. */
-const LOGGING = /^(printk|pr_\w+|dev_\w+|WARN\w*|BUG\w*|trace_\w+|\w*_error|\w*_err|\w*_warn\w*|\w*_dbg|\w*_info|bpf_log|verbose|snprintf|scnprintf|seq_printf)$/;
+const LOGGING =
+  /^(printk|pr_\w+|dev_\w+|WARN\w*|BUG\w*|trace_\w+|\w*_error|\w*_err|\w*_warn\w*|\w*_dbg|\w*_info|bpf_log|verbose|snprintf|scnprintf|seq_printf)$/;
 
 /**
  * A sibling that bounds a parameter of the same role: the same enum type reaching an index,
  * or the same callee/array reached with an upper-bound check in the sibling.
  */
-function strictSibling(facts: Facts, model: PatchModel, k: KfuncDef, f: ParamFlow, open: Sink[]): { sink: Sink; name: string; param: string; guard: string; where: string } | null {
+function strictSibling(
+  facts: Facts,
+  model: PatchModel,
+  k: KfuncDef,
+  f: ParamFlow,
+  open: Sink[],
+): { sink: Sink; name: string; param: string; guard: string; where: string } | null {
   for (const s of model.kfuncs) {
     if (s.side !== 'new' || s.name === k.name || s.file !== k.file) continue;
     for (const q of facts.flows(s)) {
@@ -25,7 +32,9 @@ function strictSibling(facts: Facts, model: PatchModel, k: KfuncDef, f: ParamFlo
         if (!g.facts.upper && !g.facts.complete) continue;
         const t = g.facts.texts.find((x) => x.includes(`(${s.name}:`));
         if (!t) continue;
-        const mine = open.find((o) => (o.target === g.target && o.kind === g.kind) || (q.ctype.kind === 'enum' && q.type === f.type && INDEX_KINDS.has(g.kind)));
+        const mine = open.find(
+          (o) => (o.target === g.target && o.kind === g.kind) || (q.ctype.kind === 'enum' && q.type === f.type && INDEX_KINDS.has(g.kind)),
+        );
         if (!mine) continue;
         return { sink: mine, name: s.name, param: q.name, guard: bare(t), where: guardPlace(s, t) };
       }
@@ -38,11 +47,13 @@ export default defineRule({
   meta: {
     id: 'KF-IDX-03',
     severity: 'warning',
-    description: "Validate an argument the way sibling kfuncs of the same family validate theirs",
-    rationale: "When one kfunc of a family checks an index of a given role and its sibling does not, the sibling is usually the bug (the seed case: page_state checked its idx, vm_events did not). The sibling's check is also the natural fix.",
+    description: 'Validate an argument the way sibling kfuncs of the same family validate theirs',
+    rationale:
+      "When one kfunc of a family checks an index of a given role and its sibling does not, the sibling is usually the bug (the seed case: page_state checked its idx, vm_events did not). The sibling's check is also the natural fix.",
     kernels: 'all',
     messages: {
-      siblingChecks: "{name}() passes {param} to {target}() unchecked, while its sibling {sibling}() validates {sibParam} with `{guard}`; add the same validation",
+      siblingChecks:
+        '{name}() passes {param} to {target}() unchecked, while its sibling {sibling}() validates {sibParam} with `{guard}`; add the same validation',
     },
   },
   check({ model, facts, report: raw }) {
@@ -53,13 +64,20 @@ export default defineRule({
         const v = facts.verdicts(k).get(f.name);
         if (v?.verdict === 'refuted' || v?.verdict === 'warn-reachable') continue;
         if (/flags?$/.test(f.name) || f.suffix === '__sz' || f.suffix === '__szk') continue;
-        const open = f.sinks.filter((s) => (INDEX_KINDS.has(s.kind) || s.kind === 'call') && s.status === 'none' && !LOGGING.test(s.target));
+        const open = f.sinks.filter(
+          (s) => (INDEX_KINDS.has(s.kind) || s.kind === 'call') && s.status === 'none' && !LOGGING.test(s.target),
+        );
         if (!open.length) continue;
         const sib = strictSibling(facts, model, k, f, open);
         if (!sib) continue;
         const s = sib.sink;
         report({
-          messageId: 'siblingChecks', kfunc: k.name, file: k.file, line: s.entryLine, key: f.name, severity: 'warning',
+          messageId: 'siblingChecks',
+          kfunc: k.name,
+          file: k.file,
+          line: s.entryLine,
+          key: f.name,
+          severity: 'warning',
           data: { name: k.name, param: f.name, target: s.target, sibling: sib.name, sibParam: sib.param, guard: sib.guard },
           verdict: v?.verdict ?? 'unconfirmed',
           evidence: [

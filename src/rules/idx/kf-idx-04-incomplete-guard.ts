@@ -11,10 +11,11 @@ export default defineRule({
     id: 'KF-IDX-04',
     severity: 'warning',
     description: "Make index guards complete for the argument's C type and for every kernel config",
-    rationale: "A guard must reject every value the C type allows: an int checked only with `>= N` lets -1 through, while an enum with no negative enumerators is unsigned and `>= N` suffices. A bound that is right on one config can be stale on another (enum sizes move with CONFIG_*).",
+    rationale:
+      'A guard must reject every value the C type allows: an int checked only with `>= N` lets -1 through, while an enum with no negative enumerators is unsigned and `>= N` suffices. A bound that is right on one config can be stale on another (enum sizes move with CONFIG_*).',
     kernels: 'all',
     messages: {
-      incompleteGuard: "{name}() checks {param} with `{guard}`, which {gap}: {consequence}. Fix: {fix}",
+      incompleteGuard: '{name}() checks {param} with `{guard}`, which {gap}: {consequence}. Fix: {fix}',
     },
   },
   check({ model, facts, report: raw }) {

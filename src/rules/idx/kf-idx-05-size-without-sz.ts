@@ -18,13 +18,21 @@ function unpairedLengths(report: Reporter, k: KfuncDef, f: ParamFlow): void {
     // A paired __sz length is verified for its own buffer only.
     if (buf && (s.depth > 0 || new RegExp(`\\b${buf}\\b`).test(s.text))) continue;
     report({
-      messageId: 'unpairedLength', kfunc: k.name, file: k.file, line: s.entryLine, key: `${f.name}:${s.target}:${s.line}`,
+      messageId: 'unpairedLength',
+      kfunc: k.name,
+      file: k.file,
+      line: s.entryLine,
+      key: `${f.name}:${s.target}:${s.line}`,
       data: { name: k.name, param: f.name, callee: s.target },
       evidence: [
         `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,
         `length sink: \`${s.text}\` at ${s.file}:${s.line} (${s.chain})`,
-        buf ? `${f.name} is the __sz of ${buf}, but the copy does not use ${buf}: the verifier checked only ${buf}` : `${f.name} has no __sz/__szk suffix after a buffer parameter, so the verifier did not check any region against it`,
-        s.status === 'upper-only' ? `guard: \`${bare(s.facts.texts[0]!)}\` misses negative values (${f.type} is signed; a negative length becomes a huge size_t)` : 'guard: none limits it to the size of the object copied',
+        buf
+          ? `${f.name} is the __sz of ${buf}, but the copy does not use ${buf}: the verifier checked only ${buf}`
+          : `${f.name} has no __sz/__szk suffix after a buffer parameter, so the verifier did not check any region against it`,
+        s.status === 'upper-only'
+          ? `guard: \`${bare(s.facts.texts[0]!)}\` misses negative values (${f.type} is signed; a negative length becomes a huge size_t)`
+          : 'guard: none limits it to the size of the object copied',
         `fix: pass it as \`void *buf, u32 buf__sz\`, or check \`${f.name} <= sizeof(...)\` first`,
       ],
     });
@@ -38,7 +46,11 @@ function szPairing(report: Reporter, k: KfuncDef): void {
     const prev = paramBefore(k, i);
     if (prev?.pointer) return;
     report({
-      messageId: 'szNotAfterPointer', kfunc: k.name, file: k.file, line: k.line, key: `sz:${p.name}`,
+      messageId: 'szNotAfterPointer',
+      kfunc: k.name,
+      file: k.file,
+      line: k.line,
+      key: `sz:${p.name}`,
       data: { name: k.name, param: p.name },
       evidence: [
         `parameter ${i + 1} \`${p.type} ${p.name}\` carries ${p.suffix}`,
@@ -53,12 +65,15 @@ export default defineRule({
   meta: {
     id: 'KF-IDX-05',
     severity: 'error',
-    description: "Pair a copy length with its buffer through the __sz convention, or bound it",
-    rationale: "The verifier checks a memory region only for a size argument named *__sz/*__szk that directly follows its pointer. Any other length reaching memcpy/copy_*/strscpy/memset was never compared with a buffer, so BPF chooses how many bytes are copied.",
+    description: 'Pair a copy length with its buffer through the __sz convention, or bound it',
+    rationale:
+      'The verifier checks a memory region only for a size argument named *__sz/*__szk that directly follows its pointer. Any other length reaching memcpy/copy_*/strscpy/memset was never compared with a buffer, so BPF chooses how many bytes are copied.',
     kernels: 'all',
     messages: {
-      unpairedLength: "{name}() uses {param} as the length of {callee}() although the verifier has not checked it against any buffer; pair it as a __sz argument or bound it first",
-      szNotAfterPointer: "{name}() marks {param} with __sz/__szk but it does not follow a pointer parameter, so the verifier checks no buffer against it; move it right after its buffer",
+      unpairedLength:
+        '{name}() uses {param} as the length of {callee}() although the verifier has not checked it against any buffer; pair it as a __sz argument or bound it first',
+      szNotAfterPointer:
+        '{name}() marks {param} with __sz/__szk but it does not follow a pointer parameter, so the verifier checks no buffer against it; move it right after its buffer',
     },
   },
   check({ model, facts, report: raw }) {

@@ -8,12 +8,14 @@ export default defineRule({
   meta: {
     id: 'KF-IDX-06',
     severity: 'warning',
-    description: "Cap allocation sizes and loop counts taken from kfunc arguments",
-    rationale: "A scalar argument used as an allocation size or a loop count lets a BPF program ask for huge allocations (overflowing size products) or stall the CPU in a non-preemptible context. bpf_iter_num_new() caps its range with BPF_MAX_LOOPS for this reason.",
+    description: 'Cap allocation sizes and loop counts taken from kfunc arguments',
+    rationale:
+      'A scalar argument used as an allocation size or a loop count lets a BPF program ask for huge allocations (overflowing size products) or stall the CPU in a non-preemptible context. bpf_iter_num_new() caps its range with BPF_MAX_LOOPS for this reason.',
     kernels: 'all',
     messages: {
-      unboundedAlloc: "{name}() sizes an allocation ({callee}()) with {param} without a cap; limit {param} and use overflow-checked helpers",
-      unboundedLoop: "{name}() loops {param} times without a cap; limit {param} before the loop",
+      unboundedAlloc:
+        '{name}() sizes an allocation ({callee}()) with {param} without a cap; limit {param} and use overflow-checked helpers',
+      unboundedLoop: '{name}() loops {param} times without a cap; limit {param} before the loop',
     },
   },
   check({ model, facts, report: raw }) {
@@ -25,14 +27,19 @@ export default defineRule({
         for (const s of f.sinks) {
           if (s.status === 'complete' || (s.kind !== 'alloc' && s.kind !== 'loop')) continue;
           report({
-            messageId: s.kind === 'alloc' ? 'unboundedAlloc' : 'unboundedLoop', kfunc: k.name, file: k.file, line: s.entryLine,
+            messageId: s.kind === 'alloc' ? 'unboundedAlloc' : 'unboundedLoop',
+            kfunc: k.name,
+            file: k.file,
+            line: s.entryLine,
             key: `${f.name}:${s.kind}:${s.line}`,
             data: { name: k.name, param: f.name, callee: s.target },
             evidence: [
               `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,
               `${s.kind === 'alloc' ? 'allocation size' : 'loop bound'}: \`${s.text}\` at ${s.file}:${s.line} (${s.chain})`,
               s.facts.texts.length ? `guard: \`${bare(s.facts.texts[0]!)}\` is not a complete cap` : 'guard: no maximum before it',
-              s.kind === 'alloc' ? 'fix: cap it (e.g. `if (n > MAX_X) return -E2BIG;`) and use kcalloc()/array_size() for products' : 'fix: cap the count (cf. bpf_iter_num_new() and BPF_MAX_LOOPS) so a BPF program cannot stall the CPU',
+              s.kind === 'alloc'
+                ? 'fix: cap it (e.g. `if (n > MAX_X) return -E2BIG;`) and use kcalloc()/array_size() for products'
+                : 'fix: cap the count (cf. bpf_iter_num_new() and BPF_MAX_LOOPS) so a BPF program cannot stall the CPU',
             ],
           });
         }

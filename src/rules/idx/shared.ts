@@ -21,7 +21,10 @@ export const paramBefore = (k: KfuncDef, i: number): Param | undefined => (i > 0
 /** The buffer a `__sz`/`__szk` parameter sizes (the pointer right before it), else null. */
 export function pairedBuffer(k: KfuncDef, f: ParamFlow): string | null {
   if (f.suffix !== '__sz' && f.suffix !== '__szk') return null;
-  const prev = paramBefore(k, k.params.findIndex((p) => p.name === f.name));
+  const prev = paramBefore(
+    k,
+    k.params.findIndex((p) => p.name === f.name),
+  );
   return prev?.pointer ? prev.name : null;
 }
 

@@ -8,11 +8,13 @@ export default defineRule({
     id: 'KF-REG-01',
     severity: 'warning',
     description: 'Report __bpf_kfunc definitions that are registered in no kfunc set',
-    rationale: 'A kfunc that is in no BTF_KFUNCS set is invisible to BPF programs: either the registration was forgotten or the function is dead code that still carries the kfunc marker.',
+    rationale:
+      'A kfunc that is in no BTF_KFUNCS set is invisible to BPF programs: either the registration was forgotten or the function is dead code that still carries the kfunc marker.',
     kernels: '>=6.4',
     messages: {
       unregistered: '{name}() is defined with __bpf_kfunc but no BTF_ID_FLAGS(func, {name}, ...) entry registers it',
-      unregisteredPartial: '{name}() is defined with __bpf_kfunc but no visible BTF_ID_FLAGS entry registers it (the rest of {file} was not visible)',
+      unregisteredPartial:
+        '{name}() is defined with __bpf_kfunc but no visible BTF_ID_FLAGS entry registers it (the rest of {file} was not visible)',
     },
   },
   check({ model, report }) {
@@ -35,11 +37,15 @@ export default defineRule({
         messageId: full ? 'unregistered' : 'unregisteredPartial',
         severity: full ? 'warning' : 'info',
         data: { name: k.name, file: k.file },
-        kfunc: k.name, file: k.file, line: k.line,
+        kfunc: k.name,
+        file: k.file,
+        line: k.line,
         evidence: [
           `definition: ${k.file}:${k.line}`,
           sets.length ? `kfunc sets in ${k.file}: ${sets.join(', ')} (none lists ${k.name})` : `no kfunc set is visible in ${k.file}`,
-          ...(tree ? [`no BTF_ID_FLAGS entry in the tree's ${tree.files} kfunc files names ${k.name} (X-macro registration lists expanded)`] : []),
+          ...(tree
+            ? [`no BTF_ID_FLAGS entry in the tree's ${tree.files} kfunc files names ${k.name} (X-macro registration lists expanded)`]
+            : []),
         ],
       });
     }

@@ -15,23 +15,29 @@ function exclusive(a: string[], b: string[]): boolean {
 
 /** Program types a set is registered for with register_btf_kfunc_id_set(), as far as visible. */
 function progTypesOf(model: PatchModel, set: string, file: string): { progType: string; line: string; added: boolean }[] {
-  return idSetsOf(model, set, file).flatMap((w) => w.calls
-    .filter((c) => c.fn === 'register_btf_kfunc_id_set' && c.progType)
-    .map((c) => ({ progType: c.progType!, line: `${c.file}:${c.line} via ${w.idSet.name}`, added: c.added })));
+  return idSetsOf(model, set, file).flatMap((w) =>
+    w.calls
+      .filter((c) => c.fn === 'register_btf_kfunc_id_set' && c.progType)
+      .map((c) => ({ progType: c.progType!, line: `${c.file}:${c.line} via ${w.idSet.name}`, added: c.added })),
+  );
 }
 
-const describe = (r: Registration) => `BTF_ID_FLAGS(func, ${r.kfunc}${r.flags.length ? `, ${r.flags.join(' | ')}` : ''}) at ${r.file}:${r.line}`;
+const describe = (r: Registration) =>
+  `BTF_ID_FLAGS(func, ${r.kfunc}${r.flags.length ? `, ${r.flags.join(' | ')}` : ''}) at ${r.file}:${r.line}`;
 
 export default defineRule({
   meta: {
     id: 'KF-REG-04',
     severity: 'warning',
     description: 'Report kfuncs listed twice in a set, or with conflicting flags in an UNSPEC set and a program-type set',
-    rationale: 'A duplicate entry in one set makes its flags ambiguous. The verifier looks a kfunc up in the common (BPF_PROG_TYPE_UNSPEC) hook first, so flags given in a program-type set are silently ignored when an UNSPEC set also lists the kfunc.',
+    rationale:
+      'A duplicate entry in one set makes its flags ambiguous. The verifier looks a kfunc up in the common (BPF_PROG_TYPE_UNSPEC) hook first, so flags given in a program-type set are silently ignored when an UNSPEC set also lists the kfunc.',
     kernels: '>=6.2',
     messages: {
-      duplicateInSet: '{name}() is listed twice in set {set} (also at line {other}): keep a single BTF_ID_FLAGS entry with the intended flags',
-      commonShadows: '{name}() is in UNSPEC set {common} with flags {commonFlags} and in set {specific} ({progType}) with flags {specificFlags}: the UNSPEC flags win for every program type, so the {progType} flags are never used; give both entries the same flags or drop one',
+      duplicateInSet:
+        '{name}() is listed twice in set {set} (also at line {other}): keep a single BTF_ID_FLAGS entry with the intended flags',
+      commonShadows:
+        '{name}() is in UNSPEC set {common} with flags {commonFlags} and in set {specific} ({progType}) with flags {specificFlags}: the UNSPEC flags win for every program type, so the {progType} flags are never used; give both entries the same flags or drop one',
     },
   },
   check({ model, report }) {
@@ -54,7 +60,10 @@ export default defineRule({
         report({
           messageId: 'duplicateInSet',
           data: { name: dup.kfunc, set: dup.set!, other: other.line },
-          kfunc: dup.kfunc, file: at.file, line: at.line, key: `${dup.set}:${other.line}`,
+          kfunc: dup.kfunc,
+          file: at.file,
+          line: at.line,
+          key: `${dup.set}:${other.line}`,
           evidence: [`entry: ${describe(at)}`, `same set, earlier or other entry: ${describe(other)}`],
         });
       }
@@ -78,8 +87,18 @@ export default defineRule({
         const at = s.added || !c.added ? s : c;
         report({
           messageId: 'commonShadows',
-          data: { name: c.kfunc, common: c.set, commonFlags: flagKey(c), specific: s.set, specificFlags: flagKey(s), progType: specific.map((t) => t.progType).join('/') },
-          kfunc: c.kfunc, file: at.file, line: at.line, key: `${c.set}:${s.set}`,
+          data: {
+            name: c.kfunc,
+            common: c.set,
+            commonFlags: flagKey(c),
+            specific: s.set,
+            specificFlags: flagKey(s),
+            progType: specific.map((t) => t.progType).join('/'),
+          },
+          kfunc: c.kfunc,
+          file: at.file,
+          line: at.line,
+          key: `${c.set}:${s.set}`,
           evidence: [
             `UNSPEC entry: ${describe(c)}, registered at ${unspec.line}`,
             `program-type entry: ${describe(s)}, registered ${specific.map((t) => `for ${t.progType} at ${t.line}`).join(', ')}`,

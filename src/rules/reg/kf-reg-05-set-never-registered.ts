@@ -12,11 +12,14 @@ export default defineRule({
     id: 'KF-REG-05',
     severity: 'error',
     description: 'Report BTF_KFUNCS sets that are never registered',
-    rationale: 'A kfunc set only becomes visible to the verifier once a struct btf_kfunc_id_set pointing at it is passed to register_btf_kfunc_id_set() (or register_btf_fmodret_id_set()); otherwise every program calling its kfuncs fails to load with "calling kernel function ... is not allowed".',
+    rationale:
+      'A kfunc set only becomes visible to the verifier once a struct btf_kfunc_id_set pointing at it is passed to register_btf_kfunc_id_set() (or register_btf_fmodret_id_set()); otherwise every program calling its kfuncs fails to load with "calling kernel function ... is not allowed".',
     kernels: '>=6.9',
     messages: {
-      noIdSet: 'kfunc set {set} is never registered: no struct btf_kfunc_id_set has .set = &{set}, so none of its kfuncs ({kfuncs}) are callable; wrap it in a btf_kfunc_id_set and pass that to register_btf_kfunc_id_set() from an initcall',
-      neverPassed: 'kfunc set {set} is never registered: {idSet} points at it but is never passed to register_btf_kfunc_id_set() or register_btf_fmodret_id_set(), so none of its kfuncs ({kfuncs}) are callable',
+      noIdSet:
+        'kfunc set {set} is never registered: no struct btf_kfunc_id_set has .set = &{set}, so none of its kfuncs ({kfuncs}) are callable; wrap it in a btf_kfunc_id_set and pass that to register_btf_kfunc_id_set() from an initcall',
+      neverPassed:
+        'kfunc set {set} is never registered: {idSet} points at it but is never passed to register_btf_kfunc_id_set() or register_btf_fmodret_id_set(), so none of its kfuncs ({kfuncs}) are callable',
     },
   },
   check({ model, report }) {
@@ -25,8 +28,11 @@ export default defineRule({
       if (s.macro !== 'BTF_KFUNCS') continue;
       // Absence is only evidence when the whole file is known, or the set itself is new.
       if (!fileFullyVisible(model, s.file) && !s.added) continue;
-      const touched = audit || s.added || model.registrations.some((r) => r.set === s.name && r.file === s.file && (r.added || r.removed))
-        || model.idSets.some((i) => i.set === s.name && i.added);
+      const touched =
+        audit ||
+        s.added ||
+        model.registrations.some((r) => r.set === s.name && r.file === s.file && (r.added || r.removed)) ||
+        model.idSets.some((i) => i.set === s.name && i.added);
       if (!touched) continue;
       const wraps = idSetsOf(model, s.name, s.file);
       const kfuncs = list(s.entries);
@@ -34,7 +40,9 @@ export default defineRule({
         report({
           messageId: 'noIdSet',
           data: { set: s.name, kfuncs },
-          kfunc: s.name, file: s.file, line: s.line,
+          kfunc: s.name,
+          file: s.file,
+          line: s.line,
           evidence: [
             `BTF_KFUNCS_START(${s.name}) at ${s.file}:${s.line}`,
             `no btf_kfunc_id_set in the ${fileFullyVisible(model, s.file) ? 'fully visible' : 'added lines of'} ${s.file} sets .set = &${s.name}`,
@@ -52,7 +60,9 @@ export default defineRule({
       report({
         messageId: 'neverPassed',
         data: { set: s.name, idSet: w.name, kfuncs },
-        kfunc: s.name, file: w.file, line: w.line,
+        kfunc: s.name,
+        file: w.file,
+        line: w.line,
         evidence: [
           `BTF_KFUNCS_START(${s.name}) at ${s.file}:${s.line}`,
           ...wraps.map((x) => `static struct btf_kfunc_id_set ${x.idSet.name} = { .set = &${s.name} } at ${x.idSet.file}:${x.idSet.line}`),

@@ -8,10 +8,12 @@ export default defineRule({
     id: 'KF-REG-09',
     severity: 'error',
     description: 'Report kfunc set registrations for program types the target kernel cannot hook',
-    rationale: 'register_btf_kfunc_id_set() maps the program type to a kfunc hook; a type without one makes it return -EINVAL, the set is never registered, and an error during registration frees every kfunc set already registered for the same BTF.',
+    rationale:
+      'register_btf_kfunc_id_set() maps the program type to a kfunc hook; a type without one makes it return -EINVAL, the set is never registered, and an error during registration frees every kfunc set already registered for the same BTF.',
     kernels: '>=6.0',
     messages: {
-      unsupported: 'register_btf_kfunc_id_set({progType}, &{idSet}) cannot succeed on {target}: that program type has no kfunc hook there, so the call returns -EINVAL and the kfuncs of {set} are not callable; register for a supported type or target a newer tree',
+      unsupported:
+        'register_btf_kfunc_id_set({progType}, &{idSet}) cannot succeed on {target}: that program type has no kfunc hook there, so the call returns -EINVAL and the kfuncs of {set} are not callable; register for a supported type or target a newer tree',
     },
   },
   check({ model, report }) {
@@ -22,8 +24,16 @@ export default defineRule({
       const set = model.idSets.find((i) => i.name === c.idSet)?.set ?? c.idSet;
       report({
         messageId: 'unsupported',
-        data: { progType: c.progType, idSet: c.idSet, set, target: `Linux ${model.target.version ?? `${model.target.major}.${model.target.minor}`}` },
-        kfunc: set, file: c.file, line: c.line, key: c.progType,
+        data: {
+          progType: c.progType,
+          idSet: c.idSet,
+          set,
+          target: `Linux ${model.target.version ?? `${model.target.major}.${model.target.minor}`}`,
+        },
+        kfunc: set,
+        file: c.file,
+        line: c.line,
+        key: c.progType,
         evidence: [
           `call: register_btf_kfunc_id_set(${c.progType}, &${c.idSet}) at ${c.file}:${c.line}`,
           progTypeSupport(c.progType, model.target).reason,

@@ -11,10 +11,12 @@ export default defineRule({
     id: 'KF-REG-10',
     severity: 'warning',
     description: 'Report new kfunc definitions placed outside __bpf_kfunc_start_defs()/__bpf_kfunc_end_defs()',
-    rationale: 'Wrapper kfuncs are global functions without a prototype in any header. Outside the defs block (or the legacy __diag_push() block) they trip -Wmissing-prototypes / -Wmissing-declarations, which breaks CONFIG_WERROR and W=1 builds.',
+    rationale:
+      'Wrapper kfuncs are global functions without a prototype in any header. Outside the defs block (or the legacy __diag_push() block) they trip -Wmissing-prototypes / -Wmissing-declarations, which breaks CONFIG_WERROR and W=1 builds.',
     kernels: '>=6.7',
     messages: {
-      outsideBlock: '{name}() is defined after {marker} closed the kfunc definitions block: move it between __bpf_kfunc_start_defs() and __bpf_kfunc_end_defs() to avoid -Wmissing-prototypes',
+      outsideBlock:
+        '{name}() is defined after {marker} closed the kfunc definitions block: move it between __bpf_kfunc_start_defs() and __bpf_kfunc_end_defs() to avoid -Wmissing-prototypes',
     },
   },
   check({ model, report }) {
@@ -35,13 +37,18 @@ export default defineRule({
       for (let n = k.line - 1; n > 0 && file; n--) {
         const t = file.lineText(n);
         if (t === undefined) break;
-        if (BLOCK_END.test(t)) { end = { line: n, text: t.trim() }; break; }
+        if (BLOCK_END.test(t)) {
+          end = { line: n, text: t.trim() };
+          break;
+        }
       }
       const marker = end ? end.text.replace(/\s*;$/, '') : '__bpf_kfunc_end_defs()';
       report({
         messageId: 'outsideBlock',
         data: { name: k.name, marker },
-        kfunc: k.name, file: k.file, line: k.line,
+        kfunc: k.name,
+        file: k.file,
+        line: k.line,
         evidence: [
           `definition: ${k.file}:${k.line}`,
           end ? `block closed by ${end.text} at ${k.file}:${end.line}` : 'the last visible block marker before it closes the block',

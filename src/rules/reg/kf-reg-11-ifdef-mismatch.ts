@@ -13,7 +13,10 @@ function atoms(conds: string[]): string[] | null {
       const m = /^(!?)\s*(?:defined\s*\(\s*(\w+)\s*\)|IS_ENABLED\s*\(\s*(\w+)\s*\)|IS_BUILTIN\s*\(\s*(\w+)\s*\)|(\w+))$/.exec(part);
       if (!m) return null;
       const name = m[2] ?? m[3] ?? m[4] ?? m[5];
-      if (/^\d+$/.test(name)) { if (m[1] ? name !== '0' : name === '0') return null; continue; }
+      if (/^\d+$/.test(name)) {
+        if (m[1] ? name !== '0' : name === '0') return null;
+        continue;
+      }
       out.push(`${m[1]}${name}`);
     }
   }
@@ -25,10 +28,12 @@ export default defineRule({
     id: 'KF-REG-11',
     severity: 'error',
     description: 'Report kfunc set entries that are compiled in configurations where the kfunc is not',
-    rationale: 'When the BTF_ID_FLAGS entry is built but the definition is #ifdef-ed out, resolve_btfids cannot resolve the symbol and leaves BTF ID 0, and register_btf_kfunc_id_set() then rejects the whole set in that configuration.',
+    rationale:
+      'When the BTF_ID_FLAGS entry is built but the definition is #ifdef-ed out, resolve_btfids cannot resolve the symbol and leaves BTF ID 0, and register_btf_kfunc_id_set() then rejects the whole set in that configuration.',
     kernels: '>=6.4',
     messages: {
-      ifdefMismatch: '{name}() is defined only under #if {cond} but its BTF_ID_FLAGS entry is compiled without that condition: in configurations without {cond} the whole set fails to register; put the entry under the same #if',
+      ifdefMismatch:
+        '{name}() is defined only under #if {cond} but its BTF_ID_FLAGS entry is compiled without that condition: in configurations without {cond} the whole set fails to register; put the entry under the same #if',
     },
   },
   check({ model, report }) {
@@ -51,7 +56,10 @@ export default defineRule({
       for (const d of defs) {
         const need = atoms(d.ifdefs);
         const lack = need?.filter((a) => !have.includes(a));
-        if (!lack || lack.length === 0) { covered = true; break; }
+        if (!lack || lack.length === 0) {
+          covered = true;
+          break;
+        }
         lacks.push({ def: d, lack });
       }
       // `#ifdef X` real definition plus `#else` stub: together they are always built.
@@ -62,7 +70,9 @@ export default defineRule({
       report({
         messageId: 'ifdefMismatch',
         data: { name: r.kfunc, cond: missing.startsWith('!') ? `!${missing.slice(1)}` : missing },
-        kfunc: r.kfunc, file: r.file, line: r.line,
+        kfunc: r.kfunc,
+        file: r.file,
+        line: r.line,
         evidence: [
           `definition: ${witness.file}:${witness.line} under ${witness.ifdefs.map((c) => `#if ${c}`).join(' > ') || '(no #if)'}`,
           `entry: BTF_ID_FLAGS(func, ${r.kfunc}) at ${r.file}:${r.line} under ${r.ifdefs.map((c) => `#if ${c}`).join(' > ') || 'no #if'}`,

@@ -6,7 +6,10 @@ import { callsIn, idSetsOf, isAudit, reviewedKfuncs, type CallSite } from '../..
 import { CONTEXT_PROBE, LOCK_ASSERT, OPS_CALLER_CHECK, WARN_MACRO } from '../../knowledge/context-assertions.js';
 import { ANY_CONTEXT_PROG_TYPES } from '../../knowledge/prog-types.js';
 
-interface Assumption { what: string; chain: string }
+interface Assumption {
+  what: string;
+  chain: string;
+}
 
 /**
  * A call that states a context assumption. Lock assertions count only in the kfunc's own body
@@ -26,12 +29,17 @@ function asserts(c: CallSite, direct: boolean): boolean {
 /** First context assumption in `fn`, or in a visible non-kfunc callee one level down. */
 function assumptionIn(model: PatchModel, fn: FunctionDef): Assumption | null {
   const calls = callsIn(fn.body);
-  for (const c of calls) if (asserts(c, true)) return { what: `${c.name}()`, chain: `${fn.name}() calls ${c.name}() at ${fn.file}:${c.line}` };
+  for (const c of calls)
+    if (asserts(c, true)) return { what: `${c.name}()`, chain: `${fn.name}() calls ${c.name}() at ${fn.file}:${c.line}` };
   for (const c of calls) {
     const callee = model.functions.get(c.name);
     if (!callee || callee === fn || callee.isKfunc || callee.side !== 'new') continue;
     for (const d of callsIn(callee.body)) {
-      if (asserts(d, false)) return { what: `${d.name}()`, chain: `${fn.name}() → ${callee.name}() (${fn.file}:${c.line}) → ${d.name}() at ${callee.file}:${d.line}` };
+      if (asserts(d, false))
+        return {
+          what: `${d.name}()`,
+          chain: `${fn.name}() → ${callee.name}() (${fn.file}:${c.line}) → ${d.name}() at ${callee.file}:${d.line}`,
+        };
     }
   }
   return null;
@@ -42,10 +50,12 @@ export default defineRule({
     id: 'KF-REG-14',
     severity: 'info',
     description: 'Question kfuncs with context assumptions that are registered for all or all tracing programs without a filter',
-    rationale: 'A set registered for BPF_PROG_TYPE_UNSPEC is callable from every program type, and one registered for tracing from any kprobe, tracepoint or fentry, in any context. A kfunc that asserts a lock is held, a process context or a struct_ops call site breaks those assumptions unless a .filter narrows where it may be called.',
+    rationale:
+      'A set registered for BPF_PROG_TYPE_UNSPEC is callable from every program type, and one registered for tracing from any kprobe, tracepoint or fentry, in any context. A kfunc that asserts a lock is held, a process context or a struct_ops call site breaks those assumptions unless a .filter narrows where it may be called.',
     kernels: '>=6.5',
     messages: {
-      broad: '{name}() assumes its calling context ({what}) but set {set} is registered for {progType} without a .filter in {idSet}: check the assumption holds for every such program or add a filter',
+      broad:
+        '{name}() assumes its calling context ({what}) but set {set} is registered for {progType} without a .filter in {idSet}: check the assumption holds for every such program or add a filter',
     },
   },
   check({ model, report }) {
@@ -66,7 +76,10 @@ export default defineRule({
         report({
           messageId: 'broad',
           data: { name: r.kfunc, what: found.what, set: r.set, progType, idSet: idSet.name },
-          kfunc: r.kfunc, file: def.file, line: def.line, key: idSet.name,
+          kfunc: r.kfunc,
+          file: def.file,
+          line: def.line,
+          key: idSet.name,
           evidence: [
             `assumption: ${found.chain}`,
             `set ${r.set} (entry at ${r.file}:${r.line}) wrapped by ${idSet.name} at ${idSet.file}:${idSet.line}, which has no .filter`,

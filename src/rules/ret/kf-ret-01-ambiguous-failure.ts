@@ -22,14 +22,28 @@ function warnReachable(report: Reporter, facts: Facts, k: KfuncDef, f: ParamFlow
   const ev = [
     `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,
     `chain: ${w.chain}`,
-    `input (${w.config}): ${f.name} = ${w.label} -> WARN_ONCE "${w.message}", returns ${w.returnsText}` + (w.returns === 'zero' ? ' (a real counter can be 0; the error value of these kfuncs is -1)' : ''),
+    `input (${w.config}): ${f.name} = ${w.label} -> WARN_ONCE "${w.message}", returns ${w.returnsText}` +
+      (w.returns === 'zero' ? ' (a real counter can be 0; the error value of these kfuncs is -1)' : ''),
   ];
   if (w.reach) ev.push(`reach: ${w.reach} hit the WARN on ${w.config}`);
-  ev.push(guard ? `guard: \`${guard}\` keeps ${f.name} inside ${v.array ?? 'the table'} but does not reject untracked items` : `no guard: ${v.verdict === 'confirmed' ? 'a plain range check would stop the out-of-bounds read (KF-IDX-01/02) but not this WARN' : 'nothing rejects untracked items'}`);
+  ev.push(
+    guard
+      ? `guard: \`${guard}\` keeps ${f.name} inside ${v.array ?? 'the table'} but does not reject untracked items`
+      : `no guard: ${v.verdict === 'confirmed' ? 'a plain range check would stop the out-of-bounds read (KF-IDX-01/02) but not this WARN' : 'nothing rejects untracked items'}`,
+  );
   ev.push(`fix: also reject items the table does not track (e.g. a *_valid() helper that tests the 0xFF sentinel) and return -1`);
-  ev.push(`per config: ${Object.entries(v.perConfig).map(([c, x]) => `${c} ${x}`).join(', ')}`);
+  ev.push(
+    `per config: ${Object.entries(v.perConfig)
+      .map(([c, x]) => `${c} ${x}`)
+      .join(', ')}`,
+  );
   report({
-    messageId: 'warnReachable', kfunc: k.name, file: k.file, line: entry, key: `warn:${f.name}`, severity: 'warning',
+    messageId: 'warnReachable',
+    kfunc: k.name,
+    file: k.file,
+    line: entry,
+    key: `warn:${f.name}`,
+    severity: 'warning',
     verdict: 'warn-reachable',
     data: { name: k.name, param: f.name, value: w.name ? `${w.value} (${w.name})` : w.value, message: w.message, returns: w.returnsText },
     evidence: ev,
@@ -53,7 +67,11 @@ function ambiguousZero(report: Reporter, facts: Facts, k: KfuncDef, flows: Param
     const f = indexed.find((x) => cond.descendantsOfType('identifier').some((i) => i.text === x.name));
     if (!f) continue;
     report({
-      messageId: 'ambiguousZero', kfunc: k.name, file: k.file, line: ret.startPosition.row + 1, key: `zero:${f.name}`,
+      messageId: 'ambiguousZero',
+      kfunc: k.name,
+      file: k.file,
+      line: ret.startPosition.row + 1,
+      key: `zero:${f.name}`,
       data: { name: k.name, param: f.name, guard: snippet(cond, 80).replace(/^\((.*)\)$/, '$1') },
       evidence: [
         `guard: \`if ${snippet(cond, 80)}\` returns 0 at ${k.file}:${ret.startPosition.row + 1}`,
@@ -68,12 +86,15 @@ export default defineRule({
   meta: {
     id: 'KF-RET-01',
     severity: 'warning',
-    description: "Return a failure value that cannot be mistaken for a valid result",
-    rationale: "If a kfunc returns 0 for an invalid input while 0 is also a valid counter, a BPF program cannot tell them apart. The same happens when BPF input reaches an internal WARN_ONCE-and-return-0 path: the kernel warns (fatal under panic_on_warn) and the program gets a plausible 0.",
+    description: 'Return a failure value that cannot be mistaken for a valid result',
+    rationale:
+      'If a kfunc returns 0 for an invalid input while 0 is also a valid counter, a BPF program cannot tell them apart. The same happens when BPF input reaches an internal WARN_ONCE-and-return-0 path: the kernel warns (fatal under panic_on_warn) and the program gets a plausible 0.',
     kernels: 'all',
     messages: {
-      warnReachable: "{name}() lets BPF reach WARN_ONCE \"{message}\" with {param} = {value} and then returns {returns} instead of its -1 error value; reject such {param} values in the kfunc",
-      ambiguousZero: "{name}() returns 0 when `{guard}` rejects {param}, but 0 is also a valid result; return a distinct error value (e.g. -1 cast to the return type)",
+      warnReachable:
+        '{name}() lets BPF reach WARN_ONCE "{message}" with {param} = {value} and then returns {returns} instead of its -1 error value; reject such {param} values in the kfunc',
+      ambiguousZero:
+        '{name}() returns 0 when `{guard}` rejects {param}, but 0 is also a valid result; return a distinct error value (e.g. -1 cast to the return type)',
     },
   },
   check({ model, facts, report: raw }) {

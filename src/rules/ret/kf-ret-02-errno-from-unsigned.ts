@@ -6,20 +6,42 @@ import { defineRule } from '../contract.js';
 import { unchangedAsInfo } from './shared.js';
 
 const ERRNO: Record<string, number> = {
-  EPERM: 1, ENOENT: 2, ESRCH: 3, EINTR: 4, EIO: 5, ENXIO: 6, E2BIG: 7, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13,
-  EFAULT: 14, EBUSY: 16, EEXIST: 17, ENODEV: 19, EINVAL: 22, ENOSPC: 28, ERANGE: 34, ENOSYS: 38, ENODATA: 61,
-  EOVERFLOW: 75, EOPNOTSUPP: 95, ENOTSUPP: 524,
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  EINTR: 4,
+  EIO: 5,
+  ENXIO: 6,
+  E2BIG: 7,
+  EBADF: 9,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EACCES: 13,
+  EFAULT: 14,
+  EBUSY: 16,
+  EEXIST: 17,
+  ENODEV: 19,
+  EINVAL: 22,
+  ENOSPC: 28,
+  ERANGE: 34,
+  ENOSYS: 38,
+  ENODATA: 61,
+  EOVERFLOW: 75,
+  EOPNOTSUPP: 95,
+  ENOTSUPP: 524,
 };
 
 export default defineRule({
   meta: {
     id: 'KF-RET-02',
     severity: 'error',
-    description: "Do not return a negative errno from an unsigned or bool kfunc",
-    rationale: "A negative errno returned through an unsigned or bool return type wraps to a huge positive value or to true, so the BPF program sees success or a plausible value.",
+    description: 'Do not return a negative errno from an unsigned or bool kfunc',
+    rationale:
+      'A negative errno returned through an unsigned or bool return type wraps to a huge positive value or to true, so the BPF program sees success or a plausible value.',
     kernels: 'all',
     messages: {
-      errnoFromUnsigned: "{name}() returns {value} from a `{type}` function; BPF sees {seen}. Return int, or a documented unsigned sentinel",
+      errnoFromUnsigned:
+        '{name}() returns {value} from a `{type}` function; BPF sees {seen}. Return int, or a documented unsigned sentinel',
     },
   },
   check({ model, report: raw }) {
@@ -37,7 +59,11 @@ export default defineRule({
         const n = ERRNO[name];
         const seen = rt.kind === 'bool' ? 'true' : n !== undefined ? `${(1n << BigInt(rt.bits)) - BigInt(n)}` : `a huge positive value`;
         report({
-          messageId: 'errnoFromUnsigned', kfunc: k.name, file: k.file, line: r.startPosition.row + 1, key: `${name}:${r.startPosition.row + 1}`,
+          messageId: 'errnoFromUnsigned',
+          kfunc: k.name,
+          file: k.file,
+          line: r.startPosition.row + 1,
+          key: `${name}:${r.startPosition.row + 1}`,
           data: { name: k.name, value: `-${name}`, type: k.returnType, seen },
           evidence: [
             `return type \`${k.returnType}\` is ${rt.kind === 'bool' ? 'bool' : `unsigned (${rt.bits} bits)`}`,

@@ -36,11 +36,13 @@ export default defineRule({
   meta: {
     id: 'KF-RET-03',
     severity: 'warning',
-    description: "Use the same failure value as sibling kfuncs of the same family",
-    rationale: "BPF programs that call a family of kfuncs (e.g. the memcg stat readers) test one failure convention; a sibling that returns 0 where the others return -1 (or -EINVAL) is misread as a valid value.",
+    description: 'Use the same failure value as sibling kfuncs of the same family',
+    rationale:
+      'BPF programs that call a family of kfuncs (e.g. the memcg stat readers) test one failure convention; a sibling that returns 0 where the others return -1 (or -EINVAL) is misread as a valid value.',
     kernels: 'all',
     messages: {
-      inconsistentSentinel: "{name}() returns `{mine}` when its argument check fails, but its sibling {sibling}() returns `{theirs}`; use one failure convention for the family",
+      inconsistentSentinel:
+        '{name}() returns `{mine}` when its argument check fails, but its sibling {sibling}() returns `{theirs}`; use one failure convention for the family',
     },
   },
   check({ model, report: raw }) {
@@ -48,7 +50,14 @@ export default defineRule({
     for (const k of reviewedKfuncs(model)) {
       const mine = failureClass(k);
       if (!mine) continue;
-      const sibs = model.kfuncs.filter((s) => s.side === 'new' && s.file === k.file && s.name !== k.name && familyOf(s.name) === familyOf(k.name) && s.returnType === k.returnType);
+      const sibs = model.kfuncs.filter(
+        (s) =>
+          s.side === 'new' &&
+          s.file === k.file &&
+          s.name !== k.name &&
+          familyOf(s.name) === familyOf(k.name) &&
+          s.returnType === k.returnType,
+      );
       const classes = sibs.map((s) => ({ s, c: failureClass(s) })).filter((x) => x.c);
       const other = classes.filter((x) => x.c!.cls !== mine.cls);
       if (!other.length) continue;
@@ -60,11 +69,19 @@ export default defineRule({
       const ref = other.find((x) => x.c!.cls === topCls)!;
       if (same > topN || (same === topN && k.line < ref.s.line)) continue;
       report({
-        messageId: 'inconsistentSentinel', kfunc: k.name, file: k.file, line: mine.line, key: 'sentinel',
+        messageId: 'inconsistentSentinel',
+        kfunc: k.name,
+        file: k.file,
+        line: mine.line,
+        key: 'sentinel',
         data: { name: k.name, mine: mine.text, sibling: ref.s.name, theirs: ref.c!.text },
         evidence: [
           `${k.name}() returns \`${mine.text}\` (${mine.cls}) when its argument check fails (${k.file}:${mine.line})`,
-          ...other.slice(0, 3).map((x) => `sibling ${x.s.name}() returns \`${x.c!.text}\` (${x.c!.cls}) on the same kind of failure (${x.s.file}:${x.c!.line})`),
+          ...other
+            .slice(0, 3)
+            .map(
+              (x) => `sibling ${x.s.name}() returns \`${x.c!.text}\` (${x.c!.cls}) on the same kind of failure (${x.s.file}:${x.c!.line})`,
+            ),
           `fix: use one documented failure value across the ${familyOf(k.name)}_* family`,
         ],
       });

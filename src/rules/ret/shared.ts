@@ -5,5 +5,9 @@ export { unchangedAsInfo } from '../idx/shared.js';
 
 /** The statement an `if` consequence ends with: itself, or the last of its block. */
 export function finalStatement(cons: SyntaxNode | null): SyntaxNode | null | undefined {
-  return cons?.type === 'return_statement' ? cons : cons?.type === 'compound_statement' ? cons.namedChildren.filter((c) => c.type !== 'comment').at(-1) : null;
+  return cons?.type === 'return_statement'
+    ? cons
+    : cons?.type === 'compound_statement'
+      ? cons.namedChildren.filter((c) => c.type !== 'comment').at(-1)
+      : null;
 }

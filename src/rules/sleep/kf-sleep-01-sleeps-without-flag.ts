@@ -12,11 +12,14 @@ export default defineRule({
     id: 'KF-SLEEP-01',
     severity: 'error',
     description: 'Require KF_SLEEPABLE on kfuncs that call something that may sleep',
-    rationale: 'The verifier lets any program of the registered hooks call a kfunc without KF_SLEEPABLE, including XDP, tc, kprobe and RCU-protected tracing programs that run in atomic context; a sleeping call there is "BUG: sleeping function called from invalid context" or a deadlock.',
+    rationale:
+      'The verifier lets any program of the registered hooks call a kfunc without KF_SLEEPABLE, including XDP, tc, kprobe and RCU-protected tracing programs that run in atomic context; a sleeping call there is "BUG: sleeping function called from invalid context" or a deadlock.',
     kernels: '>=6.0',
     messages: {
-      sleeps: '{name}() may sleep: {callee} {why}, but {name}() is registered without KF_SLEEPABLE in {set}; add KF_SLEEPABLE or switch to a non-blocking variant',
-      maySleep: '{name}() calls {callee}, which {why} on some paths, and is registered without KF_SLEEPABLE in {set}; check that the path cannot run from BPF, or add KF_SLEEPABLE',
+      sleeps:
+        '{name}() may sleep: {callee} {why}, but {name}() is registered without KF_SLEEPABLE in {set}; add KF_SLEEPABLE or switch to a non-blocking variant',
+      maySleep:
+        '{name}() calls {callee}, which {why} on some paths, and is registered without KF_SLEEPABLE in {set}; check that the path cannot run from BPF, or add KF_SLEEPABLE',
     },
   },
   check({ model, report }) {
@@ -40,7 +43,13 @@ export default defineRule({
       const pick = hits.find((h) => h.certain) ?? hits[0];
       const entry = pick ? pick.entry : direct!;
       const certain = pick ? pick.certain : direct!.certainty === 'always';
-      const via = pick && pick.chain.length > 1 ? ` (via ${pick.chain.slice(1).map((s) => `${s.fn}()`).join(' -> ')})` : '';
+      const via =
+        pick && pick.chain.length > 1
+          ? ` (via ${pick.chain
+              .slice(1)
+              .map((s) => `${s.fn}()`)
+              .join(' -> ')})`
+          : '';
       const callee = pick ? `${pick.callee}()${via}` : `${name}() itself`;
       for (const { reg, reach } of bad) {
         const evidence = [`no KF_SLEEPABLE: ${describeRegistration(reg)}`];
@@ -52,7 +61,10 @@ export default defineRule({
         }
         evidence.push(`why ${callee} sleeps: ${entry.why}`);
         if (reach.visible) evidence.push(`set ${reg.set} reaches: ${reach.where.join('; ')}`);
-        else evidence.push(`no register_btf_kfunc_id_set() call for set ${reg.set ?? '(not visible)'} is visible; only a BPF_PROG_TYPE_SYSCALL-only set may omit KF_SLEEPABLE`);
+        else
+          evidence.push(
+            `no register_btf_kfunc_id_set() call for set ${reg.set ?? '(not visible)'} is visible; only a BPF_PROG_TYPE_SYSCALL-only set may omit KF_SLEEPABLE`,
+          );
         for (const s of sleepable) evidence.push(`KF_SLEEPABLE is present on ${describeRegistration(s)}`);
         // A set that only its name ties to SYSCALL programs (registration out of view): say less.
         const maybeSyscall = !reach.visible && [reg.set ?? '', ...reach.idSets].some((n) => /syscall/i.test(n));
@@ -62,7 +74,10 @@ export default defineRule({
           messageId: certain ? 'sleeps' : 'maySleep',
           severity: certain && !maybeSyscall ? 'error' : 'info',
           data: { name, callee, why: shortWhy(entry), set: reg.set ?? 'its kfunc set' },
-          kfunc: name, file: at.file, line: at.line, key: reg.set ?? `${reg.file}:${reg.line}`,
+          kfunc: name,
+          file: at.file,
+          line: at.line,
+          key: reg.set ?? `${reg.file}:${reg.line}`,
           evidence,
         });
       }

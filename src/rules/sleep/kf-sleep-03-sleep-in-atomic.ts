@@ -9,10 +9,12 @@ export default defineRule({
     id: 'KF-SLEEP-03',
     severity: 'error',
     description: 'Forbid sleeping calls inside spinlock, RCU, preempt-off or IRQ-off sections of a kfunc',
-    rationale: 'A section opened with spin_lock(), rcu_read_lock(), preempt_disable() or local_irq_save() is atomic whatever program calls the kfunc; sleeping there is "scheduling while atomic", an RCU stall, or a deadlock against the next lock holder. KF_SLEEPABLE only describes the caller and cannot help.',
+    rationale:
+      'A section opened with spin_lock(), rcu_read_lock(), preempt_disable() or local_irq_save() is atomic whatever program calls the kfunc; sleeping there is "scheduling while atomic", an RCU stall, or a deadlock against the next lock holder. KF_SLEEPABLE only describes the caller and cannot help.',
     kernels: 'all',
     messages: {
-      sleepInAtomic: '{name}() calls {callee}, which may sleep, while holding {section} (line {openLine}); move the call out of the section or use a non-blocking variant',
+      sleepInAtomic:
+        '{name}() calls {callee}, which may sleep, while holding {section} (line {openLine}); move the call out of the section or use a non-blocking variant',
     },
   },
   check({ model, report }) {
@@ -29,12 +31,17 @@ export default defineRule({
           messageId: 'sleepInAtomic',
           severity: h.certain ? 'error' : 'info',
           data: { name: k.name, callee, section: s.opener, openLine: s.line },
-          kfunc: k.name, file: k.file, line: h.top.line, key: `${h.top.line}:${h.callee}`,
+          kfunc: k.name,
+          file: k.file,
+          line: h.top.line,
+          key: `${h.top.line}:${h.callee}`,
           evidence: [
             `${s.kind} section opened by ${s.opener} at ${k.file}:${s.line}`,
             `sleeping call: ${describeChain(h)}`,
             `why ${h.callee}() sleeps: ${h.entry.why}`,
-            sleepable ? 'the kfunc is KF_SLEEPABLE, which does not make sleeping inside this section legal' : 'the kfunc is not KF_SLEEPABLE either',
+            sleepable
+              ? 'the kfunc is KF_SLEEPABLE, which does not make sleeping inside this section legal'
+              : 'the kfunc is not KF_SLEEPABLE either',
           ],
         });
       }

@@ -2,7 +2,14 @@
 // registered without KF_SLEEPABLE. The special case of KF-SLEEP-01 with a targeted fix; this
 // rule owns allocations, KF-SLEEP-01 every other sleeping call.
 import { defineRule } from '../contract.js';
-import { bodyTouched, definitionOf, describeRegistration, flagFindingAnchor, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
+import {
+  bodyTouched,
+  definitionOf,
+  describeRegistration,
+  flagFindingAnchor,
+  registrationsOf,
+  reviewedKfuncNames,
+} from '../../model/c-query.js';
 import type { PatchModel } from '../../model/model.js';
 import { hasKmallocNolock, KMALLOC_NOLOCK_SINCE } from '../../knowledge/gfp.js';
 import { atomicSections, describeChain, heldAt, scanSleeps, type SleepHit } from '../../facts/sleep-scan.js';
@@ -33,10 +40,12 @@ export default defineRule({
     id: 'KF-SLEEP-04',
     severity: 'warning',
     description: 'Flag blocking (GFP_KERNEL-class) allocations in kfuncs without KF_SLEEPABLE',
-    rationale: 'might_alloc() treats every mask with __GFP_DIRECT_RECLAIM as a possible sleep: a GFP_KERNEL allocation reached from a non-sleepable BPF program (XDP, tc, kprobe, RCU-protected tracing) may enter reclaim in atomic context.',
+    rationale:
+      'might_alloc() treats every mask with __GFP_DIRECT_RECLAIM as a possible sleep: a GFP_KERNEL allocation reached from a non-sleepable BPF program (XDP, tc, kprobe, RCU-protected tracing) may enter reclaim in atomic context.',
     kernels: '>=6.0',
     messages: {
-      blockingAlloc: '{name}() allocates with {gfp} in {callee}() but is registered without KF_SLEEPABLE in {set}, so the allocation may sleep in atomic context; use {fix}, or add KF_SLEEPABLE',
+      blockingAlloc:
+        '{name}() allocates with {gfp} in {callee}() but is registered without KF_SLEEPABLE in {set}, so the allocation may sleep in atomic context; use {fix}, or add KF_SLEEPABLE',
     },
   },
   check({ model, report }) {
@@ -57,13 +66,24 @@ export default defineRule({
           ...hits.slice(1, 3).map((h) => `also: ${describeChain(h)} with ${h.gfp}`),
           `why ${pick.callee}() sleeps: ${pick.entry.why}`,
           `no KF_SLEEPABLE: ${describeRegistration(reg)}`,
-          reach.visible ? `set ${reg.set} reaches: ${reach.where.join('; ')}` : `no register_btf_kfunc_id_set() call for set ${reg.set ?? '(not visible)'} is visible`,
+          reach.visible
+            ? `set ${reg.set} reaches: ${reach.where.join('; ')}`
+            : `no register_btf_kfunc_id_set() call for set ${reg.set ?? '(not visible)'} is visible`,
           `target: ${model.target.version ?? 'unknown'} (${model.target.reason})`,
         ];
         report({
           messageId: 'blockingAlloc',
-          data: { name, gfp: pick.gfp ?? 'a blocking mask', callee: pick.callee, set: reg.set ?? 'its kfunc set', fix: fixFor(model, pick) },
-          kfunc: name, file: at.file, line: at.line, key: reg.set ?? `${reg.file}:${reg.line}`,
+          data: {
+            name,
+            gfp: pick.gfp ?? 'a blocking mask',
+            callee: pick.callee,
+            set: reg.set ?? 'its kfunc set',
+            fix: fixFor(model, pick),
+          },
+          kfunc: name,
+          file: at.file,
+          line: at.line,
+          key: reg.set ?? `${reg.file}:${reg.line}`,
           evidence,
         });
       }
