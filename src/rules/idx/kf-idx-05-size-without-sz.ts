@@ -22,7 +22,7 @@ function unpairedLengths(report: Reporter, k: KfuncDef, f: ParamFlow): void {
       kfunc: k.name,
       file: k.file,
       line: s.entryLine,
-      key: `${f.name}:${s.target}:${s.line}`,
+      key: `${f.name}:${s.target}`,
       data: { name: k.name, param: f.name, callee: s.target },
       evidence: [
         `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,

@@ -30,7 +30,7 @@ export default defineRule({
             kfunc: k.name,
             file: k.file,
             line: s.entryLine,
-            key: `${f.name}:${s.kind}:${s.line}`,
+            key: `${f.name}:${s.kind}`,
             data: { name: k.name, param: f.name, callee: s.target },
             evidence: [
               `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,

@@ -53,7 +53,7 @@ export default defineRule({
             kfunc: k.name,
             file: k.file,
             line,
-            key: `${p.name}:${line}`,
+            key: p.name,
             data: { name: k.name, param: p.name },
             evidence: [
               why,

@@ -61,7 +61,7 @@ export default defineRule({
           kfunc: k.name,
           file: k.file,
           line: r.startPosition.row + 1,
-          key: `${name}:${r.startPosition.row + 1}`,
+          key: name,
           data: { name: k.name, value: `-${name}`, type: k.returnType, seen },
           evidence: [
             `return type \`${k.returnType}\` is ${rt.kind === 'bool' ? 'bool' : `unsigned (${rt.bits} bits)`}`,
