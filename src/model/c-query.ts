@@ -189,3 +189,31 @@ export function pointerReturningKfuncs(model: PatchModel): { name: string; def: 
   }
   return out;
 }
+
+/**
+ * Program types the patch itself maps to a kfunc hook: an added `case BPF_PROG_TYPE_X:` label
+ * whose case falls through to a `return BTF_KFUNC_HOOK_*` (the mapping in kernel/bpf/btf.c), so
+ * a registration for X in the same patch can succeed. Name -> the hook it maps to.
+ */
+export function hookMappingsAdded(model: PatchModel): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of model.files) {
+    if (f.role !== 'unit') continue;
+    for (const n of f.addedLines) {
+      const m = /^\s*case\s+BPF_PROG_TYPE_(\w+)\s*:/.exec(f.lineText(n) ?? '');
+      if (!m) continue;
+      // Follow the fall-through labels down to the return that names the hook.
+      for (let k = n + 1; k <= n + 40; k++) {
+        const t = f.lineText(k);
+        if (t === undefined) break;
+        const hook = /\bBTF_KFUNC_HOOK_(\w+)/.exec(t);
+        if (hook) {
+          out.set(m[1]!, hook[1]!);
+          break;
+        }
+        if (!/^\s*(case\s+\w+\s*:|\/\/.*|\/\*.*)?\s*$/.test(t)) break;
+      }
+    }
+  }
+  return out;
+}
