@@ -6,13 +6,49 @@
 //   BTF_KFUNCS_END(bpf_memcontrol_kfuncs)
 //   static const struct btf_kfunc_id_set bpf_memcontrol_kfunc_set = { .owner = THIS_MODULE, .set = &bpf_memcontrol_kfuncs };
 //   register_btf_kfunc_id_set(BPF_PROG_TYPE_UNSPEC, &bpf_memcontrol_kfunc_set);
+//
+// BTF id lists that are not kfunc sets are read too (`BTF_ID_LIST(special_kfunc_list)` /
+// `BTF_SET_START(x)` followed by `BTF_ID(func, name)` lines), and X-macro registration
+// templates (`#define M(_, name) BTF_ID_FLAGS(func, name, FLAGS)` + a list macro) are expanded
+// through a resolver that finds the list macro's body (src/model/xmacro.ts).
 import type { VisibleLine } from './preproc.js';
+import { expandedFlags, expandedName, templatesIn, type XTemplate } from './xmacro.js';
 
 export interface RawEntry {
   kfunc: string;
   flags: string[];
   set: string | null;
   line: number;
+  /** An X-macro expansion: how it was found, and the other lines (template, list entry) it comes from. */
+  via?: string;
+  from?: { file: string | null; line: number }[];
+}
+/** A `BTF_ID(func, name)` in a BTF id list or set (not a kfunc set): e.g. the verifier's special-kfunc list. */
+export interface RawBtfId {
+  name: string;
+  /** The BTF_ID_LIST / BTF_SET_START name, null when its start is not visible. */
+  list: string | null;
+  macro: 'BTF_ID_LIST' | 'BTF_SET' | 'BTF_ID_LIST_SINGLE' | null;
+  line: number;
+  via?: string;
+  from?: { file: string | null; line: number }[];
+}
+/** One call of a template, found through a list macro (or directly): its arguments and where the call is. */
+export interface XCall {
+  args: string[];
+  /** File of the call: null for the file being read. */
+  file: string | null;
+  line: number;
+}
+/** Finds the calls of `t` that list macro `list` makes; null when the list's definition is not visible. */
+export type ListResolver = (list: string, t: XTemplate) => { calls: XCall[]; where: string } | null;
+/** A template applied to a list macro whose definition is not visible here (the tree may know it). */
+export interface PendingExpansion {
+  template: XTemplate;
+  templateLine: number;
+  list: string;
+  line: number;
+  set: string | null;
 }
 export interface RawSet {
   name: string;
@@ -44,6 +80,8 @@ export interface SetFacts {
   sets: RawSet[];
   idSets: RawIdSet[];
   registers: RawRegister[];
+  ids: RawBtfId[];
+  pending: PendingExpansion[];
 }
 
 /** Lines further apart than this do not share an open set (the start was not shown). */
@@ -61,18 +99,42 @@ export function parseFlags(expr: string): string[] {
  * `@@ -85,6 +136,11 @@ BTF_KFUNCS_START(foo_kfunc_ids)` sits inside set foo_kfunc_ids even
  * though its START line is not shown.
  */
-export function readSets(lines: VisibleLine[], sections: Map<number, string> = new Map()): SetFacts {
-  const facts: SetFacts = { entries: [], sets: [], idSets: [], registers: [] };
+export function readSets(lines: VisibleLine[], sections: Map<number, string> = new Map(), resolve?: ListResolver): SetFacts {
+  const facts: SetFacts = { entries: [], sets: [], idSets: [], registers: [], ids: [], pending: [] };
   let open: RawSet | null = null;
   /** Name of a set whose START is not visible but known from a hunk header. */
   let implied: string | null = null;
+  /** The BTF id list (not a kfunc set) the following BTF_ID lines belong to. */
+  let list: { name: string; macro: 'BTF_ID_LIST' | 'BTF_SET' } | null = null;
+  /** The registration template in force (between its #define and #undef). */
+  let template: { t: XTemplate; line: number } | null = null;
   let prev = -1;
   let inDefine = false;
+  const expand = (t: XTemplate, templateLine: number, calls: XCall[], where: string, at: number) => {
+    for (const c of calls) {
+      const name = expandedName(t, c.args);
+      if (!name) continue;
+      const via = `${t.macro}() template at line ${templateLine}, expanded by ${where}`;
+      const from = [
+        { file: null, line: templateLine },
+        { file: c.file, line: c.line },
+      ];
+      if (t.kind === 'BTF_ID') {
+        facts.ids.push({ name, list: list?.name ?? null, macro: list?.macro ?? null, line: at, via, from });
+        continue;
+      }
+      const entry: RawEntry = { kfunc: name, flags: parseFlags(expandedFlags(t, c.args)), set: open?.name ?? implied, line: at, via, from };
+      open?.entries.push(name);
+      facts.entries.push(entry);
+    }
+  };
   for (let i = 0; i < lines.length; i++) {
     const { line, text } = lines[i];
     if (prev >= 0 && line - prev > MAX_SET_GAP) {
       open = null;
       implied = null;
+      list = null;
+      template = null;
     }
     if (prev < 0 || line !== prev + 1) {
       const hint = /^BTF_(?:KFUNCS|SET8)_START\s*\(\s*(\w+)\s*\)/.exec(sections.get(line) ?? '');
@@ -82,12 +144,44 @@ export function readSets(lines: VisibleLine[], sections: Map<number, string> = n
     const t = text.trim();
     // Macro bodies (`#define XDP_METADATA_KFUNC(...) BTF_ID_FLAGS(func, name, ...)`) are templates, not entries.
     if (/^#\s*define\b/.test(t) || inDefine) {
+      if (!inDefine) {
+        const tm = templatesIn(t)[0];
+        if (tm) template = { t: tm, line };
+      }
       inDefine = t.endsWith('\\');
       continue;
     }
     let m: RegExpExecArray | null;
+    if ((m = /^#\s*undef\s+(\w+)/.exec(t))) {
+      if (template?.t.macro === m[1]) template = null;
+      continue;
+    }
+    if (template) {
+      const tm = template.t;
+      if ((m = new RegExp(`^${tm.macro}\\s*\\(`).exec(t))) {
+        // A direct call of the template, possibly over several lines.
+        let joined = t;
+        let k = i;
+        while (depth(joined) > 0 && k + 1 < lines.length && lines[k + 1].line === lines[k].line + 1) {
+          k++;
+          joined += ' ' + lines[k].text.trim();
+        }
+        i = k;
+        const inner = joined.slice(joined.indexOf('(') + 1, joined.lastIndexOf(')'));
+        expand(tm, template.line, [{ args: splitArgs(inner), file: null, line }], `the call at line ${line}`, line);
+        continue;
+      }
+      if ((m = /^([A-Za-z_]\w*)\s*$/.exec(t)) && !/^(BTF_ID_UNUSED|else|endif)$/.test(m[1])) {
+        const found = resolve?.(m[1], tm);
+        if (found) expand(tm, template.line, found.calls, `${m[1]} (${found.where})`, line);
+        else if (tm.kind === 'BTF_ID_FLAGS')
+          facts.pending.push({ template: tm, templateLine: template.line, list: m[1], line, set: open?.name ?? implied });
+        continue;
+      }
+    }
     if ((m = /^BTF_(KFUNCS|SET8)_START\s*\(\s*(\w+)\s*\)/.exec(t))) {
       implied = null;
+      list = null;
       open = { name: m[2], macro: m[1] === 'KFUNCS' ? 'BTF_KFUNCS' : 'BTF_SET8', line, endLine: null, entries: [] };
       facts.sets.push(open);
       continue;
@@ -99,6 +193,28 @@ export function readSets(lines: VisibleLine[], sections: Map<number, string> = n
       implied = null;
       continue;
     }
+    if ((m = /^BTF_ID_LIST\s*\(\s*(\w+)\s*\)/.exec(t))) {
+      list = { name: m[1], macro: 'BTF_ID_LIST' };
+      continue;
+    }
+    if ((m = /^BTF_SET_START\s*\(\s*(\w+)\s*\)/.exec(t))) {
+      list = { name: m[1], macro: 'BTF_SET' };
+      continue;
+    }
+    if (/^BTF_SET_END\s*\(/.test(t)) {
+      list = null;
+      continue;
+    }
+    if ((m = /^BTF_ID\s*\(\s*func\s*,\s*(\w+)\s*\)/.exec(t))) {
+      facts.ids.push({ name: m[1], list: list?.name ?? null, macro: list?.macro ?? null, line });
+      continue;
+    }
+    if ((m = /^BTF_ID_LIST(?:_GLOBAL)?_SINGLE\s*\(\s*(\w+)\s*,\s*func\s*,\s*(\w+)\s*\)/.exec(t))) {
+      facts.ids.push({ name: m[2], list: m[1], macro: 'BTF_ID_LIST_SINGLE', line });
+      continue;
+    }
+    // A BTF_ID_LIST has no end marker: it ends at the first line that is not part of it.
+    if (list?.macro === 'BTF_ID_LIST' && t !== '' && !/^(BTF_ID\w*\b|#|\/\*|\*|\/\/)/.test(t)) list = null;
     if (/^BTF_ID_FLAGS\s*\(/.test(t)) {
       // An entry may continue on the next visible lines until its parentheses close.
       let joined = t;
@@ -120,6 +236,24 @@ export function readSets(lines: VisibleLine[], sections: Map<number, string> = n
   readStructsAndCalls(lines, facts, refs);
   for (const s of facts.idSets) s.uses = refs.filter((r) => r.name === s.name).map((r) => r.line);
   return facts;
+}
+
+/** Top-level comma-separated arguments of a macro call's inner text. */
+function splitArgs(inner: string): string[] {
+  const out: string[] = [];
+  let d = 0,
+    start = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i];
+    if (c === '(') d++;
+    else if (c === ')') d--;
+    else if (c === ',' && d === 0) {
+      out.push(inner.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(inner.slice(start).trim());
+  return out;
 }
 
 function depth(s: string): number {

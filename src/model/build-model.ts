@@ -4,7 +4,8 @@
 import { parseC, type SyntaxNode } from './c-parser.js';
 import { maskKernelC } from './mask.js';
 import { readFunctions, readEnums, kfuncMarkers, type RawFunction } from './functions.js';
-import { readSets } from './btf-sets.js';
+import { parseFlags, readSets, type ListResolver, type PendingExpansion } from './btf-sets.js';
+import { invocations, macroBody } from './xmacro.js';
 import { preprocFacts, type VisibleLine } from './preproc.js';
 import { callsIn } from './c-query.js';
 import { regionsOf, type FileSource, type ImageView } from '../intake/source.js';
@@ -126,6 +127,7 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
     kfuncs: [],
     functions: new Map(),
     registrations: [],
+    btfIds: [],
     sets: [],
     idSets: [],
     registerCalls: [],
@@ -134,7 +136,8 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
     notes: [],
     prototypes: new Set(),
   };
-  addSources(model, sources);
+  const pending: Pending[] = [];
+  addSources(model, sources, false, pending);
   linkChangedRegistrations(model);
   if (meta.mode === 'patch') model.focus = meta.focus ?? touchedKfuncs(model);
   if (meta.context) {
@@ -143,6 +146,7 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
     if (ctx.treeIndex) model.treeIndex = ctx.treeIndex;
     if (ctx.notes) model.notes.push(...ctx.notes);
   }
+  expandFromTree(model, pending, !meta.focus);
   return freeze(model);
 }
 
@@ -157,27 +161,29 @@ function freeze(model: PatchModel): PatchModel {
  * regions of other files): their functions, enums and prototypes become visible (after the
  * model's own, which win a name clash), but they add no kfuncs, registrations, sets or notes.
  */
-function addSources(model: PatchModel, sources: FileSource[], context = false): void {
+function addSources(model: PatchModel, sources: FileSource[], context = false, pending: Pending[] = []): void {
   const n = {
     kfuncs: model.kfuncs.length,
     notes: model.notes.length,
     registrations: model.registrations.length,
+    btfIds: model.btfIds.length,
     sets: model.sets.length,
     idSets: model.idSets.length,
     registerCalls: model.registerCalls.length,
   };
+  const macros = { new: macroTexts(sources, 'new'), old: macroTexts(sources, 'old') };
   for (const src of sources) {
     model.files.push(fileModel(src, context));
     if (!C_FILE.test(src.path)) continue;
     if (!src.post.full && !src.isDeleted)
       model.notes.push(`${src.path}: only the diff hunks were visible (give --tree for whole-file context)`);
-    addImage(model, src, 'new');
-    if (src.removed.size) addImage(model, src, 'old');
+    addImage(model, src, 'new', macros.new, pending);
+    if (src.removed.size) addImage(model, src, 'old', macros.old, pending);
   }
   if (context) for (const k of Object.keys(n) as (keyof typeof n)[]) model[k].length = n[k];
 }
 
-function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void {
+function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old', macros: MacroText[], pending: Pending[]): void {
   const view = side === 'new' ? src.post : src.pre;
   const changed = side === 'new' ? src.added : src.removed;
   const facts = parseImage(view, side === 'old' ? src.removed : undefined);
@@ -223,9 +229,16 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
       model.enums.set(e.name, def);
     }
   }
-  const sets = readSets(facts.visible, side === 'new' ? src.sections.new : src.sections.old);
+  const sets = readSets(facts.visible, side === 'new' ? src.sections.new : src.sections.old, listResolver(src.path, macros));
+  // An expanded entry changes when its template, its list entry or the list's use changes.
+  const changedAt = (from: { file: string | null; line: number }[] | undefined, line: number): LineStatus => {
+    const own = status(line);
+    if (own !== 'context' || !from) return own;
+    const hit = from.some((f) => macros.find((m) => m.path === (f.file ?? src.path))?.changed.has(f.line));
+    return hit ? (side === 'new' ? 'added' : 'removed') : own;
+  };
   for (const e of sets.entries) {
-    const st = status(e.line);
+    const st = changedAt(e.from, e.line);
     if (side === 'old' && st !== 'removed') continue;
     model.registrations.push({
       kfunc: e.kfunc,
@@ -237,8 +250,33 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
       added: st === 'added',
       removed: st === 'removed',
       ifdefs: pp.ifdefsAt(e.line),
+      ...(e.via ? { via: e.via.replace(/ at line (\d+)/, ` at ${src.path}:$1`) } : {}),
     });
   }
+  for (const e of sets.ids) {
+    const st = changedAt(e.from, e.line);
+    if (side === 'old' && st !== 'removed') continue;
+    model.btfIds.push({
+      name: e.name,
+      list: e.list,
+      macro: e.macro,
+      file: src.path,
+      line: e.line,
+      side,
+      added: st === 'added',
+      removed: st === 'removed',
+      ifdefs: pp.ifdefsAt(e.line),
+      ...(e.via ? { via: e.via.replace(/ at line (\d+)/, ` at ${src.path}:$1`) } : {}),
+    });
+  }
+  if (side === 'new')
+    for (const p of sets.pending)
+      pending.push({
+        ...p,
+        file: src.path,
+        ifdefs: pp.ifdefsAt(p.line),
+        changed: status(p.templateLine) === 'added' || status(p.line) === 'added',
+      });
   if (side === 'old') return;
   for (const s of sets.sets)
     model.sets.push({
@@ -279,6 +317,97 @@ function touchedKfuncs(model: PatchModel): Set<string> {
     }
   }
   return out;
+}
+
+/** The visible text of one image of a file, for finding X-macro list definitions. */
+interface MacroText {
+  path: string;
+  text: string;
+  /** Line of each line start in `text` (visible lines joined in order). */
+  lines: number[];
+  starts: number[];
+  changed: ReadonlySet<number>;
+}
+
+function macroTexts(sources: FileSource[], side: 'new' | 'old'): MacroText[] {
+  const out: MacroText[] = [];
+  for (const src of sources) {
+    if (!C_FILE.test(src.path)) continue;
+    const view = side === 'new' ? src.post : src.pre;
+    const nums = [...view.lines.keys()].sort((a, b) => a - b);
+    const starts: number[] = [];
+    let text = '';
+    for (const n of nums) {
+      starts.push(text.length);
+      text += (view.lines.get(n) ?? '') + '\n';
+    }
+    // Headers first: a list macro is usually defined in one.
+    out.push({ path: src.path, text, lines: nums, starts, changed: side === 'new' ? src.added : src.removed });
+  }
+  return out.sort((a, b) => Number(b.path.endsWith('.h')) - Number(a.path.endsWith('.h')));
+}
+
+/** Resolves a list macro from the visible text of the file itself, then of the other files of the patch. */
+function listResolver(path: string, macros: MacroText[]): ListResolver {
+  const order = [...macros.filter((m) => m.path === path), ...macros.filter((m) => m.path !== path)];
+  return (list, t) => {
+    for (const m of order) {
+      const body = macroBody(m.text, list);
+      if (!body) continue;
+      const lineOf = (off: number) => {
+        let k = 0;
+        while (k + 1 < m.starts.length && m.starts[k + 1] <= off) k++;
+        return m.lines[k] ?? 0;
+      };
+      const calls = invocations(body.body, t.macro).map((c) => ({
+        args: c.args,
+        file: m.path === path ? null : m.path,
+        line: lineOf(body.index + c.index),
+      }));
+      return { calls, where: `${m.path}:${lineOf(body.index)}` };
+    }
+    return null;
+  };
+}
+
+/** A list macro no file of the patch defines, to be expanded from the tree index. */
+interface Pending extends PendingExpansion {
+  file: string;
+  ifdefs: string[];
+  /** The template line or the list's use is added by the patch. */
+  changed: boolean;
+}
+
+/**
+ * Expands, from the tree index (which read the tree's headers), the X-macro lists that no file
+ * of the patch defines. Flags that name a template parameter cannot be known and are dropped.
+ */
+function expandFromTree(model: PatchModel, pending: Pending[], ownFocus: boolean): void {
+  const tree = model.treeIndex;
+  if (!tree?.expandedAt) return;
+  for (const p of pending) {
+    const names = tree.expandedAt(p.file, p.templateLine);
+    if (!names) continue;
+    const flags = parseFlags(p.template.flags).filter((f) => !p.template.params.includes(f));
+    const set = model.sets.find((s) => s.name === p.set && s.file === p.file);
+    for (const name of names) {
+      if (model.registrations.some((r) => r.kfunc === name && r.file === p.file && r.line === p.line && r.side === 'new')) continue;
+      model.registrations.push({
+        kfunc: name,
+        flags,
+        set: p.set,
+        file: p.file,
+        line: p.line,
+        side: 'new',
+        added: p.changed,
+        removed: false,
+        ifdefs: p.ifdefs,
+        via: `${p.template.macro}() template at ${p.file}:${p.templateLine}, expanded by ${p.list} (${tree.via(name)?.replace(/^.*expanded by [^(]*\(([^)]*)\).*$/, '$1') ?? 'a header of the tree'})`,
+      });
+      set?.entries.push(name);
+      if (p.changed && ownFocus && model.focus) (model.focus as Set<string>).add(name);
+    }
+  }
 }
 
 /** A removed and an added entry for the same kfunc in one file is a flag change. */

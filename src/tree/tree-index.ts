@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TreeIndex } from '../model/model.js';
 import { defsIn } from './scan.js';
+import { expandedName, invocations, lineAt, listMacrosIn, macroBody, templateScope, templatesIn } from '../model/xmacro.js';
 
 /** Plain data (crosses worker threads and the scan cache). */
 export interface TreeIndexData {
@@ -27,64 +28,16 @@ export interface TreeIndexData {
   complete: boolean;
   /** [kfunc, header]: a prototype of a __bpf_kfunc in a header its file includes. */
   declared: [string, string][];
+  /** [file, line, names]: the names each X-macro registration template expands to. */
+  templates?: [string, number, string[]][];
 }
 
 const ENTRY = /\bBTF_ID_FLAGS\(\s*func\s*,\s*(\w+)/g;
 const KFUNC_DEF = /\b__bpf_kfunc\b(?!_)([^;{}()]*?)\b(\w+)\s*\(/g;
-const TEMPLATE = /^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)[ \t]*BTF_ID_FLAGS\(\s*func\s*,\s*(\w+)/gm;
 
 /** Drops comments (keeping line breaks), so commented-out entries do not count. */
 function uncomment(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/\/\/[^\n]*/g, '');
-}
-
-function lineAt(text: string, pos: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/** Arguments of every `M(...)` call in `text` (top-level commas), in order. */
-function invocations(text: string, macro: string): string[][] {
-  const out: string[][] = [];
-  const re = new RegExp(`\\b${macro}\\s*\\(`, 'g');
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    let depth = 1,
-      i = m.index + m[0].length,
-      start = i;
-    const args: string[] = [];
-    for (; i < text.length && depth > 0; i++) {
-      const c = text[i];
-      if (c === '(') depth++;
-      else if (c === ')') {
-        if (--depth === 0) args.push(text.slice(start, i));
-      } else if (c === ',' && depth === 1) {
-        args.push(text.slice(start, i));
-        start = i + 1;
-      }
-    }
-    out.push(args.map((a) => a.replace(/\\\n/g, ' ').trim()));
-  }
-  return out;
-}
-
-/** Body of `#define NAME ...` (continuation lines joined), or null. */
-function macroBody(text: string, name: string): string | null {
-  const m = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}\\b(?!\\()`, 'm').exec(text);
-  if (!m) return null;
-  let end = m.index + m[0].length;
-  for (;;) {
-    const nl = text.indexOf('\n', end);
-    if (nl < 0) {
-      end = text.length;
-      break;
-    }
-    const line = text.slice(end, nl).replace(/\r$/, '');
-    end = nl + 1;
-    if (!line.endsWith('\\')) break;
-  }
-  return text.slice(m.index + m[0].length, end);
 }
 
 /** Headers `rel` includes that exist in the tree (`<x>` under include/, `"x"` next to the file). */
@@ -129,7 +82,13 @@ export function indexFile(
   headerText?: (h: string) => string | null,
   includesOf?: (h: string, text: string) => string[],
   names = new Map<string, Set<string>>(),
-): { registered: string[]; expanded: [string, string][]; kfuncs: string[]; declared: [string, string][] } {
+): {
+  registered: string[];
+  expanded: [string, string][];
+  kfuncs: string[];
+  declared: [string, string][];
+  templates: [number, string[]][];
+} {
   const readHeader =
     headerText ??
     ((h: string) => {
@@ -141,42 +100,44 @@ export function indexFile(
     });
   const incs = includesOf ?? ((h: string, t: string) => includes(root, h, t));
   const text = uncomment(raw);
-  const templates = [...text.matchAll(TEMPLATE)];
+  // Only BTF_ID_FLAGS templates register kfuncs; a BTF_ID template only builds an id list.
+  const templates = templatesIn(text);
   // Entries inside a template `#define` are not entries: their expansions are.
-  const inTemplate = (pos: number) => templates.some((t) => pos >= t.index! && pos < t.index! + t[0].length);
+  const inTemplate = (pos: number) => templates.some((t) => pos >= t.index && pos < t.end);
   const registered = [...text.matchAll(ENTRY)].filter((m) => !inTemplate(m.index!)).map((m) => m[1]);
   const kfuncs = [...text.matchAll(KFUNC_DEF)].map((m) => m[2]);
   const expanded: [string, string][] = [];
+  const byTemplate: [number, string[]][] = [];
   for (const t of templates) {
-    const macro = t[1];
-    const pos = t[2]
-      .split(',')
-      .map((p) => p.trim())
-      .indexOf(t[3]);
-    if (pos < 0) continue;
+    if (t.kind !== 'BTF_ID_FLAGS') continue;
     // The list macros used between the template and its #undef.
-    const after = text.slice(t.index! + t[0].length);
-    const undef = new RegExp(`^[ \\t]*#[ \\t]*undef[ \\t]+${macro}\\b`, 'm').exec(after);
-    const scope = undef ? after.slice(0, undef.index) : after.slice(0, 2000);
-    const where = `${rel}:${lineAt(text, t.index!)}`;
+    const scope = templateScope(text, t).text;
+    const line = lineAt(text, t.index);
+    const where = `${rel}:${line}`;
+    const names: string[] = [];
     const add = (args: string[], from: string) => {
-      const name = args[pos];
-      if (name && /^[A-Za-z_]\w*$/.test(name)) expanded.push([name, `${macro}() template at ${where}, expanded by ${from}`]);
+      const name = expandedName(t, args);
+      if (!name) return;
+      expanded.push([name, `${t.macro}() template at ${where}, expanded by ${from}`]);
+      names.push(name);
     };
-    for (const args of invocations(scope, macro)) add(args, where);
-    const lists = [...new Set([...scope.matchAll(/^[ \t]*([A-Za-z_]\w*)[ \t]*$/gm)].map((m) => m[1]))];
-    if (!lists.length) continue;
-    const headers = includes(root, rel, raw);
-    for (const list of lists) {
-      let found = macroBody(text, list) !== null ? { file: rel, body: macroBody(text, list)! } : null;
-      for (const h of headers) {
-        if (found) break;
-        const ht = readHeader(h);
-        const b = ht === null ? null : macroBody(ht, list);
-        if (b !== null) found = { file: h, body: b };
+    for (const { args } of invocations(scope, t.macro)) add(args, where);
+    const lists = listMacrosIn(scope);
+    if (lists.length) {
+      const headers = includes(root, rel, raw);
+      for (const list of lists) {
+        const own = macroBody(text, list);
+        let found = own ? { file: rel, body: own.body } : null;
+        for (const h of headers) {
+          if (found) break;
+          const ht = readHeader(h);
+          const b = ht === null ? null : macroBody(ht, list);
+          if (b) found = { file: h, body: b.body };
+        }
+        if (found) for (const { args } of invocations(found.body, t.macro)) add(args, `${list} (${found.file})`);
       }
-      if (found) for (const args of invocations(found.body, macro)) add(args, `${list} (${found.file})`);
     }
+    if (names.length) byTemplate.push([line, names]);
   }
   // Prototypes of the file's kfuncs in the headers it includes, and in the headers those include.
   const declared: [string, string][] = [];
@@ -211,7 +172,7 @@ export function indexFile(
       if (hit) declared.push([k, hit[0]]);
     }
   }
-  return { registered, expanded, kfuncs, declared };
+  return { registered, expanded, kfuncs, declared, templates: byTemplate };
 }
 
 /** What one kfunc file contributes to the tree index (kept per file in the scan record, so a
@@ -223,6 +184,8 @@ export interface TreeFileIndex {
   declared: [string, string][];
   /** Every function the file defines (byte scan), for plain definitions of registered names. */
   defs: string[];
+  /** [line, names]: what each X-macro registration template of the file expands to. */
+  templates?: [number, string[]][];
 }
 
 /** Per-file index data of kfunc files (header reads and include lists shared between files). */
@@ -271,7 +234,9 @@ export function mergeTreeIndex(perFile: { rel: string; x: TreeFileIndex }[], loo
   const expanded = new Map<string, string>();
   const defined = new Map<string, [string, string, boolean]>();
   const declared = new Map<string, string>();
+  const templates: [string, number, string[]][] = [];
   for (const { rel, x } of perFile) {
+    for (const [line, names] of x.templates ?? []) templates.push([rel, line, names]);
     for (const n of x.registered) registered.add(n);
     for (const [n, how] of x.expanded) {
       registered.add(n);
@@ -301,6 +266,7 @@ export function mergeTreeIndex(perFile: { rel: string; x: TreeFileIndex }[], loo
     defined: [...defined.values()].sort(byName),
     complete: !!lookup,
     declared: [...declared].sort(byName),
+    templates,
   };
 }
 
@@ -321,7 +287,18 @@ export function isTreeFileIndex(p: unknown): p is TreeFileIndex {
   const strs = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
   const pairs = (a: unknown) =>
     Array.isArray(a) && a.every((s) => Array.isArray(s) && s.length === 2 && typeof s[0] === 'string' && typeof s[1] === 'string');
-  return !!x && typeof x === 'object' && strs(x.registered) && strs(x.kfuncs) && strs(x.defs) && pairs(x.expanded) && pairs(x.declared);
+  const tmpl = (a: unknown) =>
+    a === undefined || (Array.isArray(a) && a.every((t) => Array.isArray(t) && typeof t[0] === 'number' && strs(t[1])));
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    strs(x.registered) &&
+    strs(x.kfuncs) &&
+    strs(x.defs) &&
+    pairs(x.expanded) &&
+    pairs(x.declared) &&
+    tmpl(x.templates)
+  );
 }
 
 /** The model-facing view of the data. */
@@ -330,7 +307,9 @@ export function treeIndexOf(d: TreeIndexData): TreeIndex {
   const exp = new Map(d.expanded);
   const defs = new Map(d.defined.map(([n, file, isKfunc]) => [n, { file, isKfunc }]));
   const decl = new Map(d.declared);
+  const tmpl = new Map((d.templates ?? []).map(([file, line, names]) => [`${file}:${line}`, names]));
   return {
+    expandedAt: (file, line) => tmpl.get(`${file}:${line}`),
     registered: (n) => reg.has(n),
     defined: (n) => defs.get(n),
     via: (n) => exp.get(n),
@@ -353,6 +332,16 @@ export function isTreeIndexData(p: unknown): p is TreeIndexData {
     d.declared.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string') &&
     d.registered.every((x) => typeof x === 'string') &&
     d.expanded.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string') &&
-    d.defined.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string' && typeof x[2] === 'boolean')
+    d.defined.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string' && typeof x[2] === 'boolean') &&
+    (d.templates === undefined ||
+      (Array.isArray(d.templates) &&
+        d.templates.every(
+          (t) =>
+            Array.isArray(t) &&
+            typeof t[0] === 'string' &&
+            typeof t[1] === 'number' &&
+            Array.isArray(t[2]) &&
+            t[2].every((n) => typeof n === 'string'),
+        )))
   );
 }
