@@ -137,6 +137,8 @@ export function readSets(lines: VisibleLine[], sections: Map<number, string> = n
       template = null;
     }
     if (prev < 0 || line !== prev + 1) {
+      // An id list has no marker to recover it from: after unseen lines its extent is unknown.
+      list = null;
       const hint = /^BTF_(?:KFUNCS|SET8)_START\s*\(\s*(\w+)\s*\)/.exec(sections.get(line) ?? '');
       if (hint && !open) implied = hint[1];
     }

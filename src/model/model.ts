@@ -2,6 +2,7 @@
 // src/model/build-model.ts; rules never parse, fetch or print.
 import type { SyntaxNode } from 'tree-sitter';
 import type { TargetTree } from './target.js';
+import type { KbuildFacts } from './kbuild.js';
 
 /** Where a line of a patched file stands in the diff. */
 export type LineStatus = 'added' | 'context' | 'removed' | 'unseen';
@@ -164,6 +165,11 @@ export interface TreeIndex {
   via(name: string): string | undefined;
   /** Names the X-macro registration template at `file:line` expands to (list macros of the tree's headers). */
   expandedAt?(file: string, line: number): string[] | undefined;
+  /**
+   * Under which Kconfig options the tree's Makefiles compile a .c file, or descend into a
+   * directory (a path ending in `/`); null when they do not list it. Set in `--tree` reviews.
+   */
+  kbuild?(path: string): KbuildFacts | null;
   /** Number of kfunc files indexed. */
   files: number;
 }

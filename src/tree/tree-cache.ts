@@ -14,6 +14,7 @@ import { sourcesFromRegions, type FileSource } from '../intake/source.js';
 import type { PatchModel } from '../model/model.js';
 import type { ModelContext } from '../model/build-model.js';
 import { reviewedKfuncs } from '../model/c-query.js';
+import { kbuildOfDir, kbuildOfFile, makefileReader } from '../model/kbuild.js';
 import { AuditCache, defaultCacheDir, scanCodeHash } from './cache.js';
 import { isTreeRecord, isDefsRecord, scanKeyOf, type TreeRecord } from './records.js';
 import { indexTreeFiles, mergeTreeIndex, treeIndexOf, type TreeFileIndex, type TreeIndexData } from './tree-index.js';
@@ -275,7 +276,17 @@ export function treeContext(tc: TreeCache, sources: FileSource[], gone: string[]
       touched.set(s.path, lines.join('\n') + '\n');
     }
     const { tree, stale } = treeIndexFor(tc, touched);
-    const treeIndex = treeIndexOf(tree);
+    const makefiles = makefileReader((rel) => {
+      try {
+        return readFileSync(join(tc.root, rel), 'utf8');
+      } catch {
+        return null;
+      }
+    });
+    const treeIndex = {
+      ...treeIndexOf(tree),
+      kbuild: (path: string) => (path.endsWith('/') ? kbuildOfDir(makefiles, path.slice(0, -1)) : kbuildOfFile(makefiles, path)),
+    };
     if (stale.length)
       notes.push(
         `audit cache: ${stale.length} kfunc file(s) changed since the audit were re-indexed (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}); run \`kfunc-review audit\` again to refresh callee context`,
