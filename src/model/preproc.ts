@@ -57,7 +57,7 @@ export function preprocFacts(lines: VisibleLine[]): PreprocFacts {
   };
 }
 
-function normaliseCond(c: string): string {
+export function normaliseCond(c: string): string {
   const t = c.replace(/\/\*.*?\*\//g, '').trim();
   const m = /^(?:defined\s*\(\s*(\w+)\s*\)|IS_ENABLED\s*\(\s*(\w+)\s*\)|IS_BUILTIN\s*\(\s*(\w+)\s*\))$/.exec(t);
   return m ? (m[1] ?? m[2] ?? m[3]) : t.replace(/\s+/g, ' ');
