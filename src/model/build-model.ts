@@ -17,8 +17,8 @@ const C_FILE = /\.(c|h)$/;
 interface ImageFacts {
   functions: RawFunction[];
   enums: ReturnType<typeof readEnums>;
-  /** Names declared by a prototype (a declaration, not a definition). */
-  prototypes: string[];
+  /** Names declared by a prototype (a declaration, not a definition), with their lines. */
+  prototypes: { name: string; line: number }[];
   visible: VisibleLine[];
 }
 
@@ -45,16 +45,16 @@ function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts 
   return facts;
 }
 
-/** Names of functions declared by prototypes (`int foo(void);`, `struct x *bar(int);`). */
-function prototypeNames(root: SyntaxNode): string[] {
-  const out: string[] = [];
+/** Functions declared by prototypes (`int foo(void);`, `struct x *bar(int);`), with their lines. */
+function prototypeNames(root: SyntaxNode): { name: string; line: number }[] {
+  const out: { name: string; line: number }[] = [];
   for (const d of root.descendantsOfType('declaration')) {
     for (const decl of d.childrenForFieldName('declarator')) {
       let n: SyntaxNode | null = decl;
       while (n && n.type === 'pointer_declarator') n = n.childForFieldName('declarator');
       if (n?.type !== 'function_declarator') continue;
       const id = n.childForFieldName('declarator');
-      if (id?.type === 'identifier') out.push(id.text);
+      if (id?.type === 'identifier') out.push({ name: id.text, line: d.startPosition.row + 1 });
     }
   }
   return out;
@@ -128,6 +128,7 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
     functions: new Map(),
     registrations: [],
     btfIds: [],
+    declarations: [],
     sets: [],
     idSets: [],
     registerCalls: [],
@@ -167,6 +168,7 @@ function addSources(model: PatchModel, sources: FileSource[], context = false, p
     notes: model.notes.length,
     registrations: model.registrations.length,
     btfIds: model.btfIds.length,
+    declarations: model.declarations.length,
     sets: model.sets.length,
     idSets: model.idSets.length,
     registerCalls: model.registerCalls.length,
@@ -213,10 +215,29 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old', macro
       doc: docAbove(view, f.startLine),
     };
     if (side === 'new' && !model.functions.has(def.name)) model.functions.set(def.name, def);
+    if (side === 'new')
+      model.declarations.push({
+        name: def.name,
+        kind: 'definition',
+        file: src.path,
+        line: f.line,
+        ifdefs: def.ifdefs,
+        added: def.status === 'added',
+      });
     if (def.isKfunc) model.kfuncs.push(def as KfuncDef);
   }
   if (side === 'new') {
-    for (const n of facts.prototypes) model.prototypes?.add(n);
+    for (const p of facts.prototypes) {
+      model.prototypes?.add(p.name);
+      model.declarations.push({
+        name: p.name,
+        kind: 'prototype',
+        file: src.path,
+        line: p.line,
+        ifdefs: pp.ifdefsAt(p.line),
+        added: status(p.line) === 'added',
+      });
+    }
     for (const e of facts.enums) {
       if (model.enums.has(e.name)) continue;
       const def: EnumDef = {

@@ -63,6 +63,17 @@ export interface Registration {
   via?: string;
 }
 
+/** A prototype or definition of a function, with the #if stack around it. */
+export interface Declaration {
+  name: string;
+  kind: 'prototype' | 'definition';
+  file: string;
+  line: number;
+  ifdefs: string[];
+  /** The patch adds the line. */
+  added: boolean;
+}
+
 /**
  * One `BTF_ID(func, name)` of a BTF id list or set that is not a kfunc set (the verifier's
  * special-kfunc list, an allow-list): it needs the function to exist just like a kfunc entry.
@@ -208,6 +219,12 @@ export interface PatchModel {
   notes: string[];
   /** Functions declared by a prototype in the visible lines (e.g. a header the patch touches). */
   prototypes?: Set<string>;
+  /**
+   * Every visible declaration of a function in the files of the patch (post-image): prototypes
+   * and definitions, each with its #if stack, so a rule can tell a function that only exists
+   * under some configuration (and whether an #else stub stands in for it).
+   */
+  declarations: Declaration[];
   /** Tree-wide registrations and definitions (a kfunc defined in one file and registered in another), when known. */
   treeIndex?: TreeIndex;
 }

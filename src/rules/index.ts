@@ -1,6 +1,7 @@
 // The rule registry: one line per rule, sorted by id.
 import type { Rule } from './contract.js';
 import kfCfg01 from './cfg/kf-cfg-01-config-only-check.js';
+import kfCfg02 from './cfg/kf-cfg-02-config-only-callee.js';
 import kfFlag01 from './flag/kf-flag-01-acquire-non-pointer.js';
 import kfFlag02 from './flag/kf-flag-02-ret-null-non-pointer.js';
 import kfFlag03 from './flag/kf-flag-03-nullable-without-ret-null.js';
@@ -44,6 +45,7 @@ import kfSleep04 from './sleep/kf-sleep-04-blocking-alloc.js';
 
 export const registry: Rule[] = [
   kfCfg01,
+  kfCfg02,
   kfFlag01,
   kfFlag02,
   kfFlag03,
