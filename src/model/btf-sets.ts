@@ -67,6 +67,8 @@ export interface RawIdSet {
   isStatic: boolean;
   /** Lines where `&name` is taken outside a recognised register_btf_* call (a helper or an array registers it). */
   uses: number[];
+  /** Every designated member of the initialiser (`.owner = THIS_MODULE`), in order. */
+  members: { name: string; value: string; line: number }[];
 }
 export interface RawRegister {
   fn: 'register_btf_kfunc_id_set' | 'register_btf_fmodret_id_set' | 'register_btf_id_dtor_kfuncs';
@@ -297,6 +299,11 @@ function readStructsAndCalls(lines: VisibleLine[], facts: SetFacts, refs: { name
         line: lineAt(m.index),
         isStatic: /\bstatic\b[^;{}]*$/.test(text.slice(text.lastIndexOf('\n', m.index) + 1, m.index)),
         uses: [],
+        members: [...body.matchAll(/\.\s*(\w+)\s*=\s*([^,}]*)/g)].map((mm) => ({
+          name: mm[1],
+          value: mm[2].trim(),
+          line: lineAt(m!.index + m![0].indexOf('{') + 1 + mm.index!),
+        })),
       });
     }
     const spans: [number, number][] = [];

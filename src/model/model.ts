@@ -115,6 +115,8 @@ export interface IdSetStruct {
   isStatic?: boolean;
   /** Lines where `&name` is taken outside a recognised register_btf_* call (registered through a helper or an array). */
   uses?: number[];
+  /** Every designated member of the initialiser (`.set = &foo_ids`), in order. */
+  members?: { name: string; value: string; line: number }[];
 }
 
 /** `register_btf_kfunc_id_set(BPF_PROG_TYPE_X, &id_set)` and friends. */
