@@ -36,6 +36,8 @@ import kfReg11 from './reg/kf-reg-11-ifdef-mismatch.js';
 import kfReg13 from './reg/kf-reg-13-missing-kernel-doc.js';
 import kfReg14 from './reg/kf-reg-14-over-broad-visibility.js';
 import kfReg15 from './reg/kf-reg-15-unknown-id-set-member.js';
+import kfReg16 from './reg/kf-reg-16-sibling-set-missing.js';
+import kfReg17 from './reg/kf-reg-17-filter-attach-type-only.js';
 import kfRet01 from './ret/kf-ret-01-ambiguous-failure.js';
 import kfRet02 from './ret/kf-ret-02-errno-from-unsigned.js';
 import kfRet03 from './ret/kf-ret-03-sibling-sentinels.js';
@@ -81,6 +83,8 @@ export const registry: Rule[] = [
   kfReg13,
   kfReg14,
   kfReg15,
+  kfReg16,
+  kfReg17,
   kfRet01,
   kfRet02,
   kfRet03,
