@@ -32,7 +32,7 @@ export const ID_SET_MEMBERS: readonly IdSetMember[] = [
   { name: 'kptr_acquire_set', since: '5.19', until: '5.19', instead: 'KF_ACQUIRE on the BTF_ID_FLAGS entry' },
   { name: 'sets', since: '5.18', until: '5.19', instead: '.set' },
   { name: 'set', since: '6.0' },
-  { name: 'filter', since: '6.5' },
+  { name: 'filter', since: '6.5', instead: 'no .filter (narrow the set by the program types it is registered for)' },
 ];
 
 /** The newest version whose struct this table was checked against. */

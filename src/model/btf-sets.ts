@@ -162,7 +162,7 @@ export function readSets(lines: VisibleLine[], sections: Map<number, string> = n
     }
     if (template) {
       const tm = template.t;
-      if ((m = new RegExp(`^${tm.macro}\\s*\\(`).exec(t))) {
+      if (new RegExp(`^${tm.macro}\\s*\\(`).test(t)) {
         // A direct call of the template, possibly over several lines.
         let joined = t;
         let k = i;

@@ -62,7 +62,7 @@ function unchecked(fn: KfuncDef, param: string, check: Check, block: PreprocBloc
   if (rets.length) return null;
   // The branch falls through: what follows the block runs in those configurations too.
   const after = usesOf(fn.body, param).filter((u) => line(u) > block.end && line(u) <= fn.endLine);
-  if (after.length) return `${other ? `after ${where}` : where}, ${param} is used at line ${line(after[0])} unchecked`;
+  if (after.length) return `${other ? `after ${where}` : `in ${where}`}, ${param} is used at line ${line(after[0])} unchecked`;
   return null;
 }
 
@@ -112,7 +112,7 @@ export default defineRule({
                 name: fn.name,
                 param: p.name,
                 cond: branch.cond,
-                check: snippet(check.node.childForFieldName('condition')!, 60),
+                check: snippet(check.node.childForFieldName('condition')!, 60).replace(/^\((.*)\)$/, '$1'),
                 other: what,
               },
               kfunc: fn.name,

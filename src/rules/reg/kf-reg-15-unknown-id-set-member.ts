@@ -46,9 +46,9 @@ export default defineRule({
     kernels: '>=5.18',
     messages: {
       noSuchMember:
-        '{name}() is registered through .{member} of {idSet}, but struct btf_kfunc_id_set has no member {member} in any kernel up to {known}: the file does not compile; {instead}',
+        '{idSet}, which registers {name}(), sets .{member}, but struct btf_kfunc_id_set has no such member in any kernel up to {known}: the file does not compile and the set is never registered; {instead}',
       notInTarget:
-        '{name}() is registered through .{member} of {idSet}, which struct btf_kfunc_id_set has only in {range}, not in the target {target}: the file does not compile there; use {instead}',
+        '{idSet}, which registers {name}(), sets .{member}, a member struct btf_kfunc_id_set has only in {range}, not in the target {target}: the file does not compile there; use {instead}',
     },
   },
   check({ model, report }) {
@@ -70,7 +70,9 @@ export default defineRule({
       for (const m of members) {
         const k = ID_SET_MEMBERS.find((x) => x.name === m.name);
         if (k && (ownEra || inRange(judged, k))) continue;
-        const names = kfuncsOf(model, s, m.value);
+        // A set member names the kfuncs it registers; any other member (.filter) concerns the whole set.
+        const own = kfuncsOf(model, s, m.value);
+        const names = own.length ? own : s.set ? kfuncsOf(model, s, s.set) : [];
         const kfunc = names[0] ?? s.name;
         const evidence = [
           `initialiser: ${s.name} at ${s.file}:${s.line}, member .${m.name} = ${m.value} at ${s.file}:${m.line}`,
