@@ -18,6 +18,8 @@ describe('tree index', () => {
     expect(x.expanded.map(([n]) => n)).toEqual(['bpf_gizmo_meta_len', 'bpf_gizmo_meta_hash']);
     expect(x.expanded[0][1]).toContain('GIZMO_META_KFUNC_xxx (include/net/gizmo_meta.h)');
     expect(x.kfuncs).toEqual(['bpf_gizmo_meta_len', 'bpf_gizmo_meta_hash']);
+    // Each template's expansion, by its line, for the model of the file (registrations with flags).
+    expect(x.templates).toEqual([[26, ['bpf_gizmo_meta_len', 'bpf_gizmo_meta_hash']]]);
   });
 
   it('knows registrations, definitions and prototypes of the whole tree', () => {
@@ -32,6 +34,7 @@ describe('tree index', () => {
     expect(t.declaredIn('bpf_gizmo_late')).toBeUndefined();
     expect(t.via('bpf_gizmo_meta_len')).toMatch(/GIZMO_META_KFUNC\(\) template at net\/core\/gizmo_meta\.c:\d+/);
     expect(t.complete).toBe(true);
+    expect(t.expandedAt?.('net/core/gizmo_meta.c', 26)).toEqual(['bpf_gizmo_meta_len', 'bpf_gizmo_meta_hash']);
   });
 });
 
@@ -44,6 +47,12 @@ describe('audit with the tree index', () => {
         'KF-REG-01 warning bpf_gizmo_orphan kernel/bpf/gizmo_iter.c:28',
         'KF-REG-10 warning bpf_gizmo_late kernel/bpf/gizmo_sets.c:17',
         'KF-REG-02 warning bpf_gizmo_ghost kernel/bpf/gizmo_sets.c:31',
+      ]);
+      // The X-macro list of a header becomes registrations of the file, with the template's flags.
+      const meta = r.registrations.filter((x) => x.file === 'net/core/gizmo_meta.c');
+      expect(meta.map((x) => [x.kfunc, x.flags.join('|'), x.set])).toEqual([
+        ['bpf_gizmo_meta_len', 'KF_TRUSTED_ARGS', 'gizmo_meta_kfunc_ids'],
+        ['bpf_gizmo_meta_hash', 'KF_TRUSTED_ARGS', 'gizmo_meta_kfunc_ids'],
       ]);
     }
   });
