@@ -16,3 +16,8 @@ export function calleeFact<T extends CalleeFact>(table: readonly T[], name: stri
   if (!name) return undefined;
   return table.find((e) => e.names.includes(name)) ?? table.find((e) => e.pattern?.test(name));
 }
+
+/** The entry of `table` that lists `name` itself (naming patterns left out). */
+export function calleeFactByName<T extends CalleeFact>(table: readonly T[], name: string): T | undefined {
+  return name ? table.find((e) => e.names.includes(name)) : undefined;
+}

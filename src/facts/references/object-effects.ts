@@ -8,7 +8,7 @@ import { callsIn, definitionOf, hasFlag, registrationsOf } from '../../model/c-q
 import { CONDITIONAL_GET, PLAIN_GET } from '../../knowledge/reference-gets.js';
 import { REFERENCE_PUTS } from '../../knowledge/reference-puts.js';
 import { LINKING_CALLS, UNLINKING_CALLS } from '../../knowledge/unlinking-calls.js';
-import { calleeFact } from '../../knowledge/callee-facts.js';
+import { calleeFact, calleeFactByName } from '../../knowledge/callee-facts.js';
 import { ObjectNames } from './object-names.js';
 
 export type EffectKind = 'tryget' | 'get' | 'put' | 'free' | 'unlink' | 'link' | 'store';
@@ -52,45 +52,33 @@ export class EffectAnalysis {
     const at = (kind: EffectKind, call: string, line: number, why: string) =>
       out.push({ kind, call, file: fn.file, line, via: [fn.name], why });
     for (const c of callsIn(fn.body)) {
-      const first = c.args[0];
       const keyOf = (i: number) => (c.args[i] ? names.key(c.args[i]) : null);
-      if (first && CONDITIONAL_GET.test(c.name) && keyOf(0) === key) {
-        at('tryget', c.name, c.line, `${c.name}() takes a reference only while the count is not zero`);
+      // 1. A kernel call the tables name exactly.
+      const named = this.tableEffect(c.name, keyOf, key, false);
+      if (named) {
+        at(named.kind, c.name, c.line, named.why);
         continue;
       }
-      if (first && PLAIN_GET.test(c.name) && keyOf(0) === key) {
-        at('get', c.name, c.line, `${c.name}() takes a reference unconditionally`);
-        continue;
-      }
-      const put = calleeFact(REFERENCE_PUTS, c.name);
-      if (put && keyOf(put.objArg) === key) {
-        at(put.kind, c.name, c.line, put.why);
-        continue;
-      }
-      const unlink = calleeFact(UNLINKING_CALLS, c.name);
-      if (unlink && unlink.how === 'node' && keyOf(unlink.objArg) === key) {
-        at('unlink', c.name, c.line, unlink.why);
-        continue;
-      }
-      const link = calleeFact(LINKING_CALLS, c.name);
-      if (link && keyOf(link.objArg) === key) {
-        at('link', c.name, c.line, link.why);
-        continue;
-      }
+      // 2. A registered release kfunc called on the object.
       const regs = registrationsOf(this.model, c.name);
       if (c.name !== fn.name && regs.some((r) => hasFlag(r, 'KF_RELEASE')) && c.args.some((_, i) => keyOf(i) === key)) {
         at('put', c.name, c.line, `${c.name}() is registered with KF_RELEASE`);
         continue;
       }
-      // A visible callee: what it does to the parameter the object is passed as.
-      if (stack.includes(c.name) || stack.length >= MAX_CALL_DEPTH) continue;
-      const callee = definitionOf(this.model, c.name);
-      if (!callee) continue;
-      c.args.forEach((_, i) => {
-        const p = callee.params[i];
-        if (!p?.name || keyOf(i) !== key) return;
-        for (const e of this.paramEffects(callee, p.name, [...stack, c.name])) out.push({ ...e, via: [fn.name, ...e.via] });
-      });
+      // 3. A visible callee: what its body does to the parameter the object is passed as.
+      const callee = stack.includes(c.name) || stack.length >= MAX_CALL_DEPTH ? undefined : definitionOf(this.model, c.name);
+      if (callee) {
+        const before = out.length;
+        c.args.forEach((_, i) => {
+          const p = callee.params[i];
+          if (!p?.name || keyOf(i) !== key) return;
+          for (const e of this.paramEffects(callee, p.name, [...stack, c.name])) out.push({ ...e, via: [fn.name, ...e.via] });
+        });
+        if (out.length > before) continue;
+      }
+      // 4. The kernel's naming conventions (*_tryget, *_get, *_hold, *_put, ...).
+      const byName = this.tableEffect(c.name, keyOf, key, true);
+      if (byName) at(byName.kind, c.name, c.line, byName.why);
     }
     // `x->slot = obj` or `global = obj`: something else now points at the object.
     for (const a of fn.body.descendantsOfType('assignment_expression')) {
@@ -102,6 +90,26 @@ export class EffectAnalysis {
       at('store', '=', a.startPosition.row + 1, `\`${a.text.replace(/\s+/g, ' ').slice(0, 80)}\` stores it where other code finds it`);
     }
     return out;
+  }
+
+  /** The effect a call of `name` has on the object `key`, from the tables (names only, or patterns too). */
+  private tableEffect(
+    name: string,
+    keyOf: (i: number) => string | null,
+    key: string,
+    patterns: boolean,
+  ): { kind: EffectKind; why: string } | null {
+    const fact = patterns ? calleeFact : calleeFactByName;
+    if (patterns && CONDITIONAL_GET.test(name) && keyOf(0) === key)
+      return { kind: 'tryget', why: `${name}() takes a reference only while the count is not zero` };
+    if (patterns && PLAIN_GET.test(name) && keyOf(0) === key) return { kind: 'get', why: `${name}() takes a reference unconditionally` };
+    const put = fact(REFERENCE_PUTS, name);
+    if (put && keyOf(put.objArg) === key) return { kind: put.kind, why: put.why };
+    const unlink = fact(UNLINKING_CALLS, name);
+    if (unlink && unlink.how === 'node' && keyOf(unlink.objArg) === key) return { kind: 'unlink', why: unlink.why };
+    const link = fact(LINKING_CALLS, name);
+    if (link && keyOf(link.objArg) === key) return { kind: 'link', why: link.why };
+    return null;
   }
 
   /** The effects of `fn` on its parameter `param`. */

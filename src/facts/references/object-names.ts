@@ -157,6 +157,8 @@ export class ObjectNames {
             const base = a.childForFieldName('argument');
             return base ? this.key(base) : null;
           }
+          // `&obj` points at the object obj itself (a global or on-stack struct).
+          if (a.type === 'identifier') return this.key(a);
           return `&${this.key(a) ?? a.text}`;
         }
         return `*${this.key(a) ?? a.text}`;

@@ -11,7 +11,7 @@ import { calleeFact } from '../../knowledge/callee-facts.js';
 import { REFERENCE_GETTERS } from '../../knowledge/reference-getters.js';
 import { OBJECT_ALLOCATORS } from '../../knowledge/object-allocators.js';
 import { UNLINKING_CALLS } from '../../knowledge/unlinking-calls.js';
-import { type EffectAnalysis, MAX_CALL_DEPTH } from './object-effects.js';
+import { type EffectAnalysis, MAX_CALL_DEPTH, type ObjectEffect } from './object-effects.js';
 import { calleeName, callArgs, isErrorPointer, sameObjectCall, stripValue, valueBranches } from './object-names.js';
 
 export type ReferenceKind = 'tryget' | 'get' | 'getter' | 'alloc' | 'unlink' | 'acquire-kfunc';
@@ -36,11 +36,17 @@ export interface ReturnedReference {
   source: ReferenceSource | null;
   /** Parameters the function returns as they came (possibly cast or converted). */
   params: string[];
+  /**
+   * Where the returned object was linked into a container or stored in another object: that
+   * owner holds it, and the function returns a borrowed pointer.
+   */
+  owner: ObjectEffect | null;
 }
 
 interface ValueResult {
   source: ReferenceSource | null;
   params: string[];
+  owner?: ObjectEffect | null;
 }
 
 const RANK: Record<ReferenceKind, number> = { tryget: 0, get: 1, unlink: 2, alloc: 3, getter: 4, 'acquire-kfunc': 5 };
@@ -64,6 +70,7 @@ export class ReturnAnalysis {
     const memo = this.memo.get(k);
     if (memo) return memo;
     let source: ReferenceSource | null = null;
+    let owner: ObjectEffect | null = null;
     const params = new Set<string>();
     for (const r of returnsIn(fn.body)) {
       if (!r.expr) continue;
@@ -71,10 +78,11 @@ export class ReturnAnalysis {
         if (isErrorPointer(v)) continue;
         const res = this.valueSource(fn, v, stack, new Set());
         source = better(source, res.source);
+        owner ??= res.owner ?? null;
         for (const p of res.params) params.add(p);
       }
     }
-    const out = { source, params: [...params] };
+    const out = { source, params: [...params], owner };
     this.memo.set(k, out);
     return out;
   }
@@ -85,13 +93,15 @@ export class ReturnAnalysis {
     if (x.type === 'call_expression') return this.callSource(fn, x, stack, seen);
     if (x.type === 'conditional_expression') {
       let source: ReferenceSource | null = null;
+      let owner: ObjectEffect | null = null;
       const params: string[] = [];
       for (const b of valueBranches(x)) {
         const r = this.valueSource(fn, b, stack, seen);
         source = better(source, r.source);
+        owner ??= r.owner ?? null;
         params.push(...r.params);
       }
-      return { source, params };
+      return { source, params, owner };
     }
     const names = this.effects.namesOf(fn);
     const key = names.key(x);
@@ -99,7 +109,8 @@ export class ReturnAnalysis {
     const effects = this.effects.effectsOn(fn, key, stack);
     // Linked into a container or stored in another object: that owner holds the object, what
     // the function returns is a borrowed pointer.
-    if (effects.some((e) => e.kind === 'link' || e.kind === 'store')) return { source: null, params: [] };
+    const owner = effects.find((e) => e.kind === 'link' || e.kind === 'store');
+    if (owner) return { source: null, params: [], owner };
     let source: ReferenceSource | null = null;
     for (const e of effects) {
       if (e.kind !== 'tryget' && e.kind !== 'get' && e.kind !== 'unlink') continue;
@@ -158,6 +169,7 @@ export class ReturnAnalysis {
     const sub = this.returned(callee, [...stack, name]);
     let source: ReferenceSource | null = sub.source ? { ...sub.source, via: [fn.name, ...sub.source.via], param: undefined } : null;
     const params: string[] = [];
+    const owner = sub.owner;
     // A helper that returns one of its arguments returns what the caller passed.
     const args = callArgs(x);
     for (const p of sub.params) {
@@ -167,6 +179,6 @@ export class ReturnAnalysis {
       source = better(source, r.source);
       params.push(...r.params);
     }
-    return { source, params };
+    return { source, params, owner };
   }
 }

@@ -39,7 +39,7 @@ export default defineRule({
       returnsNull:
         '{name}() returns NULL on some path but its BTF_ID_FLAGS entry lacks KF_RET_NULL: BPF programs may use the result without a NULL check. Add KF_RET_NULL',
       uncheckedLookup:
-        '{name}() returns the unchecked result of a lookup that can fail, but its BTF_ID_FLAGS entry lacks KF_RET_NULL: BPF programs may use a NULL result without a check. Add KF_RET_NULL',
+        '{name}() returns the unchecked result of {helper}(), which can return NULL, but its BTF_ID_FLAGS entry lacks KF_RET_NULL: BPF programs may use a NULL result without a check. Add KF_RET_NULL',
       helperReturnsNull:
         '{name}() returns what {helper}() returns, and {helper}() returns NULL on some path, but the BTF_ID_FLAGS entry of {name}() lacks KF_RET_NULL: BPF programs may use the result without a NULL check. Add KF_RET_NULL',
     },

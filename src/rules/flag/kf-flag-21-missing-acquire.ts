@@ -78,7 +78,7 @@ export default defineRule({
       // Iterator `next` kfuncs return borrowed elements by design.
       const regs = registrationsOf(model, name).filter((r) => !hasFlag(r, 'KF_ACQUIRE') && !hasFlag(r, 'KF_ITER_NEXT'));
       if (!regs.length) continue;
-      const { source, params } = facts.returnedReference(def);
+      const { source, params, owner } = facts.returnedReference(def);
       const released = facts.releasedArgument(def);
       for (const r of regs) {
         const at = flagFindingAnchor(r, def);
@@ -120,7 +120,8 @@ export default defineRule({
           });
           continue;
         }
-        const pair = pairedRelease(model, name, r, ret);
+        // The body shows the object belongs to a container: the name does not make it an acquire.
+        const pair = owner ? null : pairedRelease(model, name, r, ret);
         if (pair) {
           report({
             messageId: 'pairedRelease',
