@@ -77,6 +77,21 @@ export const REFERENCE_PUTS: readonly PutFact[] = [
     why: 'net/netfilter/nf_conntrack_core.c, net/core/skbuff.c, net/core/sock.c and include/linux/mm.h: free the object or drop the last reference on it',
   },
   {
+    names: [
+      '__qdisc_drop',
+      '__qdisc_drop_all',
+      'qdisc_drop',
+      'qdisc_drop_all',
+      'kfree_skb_reason',
+      'kfree_skb_list',
+      '__kfree_skb',
+      'napi_consume_skb',
+    ],
+    objArg: 0,
+    kind: 'free',
+    why: 'include/net/sch_generic.h (__qdisc_drop() chains the skb onto the to_free list that the qdisc core frees) and net/core/skbuff.c (the kfree_skb() variants): the caller gives the skb up',
+  },
+  {
     names: ['fput', 'dput', 'iput', 'mntput', 'mmput', 'mmdrop', 'put_net'],
     objArg: 0,
     kind: 'put',
