@@ -123,6 +123,34 @@ __bpf_kfunc struct part *bpf_part_rehold(struct part_list *l, u32 i)
 	return p;
 }
 
+__bpf_kfunc struct part *bpf_part_find(u32 id)
+{
+	struct part *p = idr_find(&part_idr, id);
+
+	if (p)
+		kref_get(&p->kref);
+	return p;
+}
+
+__bpf_kfunc struct part *bpf_part_find_checked(u32 id)
+{
+	struct part *p = idr_find(&part_idr, id);
+
+	if (unlikely(p == NULL))
+		return ERR_PTR(-ENOENT);
+	kref_get(&p->kref);
+	return p;
+}
+
+__bpf_kfunc struct part *bpf_part_find_or_default(u32 id)
+{
+	struct part *p = idr_find(&part_idr, id);
+
+	if (!p)
+		p = &default_part;
+	return p;
+}
+
 BTF_ID_FLAGS(func, bpf_part_hold, KF_ACQUIRE | KF_RET_NULL)
 `;
 
@@ -203,6 +231,12 @@ describe('NULL return', () => {
     expect(nul('bpf_part_new')).toMatchObject({ kind: 'callee', callee: 'part_alloc', helperLine: { file: 'kernel/bpf/part.c' } });
     expect(nul('bpf_part_by_key')).toMatchObject({ kind: 'callee', callee: 'pass_or_null' });
     expect(nul('bpf_part_exe')).toMatchObject({ kind: 'callee', callee: 'get_task_exe_file' });
+  });
+
+  it('lets NULL through a check that only guards a use', () => {
+    expect(nul('bpf_part_find')).toMatchObject({ kind: 'callee', callee: 'idr_find' });
+    expect(nul('bpf_part_find_checked')).toBeNull();
+    expect(nul('bpf_part_find_or_default')).toBeNull();
   });
 
   it('decides a local by its last assignment before the return', () => {

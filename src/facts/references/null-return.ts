@@ -40,22 +40,88 @@ function nullBranch(n: SyntaxNode): boolean {
   return false;
 }
 
-/** A use of `v` inside a condition (if/while/for/?:, && or ||) that starts after byte `from`. */
+/** NULL literal test helpers: `v == NULL`, `NULL != v`. */
+function comparesWithNull(bin: SyntaxNode, use: SyntaxNode): boolean {
+  const l = bin.childForFieldName('left');
+  const r = bin.childForFieldName('right');
+  const other = l && l.id === use.id ? r : l;
+  return !!other && isNullValue(other);
+}
+
+/**
+ * Which branch of the `if` runs when `v` (the `use`) is NULL: 'then', 'else', or 'unknown' when
+ * the condition does not decide it (`v || x`, `foo(v)`).
+ */
+function nullSide(cond: SyntaxNode, use: SyntaxNode): 'then' | 'else' | 'unknown' {
+  let positive = true; // the sub-expression is true when v is non-NULL
+  let x: SyntaxNode = use;
+  while (x.id !== cond.id) {
+    const p = x.parent;
+    if (!p) return 'unknown';
+    if (p.type === 'parenthesized_expression') {
+      // nothing changes
+    } else if (p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '!') positive = !positive;
+    else if (p.type === 'binary_expression') {
+      const op = p.childForFieldName('operator')?.text ?? '';
+      if ((op === '==' || op === '!=') && x.id === use.id && comparesWithNull(p, use)) positive = op === '!=' ? positive : !positive;
+      else if (op === '&&') {
+        if (!positive) return 'unknown';
+      } else if (op === '||') {
+        if (positive) return 'unknown';
+      } else return 'unknown';
+    } else if (p.type === 'call_expression' && /^(IS_ERR_OR_NULL|unlikely|likely)$/.test(calleeName(p))) {
+      if (calleeName(p) === 'IS_ERR_OR_NULL') positive = !positive;
+    } else if (p.type !== 'argument_list') return 'unknown';
+    x = p;
+  }
+  return positive ? 'else' : 'then';
+}
+
+/** The branch leaves the function or the loop, or gives `v` a new value. */
+function handlesNull(branch: SyntaxNode, v: string): boolean {
+  if (['return_statement', 'goto_statement', 'break_statement', 'continue_statement'].includes(branch.type)) return true;
+  if (branch.descendantsOfType(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']).length) return true;
+  return branch.descendantsOfType('assignment_expression').some((a) => a.childForFieldName('left')?.text === v);
+}
+
+/**
+ * `v` is looked at for NULL after byte `from`: an `if` whose NULL branch returns, jumps or
+ * reassigns `v` (`if (!v) return ...`), or any other condition on it (loops, `?:`, `&&`, a
+ * WARN): those are taken on trust. `if (v) get(v);` with no else lets NULL through.
+ */
 function checkedAfter(body: SyntaxNode, v: string, from: number): boolean {
   for (const use of usesOf(body, v)) {
     if (use.startIndex < from) continue;
     for (let a: SyntaxNode | null = use.parent; a && a.id !== body.id; a = a.parent) {
       const p = a.parent;
+      if (p && p.type === 'if_statement' && p.childForFieldName('condition')?.id === a.id) {
+        const cond = a.type === 'parenthesized_expression' && a.namedChildren.length === 1 ? a.namedChildren[0]! : a;
+        const side = nullSide(cond, use);
+        if (side === 'unknown') return true;
+        const branch = p.childForFieldName(side === 'then' ? 'consequence' : 'alternative');
+        if (branch && handlesNull(branch, v)) return true;
+        break;
+      }
       if (
         p &&
-        ['if_statement', 'while_statement', 'for_statement', 'do_statement', 'conditional_expression'].includes(p.type) &&
+        ['while_statement', 'for_statement', 'do_statement', 'conditional_expression'].includes(p.type) &&
         p.childForFieldName('condition')?.id === a.id
       )
         return true;
-      if (a.type === 'binary_expression' && /^(&&|\|\||==|!=)$/.test(a.childForFieldName('operator')?.text ?? '')) return true;
-      // IS_ERR_OR_NULL(v), WARN_ON(!v) and the like look at it too.
-      if (a.type === 'call_expression' && /NULL|^WARN|^BUG_ON$/.test(calleeName(a))) return true;
+      if (a.type === 'binary_expression' && /^(&&|\|\|)$/.test(a.childForFieldName('operator')?.text ?? '') && !insideIfCondition(a, body))
+        return true;
+      // IS_ERR_OR_NULL(v) outside an if, WARN_ON(!v) and the like look at it too.
+      if (a.type === 'call_expression' && /NULL|^WARN|^BUG_ON$/.test(calleeName(a)) && !insideIfCondition(a, body)) return true;
     }
+  }
+  return false;
+}
+
+/** `n` is part of the condition of an `if`. */
+function insideIfCondition(n: SyntaxNode, body: SyntaxNode): boolean {
+  for (let a: SyntaxNode | null = n; a && a.id !== body.id; a = a.parent) {
+    const p = a.parent;
+    if (p && p.type === 'if_statement' && p.childForFieldName('condition')?.id === a.id) return true;
   }
   return false;
 }
@@ -91,9 +157,9 @@ export class NullAnalysis {
 
   /** The first way `fn` can return NULL: a literal first, else an unchecked nullable result. */
   nullReturn(fn: FunctionDef, stack: string[] = [fn.name]): NullReturn | null {
-    const k = `${fn.file}:${fn.line}:${fn.name}`;
+    // Keyed by the whole call stack: what a helper can reach depends on where it was entered.
+    const k = `${fn.file}:${fn.line}:${stack.join('>')}`;
     if (this.memo.has(k)) return this.memo.get(k)!;
-    this.memo.set(k, null); // a recursive call sees "not known" while this one runs
     const out = this.compute(fn, stack);
     this.memo.set(k, out);
     return out;

@@ -114,7 +114,8 @@ export class EffectAnalysis {
 
   /** The effects of `fn` on its parameter `param`. */
   paramEffects(fn: FunctionDef, param: string, stack: string[] = [fn.name]): ObjectEffect[] {
-    const k = `${fn.file}:${fn.line}:${fn.name}:${param}`;
+    // Keyed by the whole call stack: what a helper can reach depends on where it was entered.
+    const k = `${fn.file}:${fn.line}:${stack.join('>')}:${param}`;
     const memo = this.paramMemo.get(k);
     if (memo) return memo;
     const effects = this.effectsOn(fn, param, stack);

@@ -66,7 +66,8 @@ export class ReturnAnalysis {
   ) {}
 
   returned(fn: FunctionDef, stack: string[] = [fn.name]): ReturnedReference {
-    const k = `${fn.file}:${fn.line}:${fn.name}`;
+    // Keyed by the whole call stack: what a helper can reach depends on where it was entered.
+    const k = `${fn.file}:${fn.line}:${stack.join('>')}`;
     const memo = this.memo.get(k);
     if (memo) return memo;
     let source: ReferenceSource | null = null;
