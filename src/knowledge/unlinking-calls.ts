@@ -1,7 +1,7 @@
-// Kernel calls that take an object out of the container that owned it (and, below, the calls
-// that put one in): after an unlink the caller owns the object (must free it or put it back),
-// so a kfunc that returns the unlinked object transfers ownership to the BPF program and must
-// be KF_ACQUIRE; after a link the container owns it.
+// Kernel calls that take an object out of the container that owned it: after the call the
+// caller owns the object (must free it or put it back), so a kfunc that returns the unlinked
+// object transfers ownership to the BPF program and must be KF_ACQUIRE. The calls that put an
+// object in are in linking-calls.ts.
 //
 // Where it comes from (6.12): include/linux/list.h (list_del(), list_del_init(),
 // list_del_rcu(), hlist_del*()), include/linux/rbtree.h and lib/rbtree.c (rb_erase(),
@@ -53,56 +53,5 @@ export const UNLINKING_CALLS: readonly UnlinkFact[] = [
     how: 'returns',
     objArg: -1,
     why: 'lib/xarray.c, lib/idr.c, lib/radix-tree.c, include/linux/llist.h and net/core/skbuff.c: remove an entry and return it to the caller',
-  },
-];
-
-/**
- * The reverse: calls that link an object into a container, which then owns it. `objArg` is
- * the argument naming the object (`list_add(&obj->node, head)`, `xa_store(xa, index, obj, gfp)`,
- * `rcu_assign_pointer(slot, obj)`). Where it comes from: the same headers, plus lib/idr.c
- * (idr_alloc() stores its pointer argument) and include/linux/rhashtable.h.
- */
-export const LINKING_CALLS: readonly UnlinkFact[] = [
-  {
-    names: [
-      'list_add',
-      'list_add_tail',
-      'list_add_rcu',
-      'list_add_tail_rcu',
-      'hlist_add_head',
-      'hlist_add_head_rcu',
-      'hlist_add_before',
-      'hlist_add_behind',
-      'hlist_nulls_add_head_rcu',
-      'rb_link_node',
-      'rb_link_node_rcu',
-      'llist_add',
-    ],
-    how: 'node',
-    objArg: 0,
-    why: 'include/linux/list.h, rbtree.h and llist.h: link the node into a list or tree',
-  },
-  {
-    names: [
-      'rcu_assign_pointer',
-      'WRITE_ONCE',
-      'smp_store_release',
-      'idr_alloc',
-      'idr_alloc_cyclic',
-      'idr_alloc_u32',
-      'idr_replace',
-      'rhashtable_insert_fast',
-      'rhashtable_lookup_insert_fast',
-      'rhashtable_insert_slow',
-    ],
-    how: 'node',
-    objArg: 1,
-    why: 'include/linux/rcupdate.h and compiler.h (publish the pointer into a slot), lib/idr.c and include/linux/rhashtable.h (store the pointer in the table)',
-  },
-  {
-    names: ['xa_store', '__xa_store', 'xa_insert', 'radix_tree_insert'],
-    how: 'node',
-    objArg: 2,
-    why: 'lib/xarray.c and lib/radix-tree.c: store the entry at the index',
   },
 ];

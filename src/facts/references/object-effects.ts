@@ -7,7 +7,8 @@ import type { FunctionDef, PatchModel } from '../../model/model.js';
 import { callsIn, definitionOf, hasFlag, registrationsOf } from '../../model/c-query.js';
 import { CONDITIONAL_GET, PLAIN_GET } from '../../knowledge/reference-gets.js';
 import { REFERENCE_PUTS } from '../../knowledge/reference-puts.js';
-import { LINKING_CALLS, UNLINKING_CALLS } from '../../knowledge/unlinking-calls.js';
+import { UNLINKING_CALLS } from '../../knowledge/unlinking-calls.js';
+import { LINKING_CALLS } from '../../knowledge/linking-calls.js';
 import { calleeFact, calleeFactByName } from '../../knowledge/callee-facts.js';
 import { ObjectNames } from './object-names.js';
 
