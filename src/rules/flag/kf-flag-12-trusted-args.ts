@@ -1,6 +1,7 @@
 // KF-FLAG-12: KF_TRUSTED_ARGS judged against the target tree. v7.0 deleted the flag (trusted
 // arguments became the default); before that it interacts with KF_RELEASE and KF_RCU, and a
-// new kfunc taking struct pointers without it accepts untrusted and NULL pointers.
+// kfunc whose code relies on a pointer argument the flags would check (dereferences it, hands
+// it on, keeps it) needs KF_TRUSTED_ARGS, or KF_RCU when RCU protection is all it needs.
 import { defineRule } from '../contract.js';
 import {
   bareType,
@@ -41,9 +42,9 @@ export default defineRule({
   meta: {
     id: 'KF-FLAG-12',
     severity: 'warning',
-    description: 'Check KF_TRUSTED_ARGS against the target tree: gone in v7.0, redundant or overridden before',
+    description: 'Require KF_TRUSTED_ARGS or KF_RCU where the code relies on a pointer argument; check the flag against the target tree',
     rationale:
-      'v7.0 made trusted arguments the default and deleted KF_TRUSTED_ARGS, so using it there is a build error. On older trees KF_RELEASE already implies it, KF_RCU overrides it with weaker semantics, and a kfunc with none of TRUSTED_ARGS/RCU/RELEASE accepts walked, untrusted and NULL struct pointers.',
+      'v7.0 made trusted arguments the default and deleted KF_TRUSTED_ARGS, so using it there is a build error. On older trees KF_RELEASE already implies it, KF_RCU overrides it with weaker semantics, and a kfunc with none of TRUSTED_ARGS/RCU/RELEASE is passed walked kernel pointers and NULL: a dereference of such an argument is a crash or a use-after-free.',
     kernels: 'all (version-gated at 7.0)',
     messages: {
       removedOnTarget:
