@@ -2,7 +2,7 @@
 // Reads the allocation and loop sinks of the scalar-parameter flows (src/facts/index).
 import { reviewedKfuncs } from '../../model/c-query.js';
 import { defineRule } from '../contract.js';
-import { bare, pairedBuffer, unchangedAsInfo } from './shared.js';
+import { bare, pairedBuffer } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -18,8 +18,7 @@ export default defineRule({
       unboundedLoop: '{name}() loops {param} times without a cap; limit {param} before the loop',
     },
   },
-  check({ model, facts, report: raw }) {
-    const report = unchangedAsInfo(model, raw);
+  check({ model, facts, report }) {
     for (const k of reviewedKfuncs(model)) {
       for (const f of facts.flows(k)) {
         // A __k argument is a verifier-known constant; a __sz one is checked against its buffer.
@@ -31,7 +30,7 @@ export default defineRule({
             kfunc: k.name,
             file: k.file,
             line: s.entryLine,
-            key: `${f.name}:${s.kind}:${s.line}`,
+            key: `${f.name}:${s.kind}`,
             data: { name: k.name, param: f.name, callee: s.target },
             evidence: [
               `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,
