@@ -114,8 +114,12 @@ const MAX_DEPTH = 3;
 const ALIAS_MACRO = /^(container_of|container_of_const|PTR_ALIGN|untagged_addr)$/;
 /** Calls that only test their argument for NULL (or hint the branch). */
 const NULL_TEST_CALL = /^(IS_ERR_OR_NULL|likely|unlikely|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE|BUG_ON)$/;
-/** Calls that read nothing through a pointer they are given (printing it, comparing it). */
-const NO_DEREF_CALL = /^(pr_\w+|printk\w*|dev_(err|warn|info|dbg)\w*|IS_ERR|PTR_ERR|ERR_CAST|sizeof|typeof|__same_type)$/;
+/**
+ * Calls that do not fault on a bad pointer they are given: printing or classifying it, and the
+ * _nofault accessors, which catch the fault (mm/maccess.c).
+ */
+const NO_DEREF_CALL =
+  /^(pr_\w+|printk\w*|dev_(err|warn|info|dbg)\w*|IS_ERR|PTR_ERR|ERR_CAST|sizeof|typeof|__same_type|\w+_nofault|probe_read\w*)$/;
 
 const fold = (n: SyntaxNode, max = 80): string => {
   const t = n.text.replace(/\s+/g, ' ').trim();
