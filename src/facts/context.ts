@@ -12,6 +12,8 @@ import { type ArgVerdict, evaluateKfunc, summary, tableByAccess } from './semant
 import type { Verdict } from './semantics/verdict-type.js';
 import { type ClaimAssessment, claimsFor } from './disputes.js';
 import { neverZero } from './return-sign.js';
+import { argUse, type ArgUse } from './pointer-args.js';
+import { atomicSections, scanSleeps, type HeldSection, type SleepScan } from './sleep-scan.js';
 import { EffectAnalysis, type ObjectEffect } from './references/object-effects.js';
 import { type ReturnedReference, ReturnAnalysis } from './references/returned-reference.js';
 import { type ReleasedArgument, releasedArgument } from './references/released-argument.js';
@@ -33,6 +35,15 @@ export interface Facts {
    * cannot return 0 when the guards dominating it fix the sign (./return-sign.ts).
    */
   successMayReturnZero(fn: FunctionDef): boolean;
+  /**
+   * What `fn` and the visible helpers it hands the pointer to do with pointer parameter
+   * `param`: dereference, hand-off, NULL test, RCU-safe reference (./pointer-args.ts).
+   */
+  argUse(fn: FunctionDef, param: string): ArgUse;
+  /** The calls of `fn` that may sleep, through visible helpers and callee regions (./sleep-scan.ts). */
+  sleeps(fn: FunctionDef): SleepScan;
+  /** The atomic sections (spinlock, RCU, preempt, irq) the body of `fn` opens itself. */
+  atomicSections(fn: FunctionDef): HeldSection[];
   /**
    * The reference the pointer `fn` returns carries (a grab on the returned object, a referenced
    * getter, an allocation, an unlink, an acquire kfunc), followed through locals and visible
@@ -121,21 +132,52 @@ class ModelFacts implements Facts {
     return successes.length > 0 && !successes.every((r) => neverZero(r));
   });
 
-  readonly returnedReference = memoised((fn: FunctionDef) => {
-    this.returnAnalysis ??= new ReturnAnalysis(this.model, this.effects);
-    return this.returnAnalysis.returned(fn);
-  });
+  // Keyed by file, name and line: each definition (an #ifdef variant too) gets its own answer.
+  private readonly argUseMemo = new Map<string, ArgUse>();
+  argUse(fn: FunctionDef, param: string): ArgUse {
+    const key = `${fn.file}:${fn.name}:${fn.line}:${param}`;
+    let u = this.argUseMemo.get(key);
+    if (!u) {
+      u = argUse(this.model, fn, param);
+      this.argUseMemo.set(key, u);
+    }
+    return u;
+  }
 
-  readonly releasedArgument = memoised((fn: FunctionDef) => releasedArgument(this.effects, fn));
+  readonly sleeps = memoised(
+    (fn: FunctionDef) => scanSleeps(this.model, fn),
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
+
+  readonly atomicSections = memoised(
+    (fn: FunctionDef) => atomicSections(fn),
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
+
+  readonly returnedReference = memoised(
+    (fn: FunctionDef) => {
+      this.returnAnalysis ??= new ReturnAnalysis(this.model, this.effects);
+      return this.returnAnalysis.returned(fn);
+    },
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
+
+  readonly releasedArgument = memoised(
+    (fn: FunctionDef) => releasedArgument(this.effects, fn),
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
 
   paramEffects(fn: FunctionDef, param: string): ObjectEffect[] {
     return this.effects.paramEffects(fn, param);
   }
 
-  readonly nullReturn = memoised((fn: FunctionDef) => {
-    this.nullAnalysis ??= new NullAnalysis(this.model);
-    return this.nullAnalysis.nullReturn(fn);
-  });
+  readonly nullReturn = memoised(
+    (fn: FunctionDef) => {
+      this.nullAnalysis ??= new NullAnalysis(this.model);
+      return this.nullAnalysis.nullReturn(fn);
+    },
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
 }
 
 const contexts = new WeakMap<PatchModel, Facts>();
