@@ -23,6 +23,11 @@ import kfIdx04 from './idx/kf-idx-04-incomplete-guard.js';
 import kfIdx05 from './idx/kf-idx-05-size-without-sz.js';
 import kfIdx06 from './idx/kf-idx-06-unbounded-size.js';
 import kfIdx07 from './idx/kf-idx-07-untrusted-pointer-deref.js';
+import kfIdx08 from './idx/kf-idx-08-size-underflow.js';
+import kfIdx09 from './idx/kf-idx-09-sized-struct-access.js';
+import kfIdx10 from './idx/kf-idx-10-unbounded-extent.js';
+import kfIdx11 from './idx/kf-idx-11-scalar-to-pointer.js';
+import kfIdx12 from './idx/kf-idx-12-documented-range.js';
 import kfReg01 from './reg/kf-reg-01-unregistered-kfunc.js';
 import kfReg02 from './reg/kf-reg-02-registered-not-defined.js';
 import kfReg03 from './reg/kf-reg-03-static-kfunc.js';
@@ -65,6 +70,11 @@ export const registry: Rule[] = [
   kfIdx05,
   kfIdx06,
   kfIdx07,
+  kfIdx08,
+  kfIdx09,
+  kfIdx10,
+  kfIdx11,
+  kfIdx12,
   kfReg01,
   kfReg02,
   kfReg03,

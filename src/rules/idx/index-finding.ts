@@ -24,7 +24,7 @@ export interface IndexFinding {
   v: ArgVerdict | undefined;
 }
 
-const RANK: Record<GuardStatus, number> = { none: 0, 'lower-only': 1, 'upper-only': 2, complete: 3 };
+const RANK: Record<GuardStatus, number> = { none: 0, 'lower-only': 1, 'upper-only': 2, 'off-by-one': 2, complete: 3 };
 
 /** The index finding on parameter `f` of `k`, and which rule reports it; null when there is none. */
 export function indexFindingFor(facts: Facts, k: KfuncDef, f: ParamFlow): IndexFinding | null {
