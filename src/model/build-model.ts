@@ -118,6 +118,7 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
     files: [],
     kfuncs: [],
     functions: new Map(),
+    preImage: new Map(),
     registrations: [],
     sets: [],
     idSets: [],
@@ -180,7 +181,9 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
   };
   for (const f of facts.functions) {
     // On the old side only removed definitions matter; unchanged ones are already on the new side.
-    if (side === 'old' && status(f.line) !== 'removed') continue;
+    // A definition whose body loses lines is kept apart as the pre-image of that function.
+    const changed = side === 'old' && [...src.removed].some((l) => l >= f.startLine && l <= f.endLine);
+    if (side === 'old' && status(f.line) !== 'removed' && !changed) continue;
     const def: FunctionDef = {
       name: f.name,
       file: src.path,
@@ -202,6 +205,8 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
       const had = model.functions.get(def.name);
       if (!had || (isConfigStub(had) && !isConfigStub(def))) model.functions.set(def.name, def);
     }
+    if (changed && !model.preImage.has(def.name)) model.preImage.set(def.name, def);
+    if (side === 'old' && status(f.line) !== 'removed') continue;
     if (def.isKfunc) model.kfuncs.push(def as KfuncDef);
   }
   if (side === 'new') {

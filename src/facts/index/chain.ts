@@ -52,6 +52,7 @@ function record(cx: FlowContext, frame: Frame, v: Var, use: SinkUse, sinks: Sink
     signed,
     ...(use.args ? { args: use.args } : {}),
     ...(use.sizedBy ? { sizedBy: use.sizedBy } : {}),
+    ...(use.iterNext ? { iterNext: use.iterNext } : {}),
   });
 }
 

@@ -98,6 +98,8 @@ export interface Sink {
    * (`p = kmalloc(len, ...); memcpy(p, src, len)`), so the destination is that long.
    */
   sizedBy?: string;
+  /** For a 'loop' sink that is an open-coded iterator's bound: the _next kfunc that compares it. */
+  iterNext?: string;
 }
 
 export interface ParamFlow {

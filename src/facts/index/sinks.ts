@@ -30,6 +30,8 @@ export interface SinkUse {
   args?: string[];
   /** For a 'length' sink: the call that produced the destination with the same length. */
   sizedBy?: string;
+  /** For a 'loop' sink that stores an iterator's bound: the _next kfunc that compares it. */
+  iterNext?: string;
 }
 
 /** A use that passes the value as argument `k` of a visible helper, to follow into. */
@@ -99,8 +101,9 @@ export function classifyUse(
     const left = strip(p.childForFieldName('left')!);
     if (left.type === 'identifier') return null;
     const lv = left.text.replace(/\s+/g, ' ');
-    const kind: SinkKind = iteratorBound(functions, frame, left) ? 'loop' : 'store';
-    return sink(kind, p, lv, `${lv} ${op(p)} ${id.text}`);
+    const next = iteratorBound(functions, frame, left);
+    const s = sink(next ? 'loop' : 'store', p, lv, `${lv} ${op(p)} ${id.text}`);
+    return next ? { ...s, iterNext: next } : s;
   }
   if (p.type !== 'argument_list') return null;
   const call = p.parent!;
@@ -133,13 +136,13 @@ export function classifyUse(
  * field f: v bounds the BPF program's loop (kernel/bpf/bpf_iter.c caps bpf_iter_num's range
  * with BPF_MAX_LOOPS for this reason).
  */
-function iteratorBound(functions: Map<string, FunctionDef>, frame: Frame, left: SyntaxNode): boolean {
-  if (frame.depth !== 0 || left.type !== 'field_expression') return false;
+function iteratorBound(functions: Map<string, FunctionDef>, frame: Frame, left: SyntaxNode): string | null {
+  if (frame.depth !== 0 || left.type !== 'field_expression') return null;
   const parts = iterKfuncParts(frame.fn.name);
-  if (parts?.kind !== 'new') return false;
+  if (parts?.kind !== 'new') return null;
   const next = functions.get(iterKfuncName(parts.type, 'next'));
   const field = left.childForFieldName('field')?.text;
-  if (!next || !field) return false;
+  if (!next || !field) return null;
   // The field itself, or a local the _next kfunc reads it into, in a relational comparison.
   const names = new Set<string>();
   for (const d of next.body.descendantsOfType('init_declarator')) {
@@ -149,10 +152,10 @@ function iteratorBound(functions: Map<string, FunctionDef>, frame: Frame, left: 
   }
   for (const c of next.body.descendantsOfType('binary_expression')) {
     if (!['<', '<=', '>', '>='].includes(op(c))) continue;
-    if (c.descendantsOfType('field_identifier').some((f) => f.text === field)) return true;
-    if (c.descendantsOfType('identifier').some((i) => names.has(i.text))) return true;
+    if (c.descendantsOfType('field_identifier').some((f) => f.text === field)) return next.name;
+    if (c.descendantsOfType('identifier').some((i) => names.has(i.text))) return next.name;
   }
-  return false;
+  return null;
 }
 
 /**
