@@ -179,3 +179,72 @@ describe('bad input', () => {
     await expect(reviewText('diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n', 'nohunk.patch')).rejects.toThrow(/nohunk\.patch/);
   });
 });
+
+describe('a patch pasted into a reply', () => {
+  const DIFF = [
+    'diff --git a/kernel/bpf/rotor.c b/kernel/bpf/rotor.c',
+    '--- a/kernel/bpf/rotor.c',
+    '+++ b/kernel/bpf/rotor.c',
+    '@@ -10,3 +10,5 @@ __bpf_kfunc u32 bpf_rotor_speed(struct rotor *r)',
+    ' {',
+    '+\tif (!r)',
+    '+\t\treturn 0;',
+    '-\treturn r->speed;',
+    '+\treturn READ_ONCE(r->speed);',
+    ' }',
+    '',
+  ].join('\n');
+  const reply = (body: string) =>
+    [
+      'From: Reviewer <reviewer@example.org>',
+      'Subject: Re: [PATCH bpf-next v2 2/3] bpf: rotor speed kfunc',
+      'Message-ID: <reply-1@example.org>',
+      'In-Reply-To: <patch-2@example.org>',
+      '',
+      body,
+    ].join('\n');
+
+  it('reviews a diff below the discussion and its --- line, subject without Re:, with a note', async () => {
+    const text = reply(
+      ['> the rotor may be NULL here', '', 'Right, how about this instead:', '', '---', ' kernel/bpf/rotor.c | 3 ++-', '', DIFF].join('\n'),
+    );
+    const s = await readSeries(text, 'reply.eml');
+    expect(s.patches).toHaveLength(1);
+    expect(s.patches[0]!.subject).toBe('[PATCH bpf-next v2 2/3] bpf: rotor speed kfunc');
+    expect(s.patches[0]!.tag.index).toBe(2);
+    expect(s.patches[0]!.fromReply).toBe(true);
+    expect(s.discussion.some((d) => d.body.includes('the rotor may be NULL here'))).toBe(true);
+    const r = await reviewText(text, 'reply.eml');
+    expect(r.patches[0]!.notes.some((n) => n.includes('taken from a reply'))).toBe(true);
+    expect(r.warnings.some((w) => w.includes('reply.eml') && w.includes('from a reply'))).toBe(true);
+  });
+
+  it('takes the patch after a scissors line, named by its in-body Subject:', async () => {
+    const text = reply(
+      [
+        'Something like this (untested):',
+        '',
+        '-- >8 --',
+        'Subject: [PATCH] bpf: check the rotor before reading its speed',
+        '',
+        'The rotor pointer can be NULL.',
+        '',
+        '---',
+        DIFF,
+      ].join('\n'),
+    );
+    const s = await readSeries(text, 'scissors.eml');
+    expect(s.patches.map((p) => p.subject)).toEqual(['[PATCH] bpf: check the rotor before reading its speed']);
+    expect(s.patches[0]!.commitMessage).toContain('The rotor pointer can be NULL.');
+    expect(s.discussion[0]!.body).toContain('Something like this');
+  });
+
+  it('keeps a quoted diff in a reply as discussion', async () => {
+    const quoted = DIFF.split('\n')
+      .map((l) => `> ${l}`)
+      .join('\n');
+    const s = await readSeries(reply(`${quoted}\n\nLooks good to me.\n`), 'quoted.eml');
+    expect(s.patches).toHaveLength(0);
+    expect(s.discussion).toHaveLength(1);
+  });
+});

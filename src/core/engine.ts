@@ -33,6 +33,10 @@ function interpolate(template: string, data: Report['data'], rule: string, id: s
 
 export function runRules(model: PatchModel, rules: Rule[]): EngineResult {
   const findings = new Map<string, Finding>();
+  // Per identity (rule, kfunc, message, key): the places reported so far. The same identity at
+  // another place is a further occurrence (e.g. a second `return -EINVAL`), told apart by its
+  // rank in report order, never by its line, so fingerprints survive line moves.
+  const places = new Map<string, string[]>();
   const errors: string[] = [];
   const facts = factsFor(model);
   for (const rule of rules) {
@@ -55,13 +59,24 @@ export function runRules(model: PatchModel, rules: Rule[]): EngineResult {
         patchIndex: model.index,
         message: interpolate(template, r.data, rule.meta.id, r.messageId),
         evidence: r.evidence ?? [],
-        fingerprint: fingerprintOf(rule.meta.id, r.kfunc, `${r.messageId}\0${r.key ?? ''}`),
+        fingerprint: '',
         onAddedLine,
         inDiff,
         messageId: r.messageId,
       };
       if (r.verdict) f.verdict = r.verdict;
       if (r.claims?.length) f.claims = r.claims;
+      const what = `${r.messageId}\0${r.key ?? ''}`;
+      const identity = `${rule.meta.id}\0${r.kfunc}\0${what}`;
+      const place = `${side}:${r.file}:${r.line}`;
+      const seen = places.get(identity) ?? [];
+      let rank = seen.indexOf(place);
+      if (rank < 0) {
+        rank = seen.length;
+        seen.push(place);
+        places.set(identity, seen);
+      }
+      f.fingerprint = fingerprintOf(rule.meta.id, r.kfunc, rank === 0 ? what : `${what}\0#${rank}`);
       if (!findings.has(f.fingerprint)) findings.set(f.fingerprint, f);
     };
     try {

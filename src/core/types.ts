@@ -35,6 +35,8 @@ export interface Finding {
   messageId: string;
   /** Set when a user disposition marks this fingerprint as not-a-bug. */
   disposition?: { reason: string; link?: string; contradicted: boolean };
+  /** The same finding is there before the patch (shown as info; see src/core/baseline.ts). */
+  predates?: boolean;
   /** Known disputed claims this finding answers (src/facts/disputes.ts). */
   claims?: ClaimAssessment[];
 }

@@ -1,9 +1,10 @@
 // The per-unit core, the same for every front door: sources (+ declared context) -> model ->
-// rules -> findings and a plain summary. A review calls it once per patch, an audit once per
+// rules -> findings (compared with the patch's pre-image, ./baseline.ts) and a plain summary. A review calls it once per patch, an audit once per
 // kfunc file (in a worker thread). Config (rule levels, dispositions) is applied by the caller
 // on the final set through core/policy.ts, so audit results stay cacheable.
 import type { FileSource } from '../intake/source.js';
-import { buildModel, type ModelMeta } from '../model/build-model.js';
+import { buildModel, type ModelContext, type ModelMeta } from '../model/build-model.js';
+import { againstBaseline } from './baseline.js';
 import type { PatchModel } from '../model/model.js';
 import type { Rule } from '../rules/contract.js';
 import { registry } from '../rules/index.js';
@@ -30,7 +31,12 @@ export interface UnitResult {
 }
 
 export function analyseUnit(u: UnitInput, rules: Rule[] = registry): UnitResult {
-  const model = buildModel(u.sources, u.meta);
+  // Keep the tree context the model was built with: the patch's baseline review needs the same.
+  let context: ModelContext | undefined;
+  const given = u.meta.context;
+  const meta: ModelMeta = given ? { ...u.meta, context: (draft) => (context = given(draft)) } : u.meta;
+  const model = buildModel(u.sources, meta);
   const run = runRules(model, rules);
-  return { model, summary: summarise(model, u.input, u.recovered ?? false), findings: run.findings, errors: run.errors };
+  const findings = againstBaseline(run.findings, model, u.sources, u.meta, context, rules);
+  return { model, summary: summarise(model, u.input, u.recovered ?? false), findings, errors: run.errors };
 }

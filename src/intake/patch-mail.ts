@@ -16,6 +16,8 @@ export interface PatchRecord {
   files: FileDiff[];
   recovered: boolean;
   warnings: string[];
+  /** Taken from a reply (`Re:`) that carries a patch below its discussion, as `git am`/b4 would. */
+  fromReply?: boolean;
 }
 
 export interface MailRecord {
@@ -105,6 +107,44 @@ async function decode(raw: string): Promise<DecodedMail> {
   };
 }
 
+/** git's scissors line (`-- >8 --`, `--8<--`): what follows it is the patch mail. */
+const SCISSORS = /^[ \t]*(?:-[ \t]*){2,}(?:>8|8<)(?:[ \t]*-)+[ \t]*$/m;
+
+/** In-body headers at the top of a message (`Subject:`, `From:`, `Date:`), as git am reads them. */
+function inBodyHeaders(text: string): { headers: Map<string, string>; rest: string } {
+  const lines = text.replace(/^\n+/, '').split('\n');
+  const headers = new Map<string, string>();
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const m = /^(Subject|From|Date):[ \t]*(.*)$/i.exec(lines[i]!);
+    if (!m) break;
+    headers.set(m[1]!.toLowerCase(), m[2]!.trim());
+  }
+  if (headers.size && lines[i] === '') i++;
+  return { headers, rest: lines.slice(i).join('\n') };
+}
+
+/**
+ * A reply that carries a patch: discussion, then a scissors line or the patch's own `---`, then
+ * the diff. The patch is what follows the scissors (its in-body Subject: names it) or, without
+ * one, the reply's subject without `Re:`; the text above stays discussion.
+ */
+function patchFromReply(mail: DecodedMail): { subject: string; message: string; discussion: string } {
+  const cut = SCISSORS.exec(mail.body);
+  const reSubject = mail.subject.replace(/^\s*((re|aw|sv)\s*:\s*)+/i, '');
+  if (!cut) {
+    const { message } = splitPatchBreak(mail.body);
+    return { subject: reSubject, message, discussion: message };
+  }
+  const after = mail.body.slice(cut.index + cut[0].length);
+  const { headers, rest } = inBodyHeaders(after);
+  return {
+    subject: headers.get('subject') ?? reSubject,
+    message: splitPatchBreak(rest).message,
+    discussion: mail.body.slice(0, cut.index),
+  };
+}
+
 /** The first non-empty line of a commit message: the subject of a headerless patch. */
 function firstLine(text: string): string {
   return (
@@ -131,9 +171,28 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
       inReplyTo: mail.inReplyTo,
       body: mail.body,
     };
-    if (files.length === 0 || tag.isReply) {
+    if (files.length === 0) {
       if (tag.isPatch && tag.index === 0 && !tag.isReply) series.cover = record;
       else series.discussion.push(record);
+      continue;
+    }
+    if (tag.isReply) {
+      // The diff lines are not quoted (a quoted diff is never read as one): the reply carries a
+      // patch of its own. Review it like `git am` would take it, and keep the discussion.
+      const r = patchFromReply(mail);
+      series.discussion.push({ ...record, body: r.discussion });
+      series.patches.push({
+        subject: r.subject,
+        tag: parseSubject(r.subject),
+        from: mail.from,
+        date: mail.date,
+        messageId: mail.messageId,
+        commitMessage: r.message,
+        files,
+        recovered: scan.recovered,
+        warnings: [`${inputName}: patch taken from a reply ("${mail.subject}"), as git am would take it`, ...scan.warnings],
+        fromReply: true,
+      });
       continue;
     }
     series.patches.push({

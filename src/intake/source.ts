@@ -11,6 +11,8 @@ export interface ImageView {
 
 export interface FileSource {
   path: string;
+  /** Pre-image path when the patch renames or copies the file; null otherwise. */
+  oldPath: string | null;
   isNew: boolean;
   isDeleted: boolean;
   post: ImageView;
@@ -19,6 +21,12 @@ export interface FileSource {
   added: Set<number>;
   /** Pre-image lines the patch removes. */
   removed: Set<number>;
+  /**
+   * Where in the post-image the patch deletes lines: the post-image line number that follows
+   * each deleted run (a deletion at the end of the file gives its last line + 1). A hunk that
+   * only deletes lines changes what is around these positions.
+   */
+  deletedAt: Set<number>;
   /** Post-image ranges shown by the diff (hunks), inclusive. */
   shown: [number, number][];
   /** git's function-context text of each hunk, by its first line on each side (names an enclosing set). */
@@ -28,16 +36,21 @@ export interface FileSource {
 export function sourceFromDiff(f: FileDiff): FileSource {
   const src: FileSource = {
     path: f.path,
+    oldPath: f.oldPath && f.oldPath !== f.path ? f.oldPath : null,
     isNew: f.isNew,
     isDeleted: f.isDeleted,
     post: { lines: new Map(), full: f.isNew },
     pre: { lines: new Map(), full: false },
     added: new Set(),
     removed: new Set(),
+    deletedAt: new Set(),
     shown: [],
     sections: { new: new Map(), old: new Map() },
   };
   for (const h of f.hunks) {
+    // The post-image line the next diff line stands before (a hunk without new lines names the
+    // line after which its deletion happened).
+    let next = h.newLines === 0 ? h.newStart + 1 : h.newStart;
     if (h.section) {
       src.sections.new.set(h.newStart, h.section);
       src.sections.old.set(h.oldStart, h.section);
@@ -48,6 +61,8 @@ export function sourceFromDiff(f: FileDiff): FileSource {
       if (l.oldLine !== undefined && l.oldLine > 0) src.pre.lines.set(l.oldLine, l.text);
       if (l.kind === 'add' && l.newLine !== undefined) src.added.add(l.newLine);
       if (l.kind === 'del' && l.oldLine !== undefined) src.removed.add(l.oldLine);
+      if (l.kind === 'del') src.deletedAt.add(next);
+      else if (l.newLine !== undefined) next = l.newLine + 1;
     }
     if (h.newLines > 0) src.shown.push([h.newStart, h.newStart + h.newLines - 1]);
   }
@@ -70,6 +85,7 @@ export function sourceFromTree(f: FileDiff, preText: string | null): FileSource 
   if (pre.length && pre[pre.length - 1] === '') pre.pop();
   const post: string[] = [];
   const added = new Set<number>();
+  const deletedAt = new Set<number>();
   const shown: [number, number][] = [];
   let cursor = 1;
   const same = (a: string, b: string) => a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
@@ -88,6 +104,7 @@ export function sourceFromTree(f: FileDiff, preText: string | null): FileSource 
         throw new ApplyError(`${f.path}:${cursor}: patch does not apply (expected "${l.text.trim()}")`);
       }
       if (l.kind === 'ctx') post.push(have);
+      else deletedAt.add(post.length + 1);
       cursor++;
     }
     if (post.length >= start) shown.push([start, post.length]);
@@ -97,7 +114,7 @@ export function sourceFromTree(f: FileDiff, preText: string | null): FileSource 
   pre.forEach((t, i) => preLines.set(i + 1, t));
   const postLines = new Map<number, string>();
   post.forEach((t, i) => postLines.set(i + 1, t));
-  return { ...base, post: { lines: postLines, full: true }, pre: { lines: preLines, full: true }, added, shown };
+  return { ...base, post: { lines: postLines, full: true }, pre: { lines: preLines, full: true }, added, deletedAt, shown };
 }
 
 /** A whole file as it stands (audit): every line is context, nothing added. */
@@ -107,12 +124,14 @@ export function sourceFromFile(path: string, text: string): FileSource {
   all.forEach((t, i) => lines.set(i + 1, t));
   return {
     path,
+    oldPath: null,
     isNew: false,
     isDeleted: false,
     post: { lines, full: true },
     pre: { lines: new Map(), full: false },
     added: new Set(),
     removed: new Set(),
+    deletedAt: new Set(),
     shown: [],
     sections: { new: new Map(), old: new Map() },
   };
@@ -138,6 +157,28 @@ export function sourcesFromRegions(regions: { path: string; start: number; lines
     else byPath.set(r.path, [r]);
   }
   return [...byPath].map(([p, rs]) => sourceFromRegions(p, rs));
+}
+
+/**
+ * The pre-image of a touched file as code that stands as it is (nothing added or removed): what
+ * the baseline review of a patch reads, to tell findings the patch introduces from ones it found.
+ * Null for a file the patch creates.
+ */
+export function preImageSource(src: FileSource): FileSource | null {
+  if (src.isNew) return null;
+  return {
+    path: src.oldPath ?? src.path,
+    oldPath: null,
+    isNew: false,
+    isDeleted: false,
+    post: src.pre,
+    pre: { lines: new Map(), full: false },
+    added: new Set(),
+    removed: new Set(),
+    deletedAt: new Set(),
+    shown: regionsOf(src.pre),
+    sections: { new: src.sections.old, old: new Map() },
+  };
 }
 
 /** Contiguous runs of visible line numbers, [start, end] inclusive. */

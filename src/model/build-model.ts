@@ -6,6 +6,7 @@ import { maskKernelC } from './mask.js';
 import { readFunctions, readEnums, kfuncMarkers, type RawFunction } from './functions.js';
 import { readSets } from './btf-sets.js';
 import { preprocFacts, type VisibleLine } from './preproc.js';
+import { callsIn } from './c-query.js';
 import { regionsOf, type FileSource, type ImageView } from '../intake/source.js';
 import type { EnumDef, FileModel, FunctionDef, KfuncDef, LineStatus, PatchModel, Registration, TreeIndex } from './model.js';
 import type { TargetTree } from './target.js';
@@ -102,6 +103,11 @@ export interface ModelMeta {
   target: TargetTree;
   mode: ModelMode;
   /**
+   * The kfuncs to review (patch mode). Default: what the patch touches. The baseline review of a
+   * patch's pre-image passes the post-image's focus, so both review the same kfuncs.
+   */
+  focus?: ReadonlySet<string>;
+  /**
    * Tree context. A function, because what to follow (callees of the kfuncs the patch
    * touches) depends on the draft model; it runs once, before the model is frozen.
    */
@@ -115,6 +121,7 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
     index: meta.index,
     total: meta.total,
     mode: meta.mode,
+    focus: null,
     files: [],
     kfuncs: [],
     functions: new Map(),
@@ -130,6 +137,7 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
   };
   addSources(model, sources);
   linkChangedRegistrations(model);
+  if (meta.mode === 'patch') model.focus = meta.focus ?? touchedKfuncs(model);
   if (meta.context) {
     const ctx = meta.context(model);
     if (ctx.sources?.length) addSources(model, ctx.sources, true);
@@ -268,6 +276,33 @@ function isConfigStub(f: FunctionDef): boolean {
   return !e || /^\(?\s*-?\s*(\d+[uUlL]*|[A-Z_][A-Z0-9_]*|true|false|NULL)\s*\)?$/.test(e.text);
 }
 
+/**
+ * What a patch touches: kfuncs whose definition it adds, removes or edits (an added line inside
+ * it, or a deletion inside its body), and kfuncs whose BTF_ID_FLAGS entry it adds, removes or
+ * changes.
+ */
+function touchedKfuncs(model: PatchModel): Set<string> {
+  const out = new Set<string>();
+  const fileOf = new Map(model.files.map((f) => [f.path, f]));
+  const touched = (fn: FunctionDef): boolean => {
+    if (fn.status === 'added' || fn.status === 'removed') return true;
+    const f = fileOf.get(fn.file);
+    if (!f || fn.side !== 'new') return false;
+    for (let n = fn.line; n <= fn.endLine; n++) if (f.addedLines.has(n) || (n > fn.line && f.deletedAt.has(n))) return true;
+    return false;
+  };
+  for (const k of model.kfuncs) if (touched(k)) out.add(k.name);
+  for (const r of model.registrations) if (r.added || r.removed) out.add(r.kfunc);
+  // A kfunc behaves differently when a helper of its file that it calls directly changes.
+  const helpers = new Set([...model.functions.values()].filter((f) => !f.isKfunc && touched(f)).map((f) => f.name));
+  if (helpers.size) {
+    for (const k of model.kfuncs) {
+      if (k.side === 'new' && !out.has(k.name) && callsIn(k.body).some((c) => helpers.has(c.name))) out.add(k.name);
+    }
+  }
+  return out;
+}
+
 /** A removed and an added entry for the same kfunc in one file is a flag change. */
 function linkChangedRegistrations(model: PatchModel): void {
   const removed = model.registrations.filter((r) => r.removed);
@@ -290,5 +325,6 @@ function fileModel(src: FileSource, context: boolean): FileModel {
     shownRanges: src.shown,
     addedLines: src.added,
     removedLines: src.removed,
+    deletedAt: src.deletedAt,
   };
 }

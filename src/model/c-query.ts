@@ -73,17 +73,21 @@ export function registrationsOf(model: PatchModel, name: string): Registration[]
   return model.registrations.filter((r) => r.kfunc === name && !r.removed);
 }
 
-/** The post-image kfuncs the patch adds or changes (context ones only in audits). */
-export function reviewedKfuncs(model: PatchModel): KfuncDef[] {
-  const audit = isAudit(model);
-  return model.kfuncs.filter((k) => k.side === 'new' && (audit || k.status === 'added' || bodyTouched(model, k)));
+/** True when `name` is under review: every kfunc in an audit, the ones the patch touches in a review. */
+export function isReviewed(model: PatchModel, name: string): boolean {
+  return model.focus === null || model.focus.has(name);
 }
 
-/** True when the patch adds or changes a line inside the function. */
+/** The post-image definitions of the kfuncs under review (model.focus; every kfunc in audits). */
+export function reviewedKfuncs(model: PatchModel): KfuncDef[] {
+  return model.kfuncs.filter((k) => k.side === 'new' && isReviewed(model, k.name));
+}
+
+/** True when the patch adds a line inside the function, or deletes lines from its body. */
 export function bodyTouched(model: PatchModel, fn: FunctionDef): boolean {
   const file = model.files.find((f) => f.path === fn.file);
   if (!file) return false;
-  for (const l of file.addedLines) if (l >= fn.line && l <= fn.endLine) return true;
+  for (let l = fn.line; l <= fn.endLine; l++) if (file.addedLines.has(l) || (l > fn.line && file.deletedAt.has(l))) return true;
   return false;
 }
 
@@ -104,14 +108,13 @@ export function hasFlag(r: Registration, flag: string): boolean {
 }
 
 /**
- * Names of the kfuncs whose flag/definition consistency a rule should review: the reviewed
- * definitions plus every kfunc whose BTF_ID_FLAGS entry the patch adds or changes (in an audit,
- * every registration). Covers functions registered directly without `__bpf_kfunc`.
+ * Names of the kfuncs whose flag/definition consistency a rule should review: the kfuncs under
+ * review that the post-image still defines or registers (in an audit, every definition and
+ * registration). Covers functions registered directly without `__bpf_kfunc`.
  */
 export function reviewedKfuncNames(model: PatchModel): Set<string> {
-  const audit = isAudit(model);
   const names = new Set(reviewedKfuncs(model).map((k) => k.name));
-  for (const r of model.registrations) if (!r.removed && (audit || r.added)) names.add(r.kfunc);
+  for (const r of model.registrations) if (!r.removed && isReviewed(model, r.kfunc)) names.add(r.kfunc);
   return names;
 }
 
@@ -183,6 +186,34 @@ export function pointerReturningKfuncs(model: PatchModel): { name: string; def: 
     if (!def) continue;
     const ret = bareType(def.returnType);
     if (isPointerType(ret) && ret !== 'void *') out.push({ name, def });
+  }
+  return out;
+}
+
+/**
+ * Program types the patch itself maps to a kfunc hook: an added `case BPF_PROG_TYPE_X:` label
+ * whose case falls through to a `return BTF_KFUNC_HOOK_*` (the mapping in kernel/bpf/btf.c), so
+ * a registration for X in the same patch can succeed. Name -> the hook it maps to.
+ */
+export function hookMappingsAdded(model: PatchModel): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of model.files) {
+    if (f.role !== 'unit') continue;
+    for (const n of f.addedLines) {
+      const m = /^\s*case\s+BPF_PROG_TYPE_(\w+)\s*:/.exec(f.lineText(n) ?? '');
+      if (!m) continue;
+      // Follow the fall-through labels down to the return that names the hook.
+      for (let k = n + 1; k <= n + 40; k++) {
+        const t = f.lineText(k);
+        if (t === undefined) break;
+        const hook = /\bBTF_KFUNC_HOOK_(\w+)/.exec(t);
+        if (hook) {
+          out.set(m[1]!, hook[1]!);
+          break;
+        }
+        if (!/^\s*(case\s+\w+\s*:|\/\/.*|\/\*.*)?\s*$/.test(t)) break;
+      }
+    }
   }
   return out;
 }

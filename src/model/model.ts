@@ -122,6 +122,8 @@ export interface FileModel {
   addedLines: Set<number>;
   /** Line numbers of removed lines in the pre-image. */
   removedLines: Set<number>;
+  /** Post-image positions where the patch deletes lines (the line that follows each deletion). */
+  deletedAt: ReadonlySet<number>;
 }
 
 /**
@@ -152,6 +154,11 @@ export interface PatchModel {
   /** Patch subject (`[PATCH bpf-next v2 4/7] mm: ...`) or '' in audits. */
   subject: string;
   mode: 'patch' | 'tree';
+  /**
+   * The kfuncs under review, by name: in a patch, every kfunc whose definition (prototype or
+   * body) or registration the patch adds, removes or changes; null in a tree audit (all of them).
+   */
+  focus: ReadonlySet<string> | null;
   /** Position in the series (1-based), 0 for a single patch. */
   index: number;
   total: number;

@@ -67,19 +67,22 @@ function contextFor(
   opts: ReviewOptions,
   cache: { mod: TreeCacheModule; tc: ReturnType<TreeCacheModule['openTreeCache']> } | null,
 ) {
+  const fromReply = p.fromReply ? [`patch taken from a reply (it follows the discussion of a "Re:" mail), as git am would take it`] : [];
   return (draft: PatchModel): ModelContext => {
     if (cache?.tc) {
       const gone = p.files.filter((f) => f.oldPath && f.oldPath !== f.path).map((f) => f.oldPath!);
-      return cache.mod.treeContext(cache.tc, sources, gone)(draft);
+      const ctx = cache.mod.treeContext(cache.tc, sources, gone)(draft);
+      return { ...ctx, notes: [...fromReply, ...(ctx.notes ?? [])] };
     }
     if (cache && (draft.kfuncs.length || draft.registrations.length)) {
       return {
         notes: [
+          ...fromReply,
           `no audit cache of ${opts.tree}: running \`kfunc-review audit ${opts.tree}\` once gives reviews against this tree cross-file context (registrations in other files, callees)`,
         ],
       };
     }
-    return {};
+    return { notes: fromReply };
   };
 }
 

@@ -4,7 +4,6 @@
 import { defineRule } from '../contract.js';
 import { reviewedKfuncs } from '../../model/c-query.js';
 import { indexFindingFor, indexReport } from './index-finding.js';
-import { unchangedAsInfo } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -19,8 +18,7 @@ export default defineRule({
         '{name}() indexes {target} with {param} without a bounds check: {consequence}. Reject out-of-range {param} before the access',
     },
   },
-  check({ model, facts, report: raw }) {
-    const report = unchangedAsInfo(model, raw);
+  check({ model, facts, report }) {
     for (const k of reviewedKfuncs(model)) {
       for (const f of facts.flows(k)) {
         const d = indexFindingFor(facts, k, f);

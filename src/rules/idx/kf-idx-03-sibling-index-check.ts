@@ -7,7 +7,7 @@ import type { Facts } from '../../facts/context.js';
 import { type ParamFlow, type Sink, INDEX_KINDS } from '../../facts/index/flow-types.js';
 import { defineRule } from '../contract.js';
 import { completeSiblingGuard, indexFindingFor } from './index-finding.js';
-import { bare, guardPlace, unchangedAsInfo } from './shared.js';
+import { bare, guardPlace } from './shared.js';
 
 /** Callees that only print or trace a value. */
 const LOGGING =
@@ -55,8 +55,7 @@ export default defineRule({
         '{name}() passes {param} to {target}() unchecked, while its sibling {sibling}() validates {sibParam} with `{guard}`; add the same validation',
     },
   },
-  check({ model, facts, report: raw }) {
-    const report = unchangedAsInfo(model, raw);
+  check({ model, facts, report }) {
     for (const k of reviewedKfuncs(model)) {
       for (const f of facts.flows(k)) {
         if (indexFindingFor(facts, k, f)) continue;

@@ -5,7 +5,7 @@ import { reviewedKfuncs } from '../../model/c-query.js';
 import type { ParamFlow } from '../../facts/index/flow-types.js';
 import { defineRule, type Report } from '../contract.js';
 import { LENGTH_DEST } from '../../knowledge/indexing-callees.js';
-import { bare, pairedBuffer, paramBefore, unchangedAsInfo } from './shared.js';
+import { bare, pairedBuffer, paramBefore } from './shared.js';
 
 type Reporter = (r: Report & { messageId: 'unpairedLength' | 'szNotAfterPointer' | 'fixedDestination' }) => void;
 
@@ -29,7 +29,7 @@ function unpairedLengths(report: Reporter, k: KfuncDef, f: ParamFlow): void {
         kfunc: k.name,
         file: k.file,
         line: s.entryLine,
-        key: `${f.name}:${s.target}:${s.line}:dest`,
+        key: `${f.name}:${s.target}:dest`,
         data: { name: k.name, param: f.name, callee: s.target, dest, buf },
         evidence: [
           `parameter ${f.name}: \`${f.type}\` -> ${f.domain}; it is the __sz of ${buf}`,
@@ -48,7 +48,7 @@ function unpairedLengths(report: Reporter, k: KfuncDef, f: ParamFlow): void {
       kfunc: k.name,
       file: k.file,
       line: s.entryLine,
-      key: `${f.name}:${s.target}:${s.line}`,
+      key: `${f.name}:${s.target}`,
       data: { name: k.name, param: f.name, callee: s.target },
       evidence: [
         `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,
@@ -104,8 +104,7 @@ export default defineRule({
         '{name}() marks {param} with __sz/__szk but it does not follow a pointer parameter, so the verifier checks no buffer against it; move it right after its buffer',
     },
   },
-  check({ model, facts, report: raw }) {
-    const report = unchangedAsInfo(model, raw);
+  check({ model, facts, report }) {
     for (const k of reviewedKfuncs(model)) {
       for (const f of facts.flows(k)) unpairedLengths(report, k, f);
       szPairing(report, k);

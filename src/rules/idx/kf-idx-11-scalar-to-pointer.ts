@@ -3,7 +3,7 @@
 // with the guards in front of it.
 import { reviewedKfuncs } from '../../model/c-query.js';
 import { defineRule } from '../contract.js';
-import { bare, unchangedAsInfo } from './shared.js';
+import { bare } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -18,8 +18,7 @@ export default defineRule({
         '{name}() turns {param} into a pointer (`{cast}`) without validating it: the BPF program chooses the address. Check {param} against the values it may take first',
     },
   },
-  check({ model, facts, report: raw }) {
-    const report = unchangedAsInfo(model, raw);
+  check({ model, facts, report }) {
     for (const k of reviewedKfuncs(model)) {
       for (const f of facts.flows(k)) {
         for (const s of f.sinks) {
@@ -29,7 +28,7 @@ export default defineRule({
             kfunc: k.name,
             file: k.file,
             line: s.entryLine,
-            key: `${f.name}:${s.line}`,
+            key: `${f.name}:${s.target}`,
             data: { name: k.name, param: f.name, cast: s.text },
             evidence: [
               `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,

@@ -1,6 +1,6 @@
 // KF-REG-01: a __bpf_kfunc definition that no BTF_ID_FLAGS entry registers.
 import { defineRule } from '../contract.js';
-import { isAudit } from '../../model/c-query.js';
+import { isAudit, isReviewed } from '../../model/c-query.js';
 import { isDestructorStub, isImplAnchor } from '../../knowledge/stub-names.js';
 
 export default defineRule({
@@ -27,7 +27,7 @@ export default defineRule({
     // Without the tree's registrations, an audit cannot tell "registered elsewhere" from "never".
     if (audit && !tree) return;
     for (const k of model.kfuncs) {
-      if (k.side !== 'new' || !(audit || k.status === 'added') || registered.has(k.name) || tree?.registered(k.name)) continue;
+      if (k.side !== 'new' || !isReviewed(model, k.name) || registered.has(k.name) || tree?.registered(k.name)) continue;
       // Destructor stubs are referenced from BTF_ID(func, ...) dtor lists, not kfunc sets.
       if (isDestructorStub(k.name) || isImplAnchor(k.name)) continue;
       const file = model.files.find((f) => f.path === k.file);

@@ -1,6 +1,6 @@
 // KF-REG-02: a BTF_ID_FLAGS entry whose function is not defined, or is defined without __bpf_kfunc.
 import { defineRule } from '../contract.js';
-import { bodyTouched, fileFullyVisible, isAudit, isFmodretEntry } from '../../model/c-query.js';
+import { fileFullyVisible, isAudit, isFmodretEntry, isReviewed } from '../../model/c-query.js';
 import { isDestructorStub, isImplAnchor } from '../../knowledge/stub-names.js';
 
 export default defineRule({
@@ -35,7 +35,7 @@ export default defineRule({
       if (def && def.side === 'new') {
         // Static definitions are KF-REG-03's; marked ones are fine.
         if (def.isKfunc || def.isStatic) continue;
-        const reviewed = audit || r.added || def.status === 'added' || bodyTouched(model, def);
+        const reviewed = isReviewed(model, r.kfunc);
         if (!reviewed) continue;
         const isNew = def.status === 'added';
         report({

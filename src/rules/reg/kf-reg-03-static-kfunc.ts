@@ -1,6 +1,6 @@
 // KF-REG-03: a kfunc (marked or registered) declared static.
 import { defineRule } from '../contract.js';
-import { bodyTouched, isAudit, isFmodretEntry } from '../../model/c-query.js';
+import { isFmodretEntry, isReviewed } from '../../model/c-query.js';
 
 export default defineRule({
   meta: {
@@ -18,7 +18,6 @@ export default defineRule({
     },
   },
   check({ model, report }) {
-    const audit = isAudit(model);
     const live = model.registrations.filter((r) => !r.removed && r.side === 'new' && !isFmodretEntry(model, r));
     const seen = new Set<string>();
     for (const def of model.functions.values()) {
@@ -26,7 +25,7 @@ export default defineRule({
       const regs = live.filter((r) => r.kfunc === def.name);
       if (!def.isKfunc && regs.length === 0) continue;
       const isNew = def.status === 'added';
-      const reviewed = audit || isNew || bodyTouched(model, def) || regs.some((r) => r.added);
+      const reviewed = isReviewed(model, def.name);
       if (!reviewed || seen.has(def.name)) continue;
       seen.add(def.name);
       const inline = def.isInline ? ' inline' : '';

@@ -63,7 +63,7 @@ export default defineRule({
           kfunc: dup.kfunc,
           file: at.file,
           line: at.line,
-          key: `${dup.set}:${other.line}`,
+          key: `${dup.set}`,
           evidence: [`entry: ${describe(at)}`, `same set, earlier or other entry: ${describe(other)}`],
         });
       }

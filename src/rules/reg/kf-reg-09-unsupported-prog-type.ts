@@ -1,6 +1,6 @@
 // KF-REG-09: register_btf_kfunc_id_set() for a program type the target tree has no kfunc hook for.
 import { defineRule } from '../contract.js';
-import { isAudit } from '../../model/c-query.js';
+import { hookMappingsAdded, isAudit } from '../../model/c-query.js';
 import { progTypeSupport, progTypeSupported } from '../../knowledge/prog-types.js';
 
 export default defineRule({
@@ -18,9 +18,12 @@ export default defineRule({
   },
   check({ model, report }) {
     const audit = isAudit(model);
+    // The patch may give the program type its hook in the same change (kernel/bpf/btf.c).
+    const mapped = audit ? new Map<string, string>() : hookMappingsAdded(model);
     for (const c of model.registerCalls) {
       if (c.fn !== 'register_btf_kfunc_id_set' || !c.progType || !(audit || c.added)) continue;
       if (progTypeSupported(c.progType, model.target)) continue;
+      if (mapped.has(c.progType.replace(/^BPF_PROG_TYPE_/, ''))) continue;
       const set = model.idSets.find((i) => i.name === c.idSet)?.set ?? c.idSet;
       report({
         messageId: 'unsupported',

@@ -1,6 +1,6 @@
 // KF-REG-10: a __bpf_kfunc definition outside __bpf_kfunc_start_defs()/__bpf_kfunc_end_defs().
 import { defineRule } from '../contract.js';
-import { isAudit, reviewedKfuncs } from '../../model/c-query.js';
+import { isAudit, isReviewed, reviewedKfuncs } from '../../model/c-query.js';
 import { DEFS_BLOCK_CLOSERS, LEGACY_DEFS_CLOSER } from '../../model/defs-block-markers.js';
 
 /** A line that closes a definitions block. */
@@ -25,7 +25,7 @@ export default defineRule({
       // null: no marker visible before it, so nothing is known; static functions need no
       // prototype; an existing definition already builds; a visible prototype (e.g. in a header
       // the patch touches) silences the warning too.
-      if (k.inDefsBlock !== false || k.isStatic || !(audit || k.status === 'added') || model.prototypes?.has(k.name)) continue;
+      if (k.inDefsBlock !== false || k.isStatic || !isReviewed(model, k.name) || model.prototypes?.has(k.name)) continue;
       // In an audit the definition already exists: it only warns when no header the file
       // includes declares it (the tree index looks two include levels deep). A review with the
       // tree index (audit cache) is silenced by such a prototype too.

@@ -1,7 +1,7 @@
 // KF-REG-11: a set entry compiled under weaker #if conditions than the kfunc it names.
 import { defineRule } from '../contract.js';
 import type { FunctionDef } from '../../model/model.js';
-import { fileFullyVisible, isAudit, isFmodretEntry, bodyTouched } from '../../model/c-query.js';
+import { fileFullyVisible, isFmodretEntry, isReviewed } from '../../model/c-query.js';
 
 /** `defined(A) && IS_ENABLED(B)` → ['A', 'B']; null when the condition is not a plain conjunction. */
 function atoms(conds: string[]): string[] | null {
@@ -37,7 +37,6 @@ export default defineRule({
     },
   },
   check({ model, report }) {
-    const audit = isAudit(model);
     for (const r of model.registrations) {
       if (r.removed || r.side !== 'new' || isFmodretEntry(model, r)) continue;
       // All post-image definitions of the name (a kfunc may have #if/#else variants).
@@ -47,7 +46,7 @@ export default defineRule({
       if (defs.length === 0) continue;
       // #if stacks are only trustworthy when the whole file is known.
       if (!fileFullyVisible(model, r.file) || !defs.every((d) => fileFullyVisible(model, d.file))) continue;
-      if (!(audit || r.added || defs.some((d) => d.status === 'added' || bodyTouched(model, d)))) continue;
+      if (!isReviewed(model, r.kfunc)) continue;
       const have = atoms(r.ifdefs);
       if (!have) continue;
       // The entry is safe when at least one definition is built whenever the entry is.

@@ -8,7 +8,7 @@ import type { Facts } from '../../facts/context.js';
 import { type ParamFlow, INDEX_KINDS } from '../../facts/index/flow-types.js';
 import { classifyType } from '../../facts/semantics/index.js';
 import { defineRule, type Report } from '../contract.js';
-import { finalStatement, unchangedAsInfo } from './shared.js';
+import { finalStatement } from './shared.js';
 
 type Reporter = (r: Report & { messageId: 'warnReachable' | 'ambiguousZero' }) => void;
 
@@ -97,8 +97,7 @@ export default defineRule({
         '{name}() returns 0 when `{guard}` rejects {param}, but 0 is also a valid result; return a distinct error value (e.g. -1 cast to the return type)',
     },
   },
-  check({ model, facts, report: raw }) {
-    const report = unchangedAsInfo(model, raw);
+  check({ model, facts, report }) {
     for (const k of reviewedKfuncs(model)) {
       const flows = facts.flows(k);
       for (const f of flows) warnReachable(report, facts, k, f);

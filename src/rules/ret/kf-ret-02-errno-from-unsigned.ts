@@ -3,7 +3,6 @@
 import { reviewedKfuncs } from '../../model/c-query.js';
 import { classifyType } from '../../facts/semantics/index.js';
 import { defineRule } from '../contract.js';
-import { unchangedAsInfo } from './shared.js';
 
 const ERRNO: Record<string, number> = {
   EPERM: 1,
@@ -44,8 +43,7 @@ export default defineRule({
         '{name}() returns {value} from a `{type}` function; BPF sees {seen}. Return int, or a documented unsigned sentinel',
     },
   },
-  check({ model, report: raw }) {
-    const report = unchangedAsInfo(model, raw);
+  check({ model, report }) {
     for (const k of reviewedKfuncs(model)) {
       const rt = classifyType(k.returnType);
       if ((rt.kind !== 'int' && rt.kind !== 'bool') || (rt.kind === 'int' && rt.signed)) continue;
@@ -63,7 +61,7 @@ export default defineRule({
           kfunc: k.name,
           file: k.file,
           line: r.startPosition.row + 1,
-          key: `${name}:${r.startPosition.row + 1}`,
+          key: name,
           data: { name: k.name, value: `-${name}`, type: k.returnType, seen },
           evidence: [
             `return type \`${k.returnType}\` is ${rt.kind === 'bool' ? 'bool' : `unsigned (${rt.bits} bits)`}`,

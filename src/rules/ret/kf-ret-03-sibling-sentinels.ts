@@ -3,7 +3,7 @@
 import type { FunctionDef } from '../../model/model.js';
 import { reviewedKfuncs } from '../../model/c-query.js';
 import { defineRule } from '../contract.js';
-import { finalStatement, unchangedAsInfo } from './shared.js';
+import { finalStatement } from './shared.js';
 
 /** The family of a kfunc: the first two words of its name (`bpf_mem_cgroup_vm_events` -> bpf_mem). */
 function familyOf(name: string): string {
@@ -45,8 +45,7 @@ export default defineRule({
         '{name}() returns `{mine}` when its argument check fails, but its sibling {sibling}() returns `{theirs}`; use one failure convention for the family',
     },
   },
-  check({ model, report: raw }) {
-    const report = unchangedAsInfo(model, raw);
+  check({ model, report }) {
     for (const k of reviewedKfuncs(model)) {
       const mine = failureClass(k);
       if (!mine) continue;

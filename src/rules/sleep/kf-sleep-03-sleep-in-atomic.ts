@@ -34,7 +34,7 @@ export default defineRule({
           kfunc: k.name,
           file: k.file,
           line: h.top.line,
-          key: `${h.top.line}:${h.callee}`,
+          key: h.callee,
           evidence: [
             `${s.kind} section opened by ${s.opener} at ${k.file}:${s.line}`,
             `sleeping call: ${describeChain(h)}`,
