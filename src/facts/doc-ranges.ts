@@ -21,7 +21,10 @@ const PATTERNS: { re: RegExp; inclusive: (m: RegExpExecArray) => boolean }[] = [
   { re: new RegExp(String.raw`\[\s*${VALUE}\s*(?:,|\.\.)\s*(${VALUE})\s*([\])])`), inclusive: (m) => m[2] === ']' },
   { re: new RegExp(String.raw`\bbetween\s+${VALUE}\s+and\s+(${VALUE})`, 'i'), inclusive: () => true },
   { re: new RegExp(String.raw`\b(?:less|smaller|lower) than\s+(${VALUE})`, 'i'), inclusive: () => false },
-  { re: new RegExp(String.raw`\b(?:at most|no (?:more|greater|larger) than|must not exceed|not exceeding)\s+(${VALUE})`, 'i'), inclusive: () => true },
+  {
+    re: new RegExp(String.raw`\b(?:at most|no (?:more|greater|larger) than|must not exceed|not exceeding)\s+(${VALUE})`, 'i'),
+    inclusive: () => true,
+  },
 ];
 
 /** The documented ranges of `fn`'s parameters, one per parameter that has one. */

@@ -3,7 +3,17 @@
 import type { SyntaxNode } from '../../model/c-parser.js';
 import { snippet } from '../../model/c-query.js';
 import type { FunctionDef } from '../../model/model.js';
-import { type FlowContext, type Frame, type GuardFacts, type GuardStatus, type Sink, type Var, keepsNonneg, merge, statusOf } from './flow-types.js';
+import {
+  type FlowContext,
+  type Frame,
+  type GuardFacts,
+  type GuardStatus,
+  type Sink,
+  type Var,
+  keepsNonneg,
+  merge,
+  statusOf,
+} from './flow-types.js';
 import { guardsAt } from './guards.js';
 import { declaredLength, literalAtMost, sameBound } from './arrays.js';
 import { type HelperUse, type SinkUse, classifyUse, underflowUse } from './sinks.js';
@@ -35,6 +45,7 @@ function record(cx: FlowContext, frame: Frame, v: Var, use: SinkUse, sinks: Sink
   const { kind, node: sinkNode, target, chainEnd } = use;
   const facts = guardsAt(cx, frame, sinkNode, v);
   merge(facts, frame.inherited);
+  throughOther(cx, frame, sinkNode, facts);
   const signed = frame.signed;
   sinks.push({
     kind,
@@ -54,6 +65,27 @@ function record(cx: FlowContext, frame: Frame, v: Var, use: SinkUse, sinks: Sink
     ...(use.sizedBy ? { sizedBy: use.sizedBy } : {}),
     ...(use.iterNext ? { iterNext: use.iterNext } : {}),
   });
+}
+
+/**
+ * `v <= w` where w is another argument that a guard caps (`start > end || end > cap` rejected):
+ * v is capped through w. Adds w's cap to the facts as a cap of v.
+ */
+function throughOther(cx: FlowContext, frame: Frame, at: SyntaxNode, facts: GuardFacts): void {
+  if (facts.upper || facts.complete) return;
+  for (const b of facts.bounds) {
+    if (!b.relative || !/^\w+$/.test(b.rhs) || !frame.others?.has(b.rhs)) continue;
+    const p = frame.fn.params.find((x) => x.name === b.rhs);
+    if (!p) continue;
+    const ct = cx.ctype(p.type);
+    const w: Var = { root: p.name, ctype: ct, nonneg: !ct.signed, exact: true };
+    const others = new Set([...frame.others].filter((x) => x !== p.name));
+    const g = guardsAt(cx, { ...frame, vars: new Map([[p.name, w]]), others }, at, w);
+    if (!g.upper && !g.complete) continue;
+    facts.upper = true;
+    facts.texts.push(`${b.text.replace(/ \(.*\)$/, '')}, and ${g.texts[0] ?? p.name}`);
+    return;
+  }
 }
 
 /** Counts whose valid indexes stay below them (`nr_cpu_ids`, `NR_ITEMS`, `ARRAY_SIZE(a)`). */
@@ -92,6 +124,7 @@ function followInto(cx: FlowContext, frame: Frame, use: HelperUse, v: Var, sinks
   const argVal = valueTaint(cx, arg, frame.vars) ?? v;
   const facts = guardsAt(cx, frame, call, v);
   merge(facts, frame.inherited);
+  throughOther(cx, frame, call, facts);
   const inner: Frame = {
     fn: callee,
     vars: new Map([[cp.name, { root: v.root, ctype: ct, nonneg: keepsNonneg(argVal.nonneg, argVal.ctype, ct), exact: !!argVal.exact }]]),
@@ -149,7 +182,8 @@ function valueTaint(cx: FlowContext, expr: SyntaxNode, vars: Map<string, Var>): 
       const o = op(e);
       if (!ARITH.has(o)) return null;
       const v = valueTaint(cx, e.childForFieldName('left')!, vars) ?? valueTaint(cx, e.childForFieldName('right')!, vars);
-      return v ? { ...v, nonneg: v.nonneg && o !== '-', exact: false } : null;
+      // An unsigned difference stays non-negative (it wraps instead; the 'underflow' sink covers that).
+      return v ? { ...v, nonneg: v.nonneg && (o !== '-' || !v.ctype.signed), exact: false } : null;
     }
     case 'unary_expression':
       if (!['-', '~', '+'].includes(op(e))) return null;

@@ -4,7 +4,7 @@ import type { SyntaxNode } from '../../model/c-parser.js';
 import { snippet } from '../../model/c-query.js';
 import { CHECKER_NAME, SANITISER, VALIDATOR_NAME } from '../../knowledge/indexing-callees.js';
 import type { FunctionDef } from '../../model/model.js';
-import { type FlowContext, type Frame, type GuardFacts, type Var, emptyFacts, merge, statusOf } from './flow-types.js';
+import { type Bound, type FlowContext, type Frame, type GuardFacts, type Var, emptyFacts, merge, statusOf } from './flow-types.js';
 import { CMP, MIRROR, NEGATE, callArgs, callName, isExit, mentions, op, reassigns, strip } from './syntax.js';
 
 /** Bounds that have an unsigned type, making `int_param >= X` an unsigned comparison. */
@@ -125,6 +125,13 @@ function reject(cx: FlowContext, c: SyntaxNode, names: Set<string>, frame: Frame
       const g = reject(cx, a, names, frame, where);
       if (g.lower || g.upper || g.complete) return { ...g, texts: [`${snippet(e, 70)} (${where})`] };
     }
+    // `v != A && v != B` rejected: v is one of A, B. What both negations establish holds.
+    const ra = reject(cx, l, names, frame, where);
+    const rb = reject(cx, r, names, frame, where);
+    f.complete = ra.complete && rb.complete;
+    f.upper = (ra.upper || ra.complete) && (rb.upper || rb.complete);
+    f.lower = (ra.lower || ra.complete) && (rb.lower || rb.complete);
+    if (f.complete || f.upper || f.lower) f.texts.push(`${snippet(e, 70)} (${where})`);
   }
   return f;
 }
@@ -137,9 +144,22 @@ const CHECK_FAILS = /^\(?\s*(-\s*\w+|[1-9]\d*|true|[A-Z_][A-Z0-9_]*)\s*\)?$/;
  * return (a validator's non-false value, a checker's 0): the facts every such return has, or null
  * when the helper never passes (a stub that always rejects).
  */
-function helperFacts(cx: FlowContext, def: FunctionDef, k: number, frame: Frame, kind: 'validator' | 'checker'): GuardFacts | null {
+function helperFacts(
+  cx: FlowContext,
+  def: FunctionDef,
+  k: number,
+  frame: Frame,
+  kind: 'validator' | 'checker',
+  call: SyntaxNode,
+): GuardFacts | null {
   const pn = def.params[k]!.name;
   const ct = cx.ctype(def.params[k]!.type);
+  // The helper's other parameters that receive BPF-controlled values: a bound by one of them
+  // is a relation, not a cap, in the helper too.
+  const args = callArgs(call);
+  const others = new Set(
+    def.params.filter((p, j) => j !== k && args[j] && boundNames(args[j]!).some((n) => frame.others?.has(n))).map((p) => p.name),
+  );
   const inner: Frame = {
     fn: def,
     vars: new Map([[pn, { root: pn, ctype: ct, nonneg: false }]]),
@@ -147,6 +167,7 @@ function helperFacts(cx: FlowContext, def: FunctionDef, k: number, frame: Frame,
     depth: frame.depth + 1,
     inherited: emptyFacts(),
     signed: ct.signed,
+    others,
   };
   // Every passing return must be guarded: intersect the facts of the returns.
   let sub: GuardFacts | null = null;
@@ -179,8 +200,34 @@ function helperFacts(cx: FlowContext, def: FunctionDef, k: number, frame: Frame,
 }
 
 /** The facts a helper's verdict gives at its call site, with the helper's own checks quoted. */
-function helperVerdict(call: SyntaxNode, def: FunctionDef, sub: GuardFacts | null, where: string): GuardFacts {
+/**
+ * A helper's bounds said in the caller's words: its parameters replaced by the arguments of the
+ * call (`b` becomes `last` for `range_ok(first, last)`), so the caller can compare them with its
+ * own expressions (an ordering `first <= last`, an array size).
+ */
+function callerBounds(call: SyntaxNode, def: FunctionDef, sub: GuardFacts, frame: Frame): Bound[] {
+  const args = callArgs(call);
+  const map = new Map(def.params.map((p, i) => [p.name, args[i] ? strip(args[i]!).text.replace(/\s+/g, ' ') : null]));
+  const out: Bound[] = [];
+  for (const b of sub.bounds) {
+    let ok = true;
+    const rhs = b.rhs.replace(/\b[A-Za-z_]\w*\b/g, (id) => {
+      if (!map.has(id)) return id;
+      const a = map.get(id);
+      if (!a) ok = false;
+      return a && /^[\w>.-]+$/.test(a) ? a : `(${a ?? id})`;
+    });
+    if (!ok) continue;
+    const ids = (rhs.match(/\b[a-z_]\w*\b/g) ?? []).filter((x) => !/^[A-Z_][A-Z0-9_]*$/.test(x));
+    const relative = ids.length > 0 && ids.every((x) => frame.others?.has(x));
+    out.push({ ...b, rhs, relative, exact: false });
+  }
+  return out;
+}
+
+function helperVerdict(call: SyntaxNode, def: FunctionDef, sub: GuardFacts | null, where: string, frame: Frame): GuardFacts {
   const f = emptyFacts();
+  if (sub) f.bounds.push(...callerBounds(call, def, sub, frame));
   // A helper that never passes (a config stub returning false) rejects everything.
   if (!sub || statusOf(sub) === 'complete') {
     f.complete = true;
@@ -188,7 +235,7 @@ function helperVerdict(call: SyntaxNode, def: FunctionDef, sub: GuardFacts | nul
     f.texts.push(`${snippet(call, 60)} (${where}; ${def.name}() checks ${checks})`);
     return f;
   }
-  merge(f, { ...sub, bounds: [], texts: sub.texts.map((t) => `${t} [in ${def.name}()]`) });
+  merge(f, { ...sub, bounds: [], minimum: [], texts: sub.texts.map((t) => `${t} [in ${def.name}()]`) });
   return f;
 }
 
@@ -203,8 +250,8 @@ function validatorCall(cx: FlowContext, call: SyntaxNode, names: Set<string>, fr
   if (def && def.params[k]) {
     // A visible helper: it validates if it returns an accepting condition on its parameter
     // or rejects out-of-range input before returning true.
-    const sub = helperFacts(cx, def, k, frame, 'validator');
-    return helperVerdict(call, def, sub, where);
+    const sub = helperFacts(cx, def, k, frame, 'validator', call);
+    return helperVerdict(call, def, sub, where, frame);
   }
   if (VALIDATOR_NAME.test(name)) {
     f.complete = true;
@@ -226,8 +273,8 @@ function checkerCall(cx: FlowContext, call: SyntaxNode, names: Set<string>, fram
   if (k < 0) return f;
   const def = cx.model.functions.get(name);
   if (def && def.params[k] && frame.depth < 4 && strip(args[k]!).type !== 'call_expression') {
-    const sub = helperFacts(cx, def, k, frame, 'checker');
-    return helperVerdict(call, def, sub, where);
+    const sub = helperFacts(cx, def, k, frame, 'checker', call);
+    return helperVerdict(call, def, sub, where, frame);
   }
   if (CHECKER_NAME.test(name)) {
     f.complete = true;
@@ -304,12 +351,10 @@ function compare(cx: FlowContext, e: SyntaxNode, names: Set<string>, frame: Fram
       [l, r] = [r, l];
       o = MIRROR[o]!;
     } else if (isSpan(l) || isSpan(r)) {
-      if (!isSpan(l)) {
-        [l, r] = [r, l];
-        o = MIRROR[o]!;
-      }
+      const bound = isSpan(l) ? r : l;
+      if (!isSpan(l)) o = MIRROR[o]!;
       if (!accepting) o = NEGATE[o]!;
-      if ((o === '<' || o === '<=') && !isRelative(strip(r), frame) && !mentions(r, names)) {
+      if ((o === '<' || o === '<=') && !isRelative(strip(bound), frame) && !mentions(bound, names)) {
         f.span = true;
         f.texts.push(`${snippet(e, 70)} (${where})`);
       }

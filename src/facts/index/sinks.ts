@@ -114,18 +114,21 @@ export function classifyUse(
   const callText = `${name}(${args.map((a) => snippet(a, 30)).join(', ')})`;
   if (SANITISER.test(name) || (SAFE_CALLEE.test(name) && !(name in INDEXING_CALLEES))) return null;
   if (name in BIT_CALLEES && BIT_CALLEES[name] === k) return sink('bit', call, name, callText);
-  const callee = functions.get(name);
-  if (callee && callee.body && frame.depth < 4 && !seen.has(name) && k < callee.params.length) {
-    return { callee, call, name, k, arg: node, callText };
-  }
   const argTexts = args.map((a) => a.text.replace(/\s+/g, ' '));
   const callSink = (kind: SinkKind): SinkUse => ({ ...sink(kind, call, name, callText), args: argTexts });
-  if (INDEXING_CALLEES[name]?.includes(k)) return callSink('callee');
+  // Copy and allocation primitives are known by name: their tree bodies (lib/string.c, slab)
+  // say nothing more about the caller's value than the table does.
   if (LENGTH_CALLEES[name] === k) {
     const s = callSink('length');
     const by = producedWith(frame.fn, call, args[LENGTH_DEST[name] ?? -1], args[k]!);
     return by ? { ...s, sizedBy: by } : s;
   }
+  if (ALLOC_CALLEES[name]?.includes(k) && !INDEXING_CALLEES[name]?.includes(k)) return callSink('alloc');
+  const callee = functions.get(name);
+  if (callee && callee.body && frame.depth < 4 && !seen.has(name) && k < callee.params.length) {
+    return { callee, call, name, k, arg: node, callText };
+  }
+  if (INDEXING_CALLEES[name]?.includes(k)) return callSink('callee');
   if (ALLOC_CALLEES[name]?.includes(k)) return callSink('alloc');
   if (!TRANSPARENT.test(name)) return callSink('call');
   return null;
@@ -183,7 +186,11 @@ export function underflowUse(cx: FlowContext, frame: Frame, id: SyntaxNode): Sin
   if (ms.type === 'cast_expression' && cx.ctype(ms.childForFieldName('type')?.text ?? '').signed) return null;
   // `ptr - off` is pointer arithmetic (container_of-style), not an unsigned difference.
   if (isPointerExpr(frame.fn, ms)) return null;
-  if (/^\(?\s*0[uUlL]*\s*\)?$/.test(ms.text) || ms.descendantsOfType('identifier').some((i) => frame.vars.get(i.text)?.root === frame.vars.get(id.text)?.root)) return null;
+  if (
+    /^\(?\s*0[uUlL]*\s*\)?$/.test(ms.text) ||
+    ms.descendantsOfType('identifier').some((i) => frame.vars.get(i.text)?.root === frame.vars.get(id.text)?.root)
+  )
+    return null;
   // Only a value that goes somewhere: a difference that is merely compared is a check.
   let up = p;
   while (up.parent && (up.parent.type === 'parenthesized_expression' || up.parent.type === 'cast_expression')) up = up.parent;
@@ -209,8 +216,7 @@ function producedWith(fn: FunctionDef, copy: SyntaxNode, dst: SyntaxNode | undef
     if (l?.type !== 'identifier' || l.text !== d.text) continue;
     const r = a.childForFieldName(a.type === 'assignment_expression' ? 'right' : 'value');
     const c = r ? strip(r) : null;
-    found =
-      c?.type === 'call_expression' && callArgs(c).some((x) => strip(x).text.replace(/\s+/g, '') === want) ? snippet(c, 70) : null;
+    found = c?.type === 'call_expression' && callArgs(c).some((x) => strip(x).text.replace(/\s+/g, '') === want) ? snippet(c, 70) : null;
   }
   return found;
 }

@@ -31,7 +31,10 @@ export interface SizedArg {
 function unevaluated(n: SyntaxNode, stop: SyntaxNode): boolean {
   for (let p = n.parent; p && p.id !== stop.id; p = p.parent) {
     if (p.type === 'sizeof_expression' || p.type === 'alignof_expression') return true;
-    if (p.type === 'call_expression' && /^(offsetof|offsetofend|typeof|__typeof__|sizeof_field)$/.test(p.childForFieldName('function')?.text ?? ''))
+    if (
+      p.type === 'call_expression' &&
+      /^(offsetof|offsetofend|typeof|__typeof__|sizeof_field)$/.test(p.childForFieldName('function')?.text ?? '')
+    )
       return true;
   }
   return false;
@@ -40,7 +43,10 @@ function unevaluated(n: SyntaxNode, stop: SyntaxNode): boolean {
 /** Is field access `fe` a store (the left side of an assignment, or ++/--)? */
 function isWrite(fe: SyntaxNode): boolean {
   let n = fe;
-  while (n.parent && (n.parent.type === 'subscript_expression' || n.parent.type === 'field_expression' || n.parent.type === 'parenthesized_expression'))
+  while (
+    n.parent &&
+    (n.parent.type === 'subscript_expression' || n.parent.type === 'field_expression' || n.parent.type === 'parenthesized_expression')
+  )
     n = n.parent;
   const p = n.parent;
   if (p?.type === 'assignment_expression' && p.childForFieldName('left')?.id === n.id) return true;

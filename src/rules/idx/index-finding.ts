@@ -170,7 +170,9 @@ export function indexReport(facts: Facts, model: PatchModel, k: KfuncDef, f: Par
   if (sib && !sib.gap)
     ev.push(`sibling ${sib.name}() validates ${sib.param} with \`${sib.guard}\` (${sib.where}); a similar check here is the suggested fix`);
   else if (sib)
-    ev.push(`sibling ${sib.name}() checks ${sib.param} with \`${sib.guard}\` (${sib.where}), but that check is incomplete (${sib.gap}): do not copy it as the fix`);
+    ev.push(
+      `sibling ${sib.name}() checks ${sib.param} with \`${sib.guard}\` (${sib.where}), but that check is incomplete (${sib.gap}): do not copy it as the fix`,
+    );
   const data: Record<string, string> = { name: k.name, param: f.name, target, consequence, guard: guard ?? '', gap, fix };
   return {
     data,

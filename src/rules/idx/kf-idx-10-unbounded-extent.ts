@@ -14,7 +14,7 @@ export default defineRule({
     severity: 'warning',
     description: 'Bound an argument before storing it as the offset or size of a memory object',
     rationale:
-      'Storing a BPF-controlled value into the offset or length of an object (`ptr->offset += start`, `buf->len = n`) moves or grows the region later reads and writes go to. Unless the value was compared with the object\'s real size first, the object now describes memory past its end. A comparison with another argument (`start > end`) orders the two but bounds neither.',
+      "Storing a BPF-controlled value into the offset or length of an object (`ptr->offset += start`, `buf->len = n`) moves or grows the region later reads and writes go to. Unless the value was compared with the object's real size first, the object now describes memory past its end. A comparison with another argument (`start > end`) orders the two but bounds neither.",
     kernels: 'all',
     messages: {
       unboundedExtent:
@@ -24,30 +24,34 @@ export default defineRule({
   check({ model, facts, report }) {
     for (const k of reviewedKfuncs(model)) {
       for (const f of facts.flows(k)) {
-        for (const s of f.sinks) {
-          if (s.kind !== 'store' || s.status === 'complete' || s.status === 'off-by-one') continue;
-          const field = /(\w+)\s*$/.exec(s.target)?.[1] ?? '';
-          if (!EXTENT_FIELD.test(field)) continue;
-          const rel = s.facts.bounds.filter((b) => b.relative);
-          report({
-            messageId: 'unboundedExtent',
-            kfunc: k.name,
-            file: k.file,
-            line: s.entryLine,
-            key: `${f.name}:${s.target}`,
-            data: { name: k.name, param: f.name, field: s.target },
-            evidence: [
-              `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,
-              `store: \`${s.text}\` at ${s.file}:${s.line} (${s.chain})`,
-              rel.length
-                ? `guard: \`${bare(rel[0]!.text)}\` only relates ${f.name} to another argument; nothing compares it with the object's size`
-                : s.facts.texts.length
-                  ? `guard: \`${bare(s.facts.texts[0]!)}\` gives no upper bound`
-                  : `guard: none compares ${f.name} with the object's size before the store`,
-              `fix: reject ${f.name} larger than the object's current size (e.g. \`if (${f.name} > size) return -ERANGE;\`) before the store`,
-            ],
-          });
-        }
+        const open = f.sinks.filter(
+          (s) =>
+            s.kind === 'store' &&
+            s.status !== 'complete' &&
+            s.status !== 'off-by-one' &&
+            EXTENT_FIELD.test(/(\w+)\s*$/.exec(s.target)?.[1] ?? ''),
+        );
+        if (!open.length) continue;
+        const s = open[0]!;
+        const rel = s.facts.bounds.filter((b) => b.relative);
+        report({
+          messageId: 'unboundedExtent',
+          kfunc: k.name,
+          file: k.file,
+          line: s.entryLine,
+          key: f.name,
+          data: { name: k.name, param: f.name, field: s.target },
+          evidence: [
+            `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,
+            ...open.slice(0, 3).map((x) => `store: \`${x.text}\` at ${x.file}:${x.line} (${x.chain})`),
+            rel.length
+              ? `guard: \`${bare(rel[0]!.text)}\` only relates ${f.name} to another argument; nothing compares it with the object's size`
+              : s.facts.texts.length
+                ? `guard: \`${bare(s.facts.texts[0]!)}\` gives no upper bound`
+                : `guard: none compares ${f.name} with the object's size before the store`,
+            `fix: reject ${f.name} larger than the object's current size (e.g. \`if (${f.name} > size) return -ERANGE;\`) before the store`,
+          ],
+        });
       }
     }
   },

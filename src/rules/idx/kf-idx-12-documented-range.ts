@@ -6,7 +6,8 @@ import { documentedRanges } from '../../facts/doc-ranges.js';
 import { defineRule } from '../contract.js';
 
 /** Callees that only print or trace a value: passing it there is not a use to guard. */
-const LOGGING = /^(printk|pr_\w+|dev_\w+|WARN\w*|BUG\w*|trace_\w+|\w*_error|\w*_err|\w*_warn\w*|\w*_dbg|\w*_info|bpf_log|verbose|snprintf|scnprintf|seq_printf)$/;
+const LOGGING =
+  /^(printk|pr_\w+|dev_\w+|WARN\w*|BUG\w*|trace_\w+|\w*_error|\w*_err|\w*_warn\w*|\w*_dbg|\w*_info|bpf_log|verbose|snprintf|scnprintf|seq_printf)$/;
 
 export default defineRule({
   meta: {
@@ -18,7 +19,7 @@ export default defineRule({
     kernels: 'all',
     messages: {
       rangeNotEnforced:
-        "{name}() documents {param} as {range} but uses it without an upper bound, so the verifier passes any value; reject {param} {reject} before using it",
+        '{name}() documents {param} as {range} but uses it without an upper bound, so the verifier passes any value; reject {param} {reject} before using it',
     },
   },
   check({ model, facts, report }) {
