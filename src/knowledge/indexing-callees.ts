@@ -160,3 +160,16 @@ export const VALIDATOR_NAME = /(^|_)(is_)?valid(_\w+)?$|_valid_|^valid_|_ok$|_in
  * Trusted when the body is not visible.
  */
 export const CHECKER_NAME = /(^|_)(check|validate|verify)(_|$)|(^|_)(invalid|bad)(_|$)|^BAD_\w+$|_out_of_range$/;
+
+/**
+ * String copies that leave the destination without a NUL when the source fills it (position of
+ * the destination and of the count). strncpy_from_user(): lib/strncpy_from_user.c kernel-doc,
+ * "If @count is smaller than the length of the string, copies @count bytes and returns @count";
+ * strncpy(): lib/string.c (the C library contract). The *_nofault readers of mm/maccess.c and
+ * strscpy() always terminate and are not listed.
+ */
+export const UNTERMINATED_COPY: Record<string, { dst: number; count: number }> = {
+  strncpy_from_user: { dst: 0, count: 2 },
+  __strncpy_from_user: { dst: 0, count: 2 },
+  strncpy: { dst: 0, count: 2 },
+};

@@ -29,6 +29,7 @@ import kfIdx10 from './idx/kf-idx-10-unbounded-extent.js';
 import kfIdx11 from './idx/kf-idx-11-scalar-to-pointer.js';
 import kfIdx12 from './idx/kf-idx-12-documented-range.js';
 import kfIdx13 from './idx/kf-idx-13-removed-check.js';
+import kfIdx14 from './idx/kf-idx-14-unterminated-string.js';
 import kfReg01 from './reg/kf-reg-01-unregistered-kfunc.js';
 import kfReg02 from './reg/kf-reg-02-registered-not-defined.js';
 import kfReg03 from './reg/kf-reg-03-static-kfunc.js';
@@ -77,6 +78,7 @@ export const registry: Rule[] = [
   kfIdx11,
   kfIdx12,
   kfIdx13,
+  kfIdx14,
   kfReg01,
   kfReg02,
   kfReg03,
