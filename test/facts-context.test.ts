@@ -66,6 +66,15 @@ describe('facts context', () => {
     expect(factsFor(m).successMayReturnZero(kfunc(m, 'bpf_widget_reset'))).toBe(false);
   });
 
+  it('scans sleeps, atomic sections and pointer uses once per function', () => {
+    const m = model();
+    const facts = factsFor(m);
+    const k = kfunc(m, 'bpf_widget_read');
+    expect(facts.sleeps(k)).toBe(facts.sleeps(k));
+    expect(facts.atomicSections(k)).toBe(facts.atomicSections(k));
+    expect(facts.sleeps(k).hits).toEqual([]);
+  });
+
   it('is handed to every rule by the engine', () => {
     const m = model();
     const seen: RuleContext['facts'][] = [];

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { SLEEPERS, NON_SLEEPERS, sleeperFor, nonSleeperFor, shortWhy } from '../src/knowledge/sleepers.js';
 import { ATOMIC_SECTIONS } from '../src/knowledge/atomic-sections.js';
 import { BLOCKING_GFP, NONBLOCKING_GFP } from '../src/knowledge/gfp.js';
-import { classifyGfp } from '../src/facts/sleep-scan.js';
+import { classifyGfp, scanSleeps } from '../src/facts/sleep-scan.js';
+import { sourceFromFile } from '../src/intake/source.js';
+import { buildModel } from '../src/model/build-model.js';
 import { reviewText } from '../src/pipeline/review.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -138,4 +140,48 @@ describe('the memcg flush case', () => {
       expect(sleep(d.findings).map((f) => [f.rule, f.kfunc, f.severity])).toEqual([['KF-SLEEP-01', 'bpf_mem_cgroup_flush_stats', 'error']]);
     },
   );
+});
+
+describe('sleep scan of callees that sleep only on some paths', () => {
+  const KFUNC = `
+__bpf_kfunc void bpf_gadget_put(struct gadget *g)
+{
+	kobject_put(&g->kobj);
+}
+`;
+  // What a --tree review holds as a callee region: the callee's own code.
+  const CALLEE = `
+void kobject_put(struct kobject *kobj)
+{
+	might_sleep();
+	kobject_release(kobj);
+}
+`;
+  const scan = (files: [string, string][]) => {
+    const m = buildModel(
+      files.map(([p, t]) => sourceFromFile(p, t)),
+      { subject: '', index: 0, total: 0, target: { version: '6.12', major: 6, minor: 12, source: 'flag', reason: 'test' } },
+    );
+    return scanSleeps(m, m.functions.get('bpf_gadget_put')!);
+  };
+
+  it('keeps a may-sleep callee uncertain when its code is not visible', () => {
+    const s = scan([['drivers/gadget/gadget_bpf.c', KFUNC]]);
+    expect(s.hits.map((h) => [h.callee, h.certain])).toEqual([['kobject_put', false]]);
+  });
+
+  it('follows its code when visible: a sleeper it reaches makes the call certain', () => {
+    const s = scan([
+      ['drivers/gadget/gadget_bpf.c', KFUNC],
+      ['lib/kobject.c', CALLEE],
+    ]);
+    expect(s.hits.map((h) => [h.callee, h.certain, h.chain.map((c) => c.fn)])).toEqual([
+      ['might_sleep', true, ['bpf_gadget_put', 'kobject_put']],
+    ]);
+    expect(s.followed).toEqual(['kobject_put']);
+  });
+
+  it('counts the ratelimited memcg flush as sleeping: it reaches the flush when the periodic one is late', () => {
+    expect(sleeperFor('mem_cgroup_flush_stats_ratelimited')?.certainty).toBe('always');
+  });
 });

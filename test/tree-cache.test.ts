@@ -120,6 +120,26 @@ describe('--tree review with the audit cache', () => {
     expect(withCache.patches[0].notes).toEqual([]);
   });
 
+  it('gives the model the definition of a kfunc whose entry the patch changes, from its own file', async () => {
+    const sets = 'kernel/bpf/gizmo_sets.c';
+    const before = read(gizmo, sets);
+    const text = patchOf(
+      sets,
+      before,
+      before.replace('BTF_ID_FLAGS(func, bpf_iter_gizmo_destroy, KF_ITER_DESTROY)', 'BTF_ID_FLAGS(func, bpf_iter_gizmo_destroy)'),
+    );
+    const withCache = await reviewText(text, 'p.patch', { tree: gizmo, cacheDir });
+    const noCache = await reviewText(text, 'p.patch', { tree: gizmo, cache: false });
+    // The kfunc keeps its marker: it is the kfunc of the changed entry, not a plain callee.
+    expect(withCache.models[0].functions.get('bpf_iter_gizmo_destroy')).toMatchObject({ file: 'kernel/bpf/gizmo_iter.c', isKfunc: true });
+    expect(noCache.models[0].functions.has('bpf_iter_gizmo_destroy')).toBe(false);
+    // Its prototype proves the iterator shape (error); by name and siblings alone, a warning.
+    const flag10 = (r: ReviewResult) => brief(r).filter((b) => b.startsWith('KF-FLAG-10'));
+    expect(flag10(withCache)).toEqual(['KF-FLAG-10 error bpf_iter_gizmo_destroy kernel/bpf/gizmo_sets.c:34']);
+    expect(flag10(noCache)).toEqual(['KF-FLAG-10 warning bpf_iter_gizmo_destroy kernel/bpf/gizmo_sets.c:34']);
+    expect(withCache.patches[0].files).toEqual([sets]);
+  });
+
   it('ignores a corrupt cache: the review is the same as without one', async () => {
     const corrupt = join(work, 'corrupt-cache');
     cpSync(cacheDir, corrupt, { recursive: true });

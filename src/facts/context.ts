@@ -12,6 +12,8 @@ import { type ArgVerdict, evaluateKfunc, summary, tableByAccess } from './semant
 import type { Verdict } from './semantics/verdict-type.js';
 import { type ClaimAssessment, claimsFor } from './disputes.js';
 import { neverZero } from './return-sign.js';
+import { argUse, type ArgUse } from './pointer-args.js';
+import { atomicSections, scanSleeps, type HeldSection, type SleepScan } from './sleep-scan.js';
 
 export interface Facts {
   /** The scalar parameters of `fn` that BPF controls, with every sink each reaches (./index). */
@@ -34,6 +36,15 @@ export interface Facts {
    * cannot return 0 when the guards dominating it fix the sign (./return-sign.ts).
    */
   successMayReturnZero(fn: FunctionDef): boolean;
+  /**
+   * What `fn` and the visible helpers it hands the pointer to do with pointer parameter
+   * `param`: dereference, hand-off, NULL test, RCU-safe reference (./pointer-args.ts).
+   */
+  argUse(fn: FunctionDef, param: string): ArgUse;
+  /** The calls of `fn` that may sleep, through visible helpers and callee regions (./sleep-scan.ts). */
+  sleeps(fn: FunctionDef): SleepScan;
+  /** The atomic sections (spinlock, RCU, preempt, irq) the body of `fn` opens itself. */
+  atomicSections(fn: FunctionDef): HeldSection[];
 }
 
 /** A getter computed once per key (the first argument, or what `keyOf` makes of it). */
@@ -110,6 +121,28 @@ class ModelFacts implements Facts {
     });
     return successes.length > 0 && !successes.every((r) => neverZero(r));
   });
+
+  // Keyed by file, name and line: each definition (an #ifdef variant too) gets its own answer.
+  private readonly argUseMemo = new Map<string, ArgUse>();
+  argUse(fn: FunctionDef, param: string): ArgUse {
+    const key = `${fn.file}:${fn.name}:${fn.line}:${param}`;
+    let u = this.argUseMemo.get(key);
+    if (!u) {
+      u = argUse(this.model, fn, param);
+      this.argUseMemo.set(key, u);
+    }
+    return u;
+  }
+
+  readonly sleeps = memoised(
+    (fn: FunctionDef) => scanSleeps(this.model, fn),
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
+
+  readonly atomicSections = memoised(
+    (fn: FunctionDef) => atomicSections(fn),
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
 }
 
 const contexts = new WeakMap<PatchModel, Facts>();

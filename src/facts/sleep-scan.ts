@@ -215,6 +215,21 @@ export function scanSleeps(model: PatchModel, fn: FunctionDef): SleepScan {
       const step: ChainStep = { fn: cur.name, file: cur.file, line: c.line, callee: name };
       if (nonSleeperFor(name)) continue;
       const entry = sleeperFor(name);
+      const seen = model.functions.get(name);
+      // A callee that sleeps only on some paths: when its code is visible (a patch file, or a
+      // --tree callee region), follow it; a sleeper it reaches makes the call a certain sleep.
+      if (entry && entry.certainty === 'may' && seen && seen.side === 'new' && !stack.has(name) && chain.length + 1 <= MAX_SLEEP_DEPTH) {
+        const before = out.hits.length;
+        if (!out.followed.includes(name)) out.followed.push(name);
+        const inner: Env = new Map();
+        seen.params.forEach((p, i) => {
+          if (p.name && c.args[i]) inner.set(p.name, { text: c.args[i].text, env, fn: cur });
+        });
+        stack.add(name);
+        walk(seen, inner, [...chain, step], stack, topCall);
+        stack.delete(name);
+        if (out.hits.slice(before).some((h) => h.certain)) continue;
+      }
       if (entry) {
         let gfp: string | null = null;
         const certain = entry.certainty === 'always';

@@ -11,7 +11,10 @@
 //   'always' - the callee sleeps, or is annotated as sleeping, on every call (or on the path a
 //              static checker must assume, like the memcg flush over its update threshold);
 //   'may'    - it sleeps only on a path decided by code we cannot see (a release callback, a
-//              vmalloc'ed pointer, a rate limit), so a finding built on it is only info.
+//              vmalloc'ed pointer), so a finding built on it is a warning, not an error. A
+//              condition inside the callee that the caller cannot control (a rate limit, a
+//              threshold) is not such a path: the callee is 'always'. With --tree the scan
+//              follows a 'may' callee's own code and upgrades it when that reaches a sleeper.
 
 export type SleepCause =
   | 'might_sleep'
@@ -522,10 +525,10 @@ export const SLEEPERS: readonly SleeperEntry[] = [
   {
     id: 'memcg-flush-ratelimited',
     cause: 'might_sleep',
-    certainty: 'may',
+    certainty: 'always',
     names: ['mem_cgroup_flush_stats_ratelimited'],
-    short: 'flushes synchronously when the periodic flush is late',
-    why: 'the ratelimited flush normally leaves the work to the periodic flusher but flushes synchronously when that is late (mm/memcontrol.c)',
+    short: 'flushes synchronously (might_sleep) when the periodic flush is late',
+    why: 'the ratelimited flush calls mem_cgroup_flush_stats() itself whenever the periodic flusher is a full cycle late (mm/memcontrol.c:620-625), and that runs the sleeping rstat flush; a path the caller cannot rule out, so a checker must assume it sleeps',
   },
   // --- VFS --------------------------------------------------------------------------------------
   {

@@ -178,9 +178,10 @@ export function calleeRegions(
   roots: { file: string; body: string }[],
   visible: (name: string, callerFile: string) => { file: string; body: string } | undefined,
   skip: Set<string>,
+  wanted: string[] = [],
 ): Region[] {
   const depth = tc.record.depth;
-  if (depth <= 0 || !roots.length || !tc.defs()) return [];
+  if (depth <= 0 || (!roots.length && !wanted.length) || !tc.defs()) return [];
   const paths: string[] = [];
   const fc = new FileCache(tc.root, paths);
   const loaded = new Map<string, Loaded | null>();
@@ -195,7 +196,7 @@ export function calleeRegions(
   };
   const out: Region[] = [];
   const visited = new Set<string>();
-  const region = (rel: string, d: RawDef): { file: string; body: string } | null => {
+  const region = (rel: string, d: RawDef, keepMarker = false): { file: string; body: string } | null => {
     const key = `${rel}:${d.pos}`;
     if (visited.has(key)) return null;
     visited.add(key);
@@ -205,12 +206,26 @@ export function calleeRegions(
     if (!r || !lines) return null;
     const body = lines.slice(r[0] - 1, r[1]);
     if (out.length < tc.record.maxRegions) {
-      // A kfunc of another file is a plain callee here, as in the audit.
-      out.push({ path: rel, start: r[0], lines: body.map((t) => t.replace(/\b__bpf_kfunc\b(?!_)/g, '           ')) });
+      // A kfunc of another file is a plain callee here, as in the audit; one the patch registers
+      // keeps its marker (it is the kfunc of that entry).
+      out.push({ path: rel, start: r[0], lines: keepMarker ? body : body.map((t) => t.replace(/\b__bpf_kfunc\b(?!_)/g, '           ')) });
     }
     return { file: rel, body: body.join('\n') };
   };
-  let frontier = roots;
+  // Functions wanted for themselves (kfuncs the patch registers, defined in another file): their
+  // definitions are regions too, and what they call is followed like the roots' callees.
+  const extra: { file: string; body: string }[] = [];
+  for (const name of wanted) {
+    for (const rel of filesDefining(tc, name)) {
+      if (skip.has(rel) || rel.startsWith('tools/')) continue;
+      const d = load(rel)?.defs.find((x) => x.name === name && !x.isStatic);
+      if (!d) continue;
+      const r = region(rel, d, true);
+      if (r) extra.push(r);
+      break;
+    }
+  }
+  let frontier = [...roots, ...extra];
   const seenVisible = new Set<string>();
   for (let level = 0; level < depth && frontier.length && out.length < tc.record.maxRegions; level++) {
     const next: { file: string; body: string }[] = [];
@@ -298,9 +313,14 @@ export function treeContext(tc: TreeCache, sources: FileSource[], gone: string[]
         return undefined;
       return { file: f.file, body: bodyOf(f.file, f.line, f.endLine) };
     };
-    if (roots.length && !tc.defs())
+    // Kfuncs whose entries the patch adds or changes but whose definitions live elsewhere: the
+    // flag rules judge an entry by the code it registers.
+    const wanted = [
+      ...new Set(model.registrations.filter((r) => r.added && !r.removed && !model.functions.get(r.kfunc)).map((r) => r.kfunc)),
+    ];
+    if ((roots.length || wanted.length) && !tc.defs())
       notes.push('audit cache: no callee locations (re-run `kfunc-review audit` on this tree for callees in other files)');
-    const regions = calleeRegions(tc, roots, visible, patchFiles);
+    const regions = calleeRegions(tc, roots, visible, patchFiles, wanted);
     return { treeIndex, sources: sourcesFromRegions(regions), notes };
   };
 }

@@ -1,6 +1,7 @@
 // KF-FLAG-12: KF_TRUSTED_ARGS judged against the target tree. v7.0 deleted the flag (trusted
 // arguments became the default); before that it interacts with KF_RELEASE and KF_RCU, and a
-// new kfunc taking struct pointers without it accepts untrusted and NULL pointers.
+// kfunc whose code relies on a pointer argument the flags would check (dereferences it, hands
+// it on, keeps it) needs KF_TRUSTED_ARGS, or KF_RCU when RCU protection is all it needs.
 import { defineRule } from '../contract.js';
 import {
   bareType,
@@ -8,38 +9,42 @@ import {
   describeRegistration,
   flagFindingAnchor,
   hasFlag,
+  isAudit,
+  isFmodretEntry,
   registrationsOf,
   reviewedKfuncNames,
-  structPointee,
 } from '../../model/c-query.js';
 import { baseTreeUse, flagFact, targetEvidence } from '../../knowledge/kf-flags.js';
 import { trustedArgsIsDefault } from '../../model/target.js';
-import type { Param } from '../../model/model.js';
-import { isSizeSuffix, suffixesWhere } from '../../knowledge/arg-suffixes.js';
-import { isSpecialArgStruct } from '../../knowledge/special-arg-structs.js';
+import { POINTER_ARG_KIND_TEXT } from '../../knowledge/trusted-arg-kinds.js';
+import { pointerArgs, type ArgUse, type PointerArg, type UseSite } from '../../facts/pointer-args.js';
+import { bpfParams } from './shared.js';
 
-/** Suffixes that route a pointer argument somewhere other than the PTR_TO_BTF_ID check. */
-const OTHER_KIND_SUFFIX = suffixesWhere((s) => s.ownKind);
+/** `task->mm (kernel/x.c:12)`, `passed to foo() (kernel/x.c:12, via helper())`. */
+function describeUse(u: UseSite): string {
+  const how = u.how === 'deref' ? `\`${u.text}\`` : u.how === 'call' ? `passed to ${u.text}` : `kept by \`${u.text}\``;
+  const via =
+    u.chain.length > 1
+      ? `, via ${u.chain
+          .slice(1)
+          .map((f) => `${f}()`)
+          .join(' -> ')}`
+      : '';
+  return `${how} at ${u.file}:${u.line}${via}`;
+}
 
-/** Struct-pointer parameters that the trusted-argument check would guard. */
-function btfIdParams(params: Param[]): Param[] {
-  return params.filter((p, i) => {
-    const pointee = structPointee(bareType(p.type));
-    // Contexts, special objects and iterator states are never checked as kernel objects.
-    if (!pointee || isSpecialArgStruct(pointee) || OTHER_KIND_SUFFIX.has(p.suffix)) return false;
-    // A pointer followed by its size is checked as memory, not as a kernel object.
-    const next = params[i + 1];
-    return !(next && isSizeSuffix(next.suffix));
-  });
+interface Need {
+  arg: PointerArg;
+  use: ArgUse;
 }
 
 export default defineRule({
   meta: {
     id: 'KF-FLAG-12',
     severity: 'warning',
-    description: 'Check KF_TRUSTED_ARGS against the target tree: gone in v7.0, redundant or overridden before',
+    description: 'Require KF_TRUSTED_ARGS or KF_RCU where the code relies on a pointer argument; check the flag against the target tree',
     rationale:
-      'v7.0 made trusted arguments the default and deleted KF_TRUSTED_ARGS, so using it there is a build error. On older trees KF_RELEASE already implies it, KF_RCU overrides it with weaker semantics, and a kfunc with none of TRUSTED_ARGS/RCU/RELEASE accepts walked, untrusted and NULL struct pointers.',
+      'v7.0 made trusted arguments the default and deleted KF_TRUSTED_ARGS, so using it there is a build error. On older trees KF_RELEASE already implies it, KF_RCU overrides it with weaker semantics, and a kfunc with none of TRUSTED_ARGS/RCU/RELEASE is passed walked kernel pointers and NULL: a dereference of such an argument is a crash or a use-after-free.',
     kernels: 'all (version-gated at 7.0)',
     messages: {
       removedOnTarget:
@@ -49,10 +54,10 @@ export default defineRule({
       overriddenByRcu:
         "{name}() sets KF_TRUSTED_ARGS together with KF_RCU: the verifier then applies KF_RCU's weaker rule (trusted or RCU-protected pointers), so KF_TRUSTED_ARGS has no effect. Keep only KF_RCU if RCU pointers are meant to be accepted, otherwise drop KF_RCU",
       untrustedPointers:
-        '{name}() is a new kfunc taking struct pointer(s) {params} without KF_TRUSTED_ARGS, KF_RCU or KF_RELEASE: on {version} the verifier passes it walked, untrusted and NULL pointers. Add KF_TRUSTED_ARGS (or KF_RCU), or NULL-check and distrust every pointer in the body',
+        '{name}() uses {params} but is registered without KF_TRUSTED_ARGS, KF_RCU or KF_RELEASE: on {version} the verifier lets BPF pass {passes} there. Add {flag}{why}',
     },
   },
-  check({ model, report }) {
+  check({ model, facts, report }) {
     const t = model.target;
     const version = t.version ?? 'unknown';
     const gone = trustedArgsIsDefault(t);
@@ -110,25 +115,58 @@ export default defineRule({
             ],
           });
         }
-        if (trusted || hasFlag(r, 'KF_RCU') || hasFlag(r, 'KF_RELEASE')) continue;
-        // Only new kfuncs: existing ones may rely on the looser rule and are reviewed elsewhere.
-        if (!def || def.status !== 'added' || !r.added) continue;
-        const params = btfIdParams(def.params);
-        if (!params.length) continue;
+        if (trusted || hasFlag(r, 'KF_RCU') || hasFlag(r, 'KF_RELEASE') || !def) continue;
+        // fmod_ret attach lists name hooks, not callable kfuncs.
+        if (isFmodretEntry(model, r)) continue;
+        // The arguments the flags would check, and what the code does with each.
+        const needs: Need[] = [];
+        for (const arg of pointerArgs(model, bpfParams(def.params, r.flags), [r])) {
+          if (arg.effect === 'none' || !arg.param.name) continue;
+          const use = facts.argUse(def, arg.param.name);
+          if (!use.use) continue;
+          // A NULL check is all a plain-memory, map or kptr argument gains from the flags.
+          if (arg.effect === 'null' && !use.unguarded) continue;
+          needs.push({ arg, use });
+        }
+        if (!needs.length) continue;
+        const rcu = needs.find((n) => n.use.rcu);
+        const flag = rcu ? 'KF_RCU' : 'KF_TRUSTED_ARGS';
+        const passes = needs.some((n) => n.arg.effect === 'trust') ? 'walked kernel pointers that may be NULL or already freed' : 'NULL';
+        const evidence = [`flags: ${describeRegistration(r)}`];
+        for (const { arg, use } of needs) {
+          const p = arg.param;
+          evidence.push(
+            `parameter ${p.name}: \`${bareType(p.type)}\` is checked as ${POINTER_ARG_KIND_TEXT[arg.kind]}${arg.notContextIn ? ` in ${arg.notContextIn.join(', ')} programs, whose context it is not` : ''}; used: ${use.uses.map(describeUse).join('; ')}`,
+          );
+          if (arg.effect === 'null') evidence.push(`no NULL test of ${p.name} comes before ${describeUse(use.unguarded!)}`);
+        }
+        if (rcu?.use.rcu) evidence.push(`RCU protection is enough: ${rcu.use.rcu.text} at ${rcu.use.rcu.file}:${rcu.use.rcu.line}`);
+        evidence.push(
+          targetEvidence(t),
+          'before v7.0 the NULL and trusted-pointer checks run only for KF_TRUSTED_ARGS, KF_RCU or KF_RELEASE kfuncs',
+        );
+        // Proven: NULL reaches a dereference in visible code. Likely: a kernel object is used, and
+        // walked pointers of its type reach it; an audit of code that shipped that way says so
+        // only as info, since whether the type can be walked to is not visible in the code.
+        const nullDeref = needs.some((n) => n.arg.effect === 'null' && n.use.unguarded?.how === 'deref');
+        const severity = nullDeref ? 'error' : isAudit(model) && !needs.some((n) => n.arg.effect === 'null') ? 'info' : 'warning';
+        if (nullDeref) evidence.push('check_mem_reg() accepts a NULL register for plain memory, so the dereference above can be of NULL');
         report({
           messageId: 'untrustedPointers',
-          severity: 'warning',
-          data: { name, version, params: params.map((p) => `\`${bareType(p.type)}${p.name}\``).join(', ') },
+          severity,
+          data: {
+            name,
+            version,
+            params: needs.map((n) => `\`${bareType(n.arg.param.type)}${n.arg.param.name}\``).join(', '),
+            passes,
+            flag,
+            why: rcu ? ' (it only needs the object RCU-protected)' : '',
+          },
           kfunc: name,
-          file: r.file,
-          line: r.line,
+          file: at.file,
+          line: at.line,
           key: `${key}:untrusted`,
-          evidence: [
-            `flags: ${describeRegistration(r)}`,
-            ...params.map((p) => `parameter ${p.name}: \`${p.type}\` (definition at ${def.file}:${def.line})`),
-            targetEvidence(t),
-            'before v7.0 the trusted-pointer and NULL checks run only for KF_TRUSTED_ARGS, KF_RCU or KF_RELEASE kfuncs',
-          ],
+          evidence,
         });
       }
     }

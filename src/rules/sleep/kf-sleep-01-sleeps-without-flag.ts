@@ -4,7 +4,7 @@
 import { defineRule } from '../contract.js';
 import { definitionOf, describeRegistration, flagFindingAnchor, registrationsOf, reviewedKfuncNames } from '../../model/c-query.js';
 import { shortWhy, sleeperFor } from '../../knowledge/sleepers.js';
-import { atomicSections, describeChain, heldAt, scanSleeps, type SleepHit } from '../../facts/sleep-scan.js';
+import { describeChain, heldAt, type SleepHit } from '../../facts/sleep-scan.js';
 import { nonSleepableRegistrations } from '../../facts/set-reach.js';
 
 export default defineRule({
@@ -22,7 +22,7 @@ export default defineRule({
         '{name}() calls {callee}, which {why} on some paths, and is registered without KF_SLEEPABLE in {set}; check that the path cannot run from BPF, or add KF_SLEEPABLE',
     },
   },
-  check({ model, report }) {
+  check({ model, facts, report }) {
     for (const name of reviewedKfuncNames(model)) {
       const regs = registrationsOf(model, name);
       const bad = nonSleepableRegistrations(model, regs);
@@ -32,8 +32,8 @@ export default defineRule({
       let hits: SleepHit[] = [];
       let direct: ReturnType<typeof sleeperFor>;
       if (def) {
-        const sections = atomicSections(def);
-        hits = scanSleeps(model, def).hits.filter((h) => !h.entry.alloc && heldAt(sections, h.top.node.startIndex).length === 0);
+        const sections = facts.atomicSections(def);
+        hits = facts.sleeps(def).hits.filter((h) => !h.entry.alloc && heldAt(sections, h.top.node.startIndex).length === 0);
       } else {
         // An existing kernel function registered directly as a kfunc (cgroup_rstat_flush style).
         direct = sleeperFor(name);
@@ -72,7 +72,7 @@ export default defineRule({
         const at = flagFindingAnchor(reg, def);
         report({
           messageId: certain ? 'sleeps' : 'maySleep',
-          severity: certain && !maybeSyscall ? 'error' : 'info',
+          severity: maybeSyscall ? 'info' : certain ? 'error' : 'warning',
           data: { name, callee, why: shortWhy(entry), set: reg.set ?? 'its kfunc set' },
           kfunc: name,
           file: at.file,

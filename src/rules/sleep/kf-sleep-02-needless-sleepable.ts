@@ -8,7 +8,6 @@ import {
   registrationsOf,
   reviewedKfuncNames,
 } from '../../model/c-query.js';
-import { scanSleeps } from '../../facts/sleep-scan.js';
 
 export default defineRule({
   meta: {
@@ -23,13 +22,13 @@ export default defineRule({
         '{name}() is registered KF_SLEEPABLE but nothing it calls can sleep; drop the flag so non-sleepable programs can call it, or say in a comment why it must stay',
     },
   },
-  check({ model, report }) {
+  check({ model, facts, report }) {
     for (const name of reviewedKfuncNames(model)) {
       // fmod_ret attach lists carry KF_SLEEPABLE for the attached program, not for a call.
       const reg = registrationsOf(model, name).find((r) => r.flags.includes('KF_SLEEPABLE') && !isFmodretEntry(model, r));
       const def = definitionOf(model, name);
       if (!reg || !def || def.body.hasError) continue;
-      const scan = scanSleeps(model, def);
+      const scan = facts.sleeps(def);
       if (scan.hits.length || scan.unknown.length) continue;
       const helpers = scan.followed.map((f) => model.functions.get(f));
       // A followed helper that is itself sleepable, or did not parse cleanly, is not "known".

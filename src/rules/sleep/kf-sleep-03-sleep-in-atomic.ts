@@ -2,7 +2,7 @@
 // local_irq_save section that the kfunc opens itself. KF_SLEEPABLE does not make this legal.
 import { defineRule } from '../contract.js';
 import { registrationsOf, reviewedKfuncs } from '../../model/c-query.js';
-import { atomicSections, describeChain, heldAt, scanSleeps } from '../../facts/sleep-scan.js';
+import { describeChain, heldAt } from '../../facts/sleep-scan.js';
 
 export default defineRule({
   meta: {
@@ -17,12 +17,12 @@ export default defineRule({
         '{name}() calls {callee}, which may sleep, while holding {section} (line {openLine}); move the call out of the section or use a non-blocking variant',
     },
   },
-  check({ model, report }) {
+  check({ model, facts, report }) {
     for (const k of reviewedKfuncs(model)) {
-      const sections = atomicSections(k);
+      const sections = facts.atomicSections(k);
       if (!sections.length) continue;
       const sleepable = registrationsOf(model, k.name).some((r) => r.flags.includes('KF_SLEEPABLE'));
-      for (const h of scanSleeps(model, k).hits) {
+      for (const h of facts.sleeps(k).hits) {
         const held = heldAt(sections, h.top.node.startIndex);
         if (!held.length) continue;
         const s = held[held.length - 1];

@@ -12,7 +12,7 @@ import {
 } from '../../model/c-query.js';
 import type { PatchModel } from '../../model/model.js';
 import { hasKmallocNolock, KMALLOC_NOLOCK_SINCE } from '../../knowledge/gfp.js';
-import { atomicSections, describeChain, heldAt, scanSleeps, type SleepHit } from '../../facts/sleep-scan.js';
+import { describeChain, heldAt, type SleepHit } from '../../facts/sleep-scan.js';
 import { nonSleepableRegistrations } from '../../facts/set-reach.js';
 
 /** The non-blocking way to do this allocation on the target tree. */
@@ -48,14 +48,14 @@ export default defineRule({
         '{name}() allocates with {gfp} in {callee}() but is registered without KF_SLEEPABLE in {set}, so the allocation may sleep in atomic context; use {fix}, or add KF_SLEEPABLE',
     },
   },
-  check({ model, report }) {
+  check({ model, facts, report }) {
     for (const name of reviewedKfuncNames(model)) {
       const def = definitionOf(model, name);
       if (!def) continue;
       const bad = nonSleepableRegistrations(model, registrationsOf(model, name));
       if (!bad.length) continue;
-      const sections = atomicSections(def);
-      const hits = scanSleeps(model, def).hits.filter((h) => h.entry.alloc && heldAt(sections, h.top.node.startIndex).length === 0);
+      const sections = facts.atomicSections(def);
+      const hits = facts.sleeps(def).hits.filter((h) => h.entry.alloc && heldAt(sections, h.top.node.startIndex).length === 0);
       if (!hits.length) continue;
       const pick = hits[0];
       const bodyReviewed = def.status === 'added' || bodyTouched(model, def);
