@@ -46,7 +46,9 @@ export class IndexFlowAnalyzer implements FlowContext {
     });
     for (const p of scalars) {
       const ct = this.ctype(p.type);
-      const others = new Set(scalars.filter((q) => q.name !== p.name).map((q) => q.name));
+      // The other BPF-controlled scalars: a bound made of them is a relation, not a cap. A
+      // `__sz`/`__szk` size is the verified size of its buffer, so a bound by it is a cap.
+      const others = new Set(scalars.filter((q) => q.name !== p.name && q.suffix !== '__sz' && q.suffix !== '__szk').map((q) => q.name));
       const sinks: Sink[] = [];
       const vars = new Map<string, Var>([[p.name, { root: p.name, ctype: ct, nonneg: !ct.signed, exact: true }]]);
       walk(

@@ -34,7 +34,7 @@ export function walk(cx: FlowContext, frame: Frame, sinks: Sink[], seen: Set<str
     if (par?.type === 'call_expression' && par.childForFieldName('function')?.id === id.id) continue;
     const under = underflowUse(cx, frame, id);
     if (under) record(cx, frame, v, under, sinks);
-    const use = classifyUse(cx.model.functions, frame, id, seen);
+    const use = classifyUse(cx, frame, id, seen);
     if (!use) continue;
     if ('callee' in use) followInto(cx, frame, use, v, sinks, seen);
     else record(cx, frame, v, use, sinks);

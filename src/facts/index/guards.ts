@@ -346,6 +346,23 @@ function compare(cx: FlowContext, e: SyntaxNode, names: Set<string>, frame: Fram
     return (isVal(a) && isOther(b)) || (isOther(a) && isVal(b));
   };
   const zero = (n: SyntaxNode) => /^\(?\s*0[uUlL]*\s*\)?$/.test(strip(n).text);
+  // `v + x` with x not the value: `off + len > size` rejected bounds off by size too (the usual
+  // kernel spelling of a range check; a wrapping sum is a separate bug).
+  const sumOf = (n: SyntaxNode): SyntaxNode | null => {
+    const s = strip(n);
+    if (s.type !== 'binary_expression' || op(s) !== '+') return null;
+    const a = s.childForFieldName('left')!;
+    const b = s.childForFieldName('right')!;
+    if (isVal(a) && !mentions(b, names)) return a;
+    if (isVal(b) && !mentions(a, names)) return b;
+    return null;
+  };
+  let viaSum = false;
+  if (!isVal(l) && !isVal(r) && (sumOf(l) || sumOf(r))) {
+    viaSum = true;
+    if (sumOf(l)) l = sumOf(l)!;
+    else r = sumOf(r)!;
+  }
   if (!isVal(l)) {
     if (isVal(r)) {
       [l, r] = [r, l];
@@ -372,7 +389,8 @@ function compare(cx: FlowContext, e: SyntaxNode, names: Set<string>, frame: Fram
     }
   }
   if (!accepting) o = NEGATE[o]!;
-  // Now: execution continues when `l o r` holds.
+  // Now: execution continues when `l o r` holds. Through a sum only an upper bound carries over.
+  if (viaSum && o !== '<' && o !== '<=') return f;
   const ls = strip(l);
   const castUnsigned = ls.type === 'cast_expression' && !cx.ctype(ls.childForFieldName('type')?.text ?? '').signed;
   const vName = ls.type === 'cast_expression' ? strip(ls.childForFieldName('value')!).text : ls.text;
@@ -389,7 +407,7 @@ function compare(cx: FlowContext, e: SyntaxNode, names: Set<string>, frame: Fram
     if (!relative) f.complete = true;
   } else if (o === '<' || o === '<=') {
     if (!(zeroish && o === '<')) {
-      f.bounds.push({ rhs, inclusive: o === '<=', relative, text, exact: !!frame.vars.get(vName)?.exact });
+      f.bounds.push({ rhs, inclusive: o === '<=', relative, text, exact: !viaSum && !!frame.vars.get(vName)?.exact });
       if (!relative) {
         f.upper = true;
         if (unsignedCmp) f.lower = true;

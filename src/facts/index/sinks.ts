@@ -46,12 +46,8 @@ export interface HelperUse {
 }
 
 /** Classify one use `id` of a tainted variable: a sink, a helper to follow, or neither. */
-export function classifyUse(
-  functions: Map<string, FunctionDef>,
-  frame: Frame,
-  id: SyntaxNode,
-  seen: Set<string>,
-): SinkUse | HelperUse | null {
+export function classifyUse(cx: FlowContext, frame: Frame, id: SyntaxNode, seen: Set<string>): SinkUse | HelperUse | null {
+  const functions = cx.model.functions;
   // Climb through value-preserving wrappers.
   let node = id;
   let viaArith = false;
@@ -60,7 +56,7 @@ export function classifyUse(
     if (!p) return null;
     if (p.type === 'cast_expression' && !viaArith && (p.childForFieldName('type')?.text ?? '').includes('*')) {
       const type = p.childForFieldName('type')!.text.replace(/\s+/g, ' ');
-      return { kind: 'pointer', node: p, target: type, chainEnd: snippet(p, 60) };
+      return madePointer(cx, frame, p) ? { kind: 'pointer', node: p, target: type, chainEnd: snippet(p, 60) } : null;
     }
     if (p.type === 'parenthesized_expression' || p.type === 'cast_expression') node = p;
     else if (p.type === 'binary_expression' && ARITH.has(op(p))) {
@@ -230,4 +226,26 @@ function isPointerExpr(fn: FunctionDef, e: SyntaxNode): boolean {
   return fn.body
     .descendantsOfType('pointer_declarator')
     .some((d) => d.parent?.type !== 'pointer_declarator' && d.descendantsOfType('identifier')[0]?.text === e.text);
+}
+
+/** Callees that read or write through an address without trusting it (they handle faults). */
+const FAULT_TOLERANT =
+  /(_nofault|_user|_user_str|_user_task)$|^(copy_(from|to)_user\w*|get_user|put_user|__get_user|__put_user|access_process_vm|access_ok|probe_read\w*|bpf_probe_read\w*)$/;
+
+/**
+ * Is the scalar-to-pointer conversion `cast` a pointer the kernel may dereference? Not for a user
+ * pointer (`__user`, checked by the uaccess routines; the model masks the annotation, so the
+ * original line is read), a pointer handed straight to a fault-tolerant accessor, or one only
+ * compared.
+ */
+function madePointer(cx: FlowContext, frame: Frame, cast: SyntaxNode): boolean {
+  const line = cx.model.files.find((f) => f.path === frame.fn.file)?.lineText(cast.startPosition.row + 1) ?? '';
+  if (/\(\s*(const\s+)?[\w\s]*\b__user\s*\*\s*\)/.test(line)) return false;
+  let n = cast;
+  while (n.parent?.type === 'parenthesized_expression' || n.parent?.type === 'cast_expression') n = n.parent;
+  const p = n.parent;
+  if (!p) return true;
+  if (p.type === 'binary_expression' && CMP.has(op(p))) return false;
+  if (p.type === 'argument_list' && p.parent?.type === 'call_expression' && FAULT_TOLERANT.test(callName(p.parent))) return false;
+  return true;
 }

@@ -86,6 +86,8 @@ export function sizedArgs(cx: FlowContext, fn: FunctionDef): SizedArg[] {
         const only = coveredField(m.rhs);
         return !only || only === field;
       });
+      // A validator or an exact size (`opts__sz == X_SZ`) pins the size down.
+      if (!covered.length && g.complete && g.texts.length) covered.push({ rhs: '', text: g.texts[0]! });
       accesses.push({
         line: fe.startPosition.row + 1,
         text: snippet(isWrite(fe) ? (fe.parent?.type === 'assignment_expression' ? fe.parent : fe) : fe, 70),
