@@ -14,6 +14,10 @@ import { type ClaimAssessment, claimsFor } from './disputes.js';
 import { neverZero } from './return-sign.js';
 import { argUse, type ArgUse } from './pointer-args.js';
 import { atomicSections, scanSleeps, type HeldSection, type SleepScan } from './sleep-scan.js';
+import { EffectAnalysis, type ObjectEffect } from './references/object-effects.js';
+import { type ReturnedReference, ReturnAnalysis } from './references/returned-reference.js';
+import { type ReleasedArgument, releasedArgument } from './references/released-argument.js';
+import { type NullReturn, NullAnalysis } from './references/null-return.js';
 
 export interface Facts {
   /** The scalar parameters of `fn` that BPF controls, with every sink each reaches (./index). */
@@ -45,6 +49,18 @@ export interface Facts {
   sleeps(fn: FunctionDef): SleepScan;
   /** The atomic sections (spinlock, RCU, preempt, irq) the body of `fn` opens itself. */
   atomicSections(fn: FunctionDef): HeldSection[];
+  /**
+   * The reference the pointer `fn` returns carries (a grab on the returned object, a referenced
+   * getter, an allocation, an unlink, an acquire kfunc), followed through locals and visible
+   * callees, and the parameters it returns as they came (./references).
+   */
+  returnedReference(fn: FunctionDef): ReturnedReference;
+  /** The pointer parameter `fn` drops or frees without grabbing it first, or null (./references). */
+  releasedArgument(fn: FunctionDef): ReleasedArgument | null;
+  /** What `fn` does to the reference of its parameter `param`: grabs, puts, frees, unlinks. */
+  paramEffects(fn: FunctionDef, param: string): ObjectEffect[];
+  /** The first way `fn` can return NULL, or null when no path visibly does (./references). */
+  nullReturn(fn: FunctionDef): NullReturn | null;
 }
 
 /** A getter computed once per key (the first argument, or what `keyOf` makes of it). */
@@ -69,6 +85,13 @@ const CONSTANT_RETURN = /^\(?\s*-?\s*(\d+|[A-Z_][A-Z0-9_]*|true|false)\s*\)?$/;
 
 class ModelFacts implements Facts {
   private analyzer: IndexFlowAnalyzer | undefined;
+  private effectAnalysis: EffectAnalysis | undefined;
+  private returnAnalysis: ReturnAnalysis | undefined;
+  private nullAnalysis: NullAnalysis | undefined;
+
+  private get effects(): EffectAnalysis {
+    return (this.effectAnalysis ??= new EffectAnalysis(this.model));
+  }
 
   constructor(private readonly model: PatchModel) {}
 
@@ -141,6 +164,31 @@ class ModelFacts implements Facts {
 
   readonly atomicSections = memoised(
     (fn: FunctionDef) => atomicSections(fn),
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
+
+  readonly returnedReference = memoised(
+    (fn: FunctionDef) => {
+      this.returnAnalysis ??= new ReturnAnalysis(this.model, this.effects);
+      return this.returnAnalysis.returned(fn);
+    },
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
+
+  readonly releasedArgument = memoised(
+    (fn: FunctionDef) => releasedArgument(this.effects, fn),
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
+
+  paramEffects(fn: FunctionDef, param: string): ObjectEffect[] {
+    return this.effects.paramEffects(fn, param);
+  }
+
+  readonly nullReturn = memoised(
+    (fn: FunctionDef) => {
+      this.nullAnalysis ??= new NullAnalysis(this.model);
+      return this.nullAnalysis.nullReturn(fn);
+    },
     (fn) => `${fn.file}:${fn.name}:${fn.line}`,
   );
 }

@@ -15,3 +15,23 @@ export const VOID_RETURNING_ACQUIRE_KFUNCS: readonly string[] = [
 
 /** Kfuncs whose (void *) argument the verifier types as the program context. */
 export const CTX_ARG_KFUNCS: readonly string[] = ['bpf_cast_to_kern_ctx'];
+
+/**
+ * `void *` kfuncs the verifier types as a pointer anyway: check_kfunc_call() gives the
+ * allocation kfuncs PTR_TO_BTF_ID | MEM_ALLOC and the dynptr slices PTR_TO_MEM before it reaches
+ * the generic rule ("kfunc returning 'void *' is equivalent to returning scalar"), and then
+ * adds PTR_MAYBE_NULL when the entry has KF_RET_NULL. Every other `void *` return is a scalar
+ * to BPF, so KF_RET_NULL means nothing there.
+ */
+export const VOID_POINTER_RETURN_KFUNCS: readonly string[] = [
+  ...VOID_RETURNING_ACQUIRE_KFUNCS,
+  'bpf_dynptr_slice',
+  'bpf_dynptr_slice_rdwr',
+];
+
+/**
+ * Kfuncs that take ownership of a node argument without KF_RELEASE: the verifier's graph API
+ * (is_bpf_graph_api_kfunc(), ref_convert_owning_non_owning() in kernel/bpf/verifier.c) moves
+ * the node into the list or tree, and their bodies drop it only when the insert fails.
+ */
+export const OWNERSHIP_TAKING_KFUNCS: readonly string[] = ['bpf_list_push_front_impl', 'bpf_list_push_back_impl', 'bpf_rbtree_add_impl'];

@@ -16,6 +16,8 @@ import kfFlag16 from './flag/kf-flag-16-arena-flag-target.js';
 import kfFlag18 from './flag/kf-flag-18-unknown-flag.js';
 import kfFlag19 from './flag/kf-flag-19-flag-change.js';
 import kfFlag20 from './flag/kf-flag-20-uncallable-prototype.js';
+import kfFlag21 from './flag/kf-flag-21-missing-acquire.js';
+import kfFlag22 from './flag/kf-flag-22-missing-release.js';
 import kfIdx01 from './idx/kf-idx-01-unchecked-index.js';
 import kfIdx02 from './idx/kf-idx-02-index-to-callee.js';
 import kfIdx03 from './idx/kf-idx-03-sibling-index-check.js';
@@ -65,6 +67,8 @@ export const registry: Rule[] = [
   kfFlag18,
   kfFlag19,
   kfFlag20,
+  kfFlag21,
+  kfFlag22,
   kfIdx01,
   kfIdx02,
   kfIdx03,

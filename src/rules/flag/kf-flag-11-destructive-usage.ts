@@ -59,6 +59,8 @@ export default defineRule({
     messages: {
       missingDestructive:
         '{name}() can take the system down ({chain}) but is registered without KF_DESTRUCTIVE: any program allowed to call it could crash or reboot the machine. Add KF_DESTRUCTIVE (or remove the call)',
+      destructiveFunction:
+        '{name}() is itself a kernel function that takes the system down (panic, crash dump, halt or reboot), registered as a kfunc without KF_DESTRUCTIVE: any program allowed to call it could crash or reboot the machine. Add KF_DESTRUCTIVE',
       needlessDestructive:
         '{name}() is registered with KF_DESTRUCTIVE but no panic, crash or reboot call is visible in it: the flag needlessly requires CAP_SYS_BOOT from every loader. Drop KF_DESTRUCTIVE unless a callee does take the system down',
     },
@@ -66,13 +68,28 @@ export default defineRule({
   check({ model, report }) {
     for (const name of reviewedKfuncNames(model)) {
       const def = definitionOf(model, name);
-      if (!def) continue;
       const regs = registrationsOf(model, name);
       if (!regs.length) continue;
-      const { hit, unresolved } = findDestructive(model, def);
+      // A kernel function that takes the system down, registered directly as a kfunc: its body
+      // need not be visible (it usually lives in another file).
+      const itself = DESTRUCTIVE_CALLS.has(name);
+      if (!def && !itself) continue;
+      const { hit, unresolved } = itself ? { hit: null, unresolved: [] } : findDestructive(model, def!);
       for (const r of regs) {
         const destructive = hasFlag(r, 'KF_DESTRUCTIVE');
-        if (hit && !destructive) {
+        if (itself && !destructive) {
+          report({
+            messageId: 'destructiveFunction',
+            data: { name },
+            kfunc: name,
+            ...flagFindingAnchor(r, def),
+            key: `missing:${r.set ?? r.file}`,
+            evidence: [
+              `${name}() is a kernel function that takes the system down (src/knowledge/destructive-calls.ts), registered as a kfunc by ${describeRegistration(r)}`,
+              def ? `definition at ${def.file}:${def.line}` : 'its definition is elsewhere in the tree; the name alone decides',
+            ],
+          });
+        } else if (hit && !destructive) {
           const chain = [...hit.path, hit.call].join('() -> ') + '()';
           report({
             messageId: 'missingDestructive',
@@ -85,7 +102,7 @@ export default defineRule({
               `flags without KF_DESTRUCTIVE: ${describeRegistration(r)}`,
             ],
           });
-        } else if (!hit && destructive) {
+        } else if (!hit && !itself && destructive && def) {
           report({
             messageId: 'needlessDestructive',
             // Callees outside the visible code may still panic or reboot: only ask.
