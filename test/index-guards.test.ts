@@ -257,3 +257,19 @@ describe('config stubs', () => {
     expect(m.functions.get('t_valid')!.file).toBe('kernel/t.c');
   });
 });
+
+describe('ordered differences', () => {
+  it('`off > size - len` after `len > size` orders off below size', () => {
+    const m = one(`
+__bpf_kfunc int bpf_t(struct obj *o, u32 off, u32 len)
+{
+	u32 size = o->size;
+
+	if (len > size || off > size - len)
+		return -E2BIG;
+	o->room = size - off;
+	return 0;
+}`);
+    expect(sinks(m, 'bpf_t', 'off').find((s) => s.kind === 'underflow')!.status).toBe('complete');
+  });
+});

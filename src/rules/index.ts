@@ -32,6 +32,7 @@ import kfIdx11 from './idx/kf-idx-11-scalar-to-pointer.js';
 import kfIdx12 from './idx/kf-idx-12-documented-range.js';
 import kfIdx13 from './idx/kf-idx-13-removed-check.js';
 import kfIdx14 from './idx/kf-idx-14-unterminated-string.js';
+import kfIdx15 from './idx/kf-idx-15-dynptr-data-direct.js';
 import kfReg01 from './reg/kf-reg-01-unregistered-kfunc.js';
 import kfReg02 from './reg/kf-reg-02-registered-not-defined.js';
 import kfReg03 from './reg/kf-reg-03-static-kfunc.js';
@@ -83,6 +84,7 @@ export const registry: Rule[] = [
   kfIdx12,
   kfIdx13,
   kfIdx14,
+  kfIdx15,
   kfReg01,
   kfReg02,
   kfReg03,

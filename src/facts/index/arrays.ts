@@ -73,3 +73,13 @@ export function literalAtMost(a: string, b: string): boolean {
   const y = literal(norm(b));
   return x !== null && y !== null && x <= y;
 }
+
+/**
+ * A bound `m - x` (`off > size - len` rejected, after `len > size` was): it orders the value
+ * below m as well.
+ */
+export function belowMinuend(bound: string, minuend: string): boolean {
+  const b = norm(bound);
+  const m = norm(minuend);
+  return b.startsWith(`${m}-`) && b.length > m.length + 1;
+}

@@ -15,7 +15,7 @@ import {
   statusOf,
 } from './flow-types.js';
 import { guardsAt } from './guards.js';
-import { declaredLength, literalAtMost, sameBound } from './arrays.js';
+import { belowMinuend, declaredLength, literalAtMost, sameBound } from './arrays.js';
 import { type HelperUse, type SinkUse, classifyUse, underflowUse } from './sinks.js';
 import { ARITH, op, strip } from './syntax.js';
 
@@ -96,7 +96,9 @@ function sinkStatus(cx: FlowContext, frame: Frame, use: SinkUse, facts: GuardFac
   if (use.kind === 'underflow') {
     // `m - v` is safe once some guard orders v below m: a bound by m itself, or a literal no
     // larger than a literal m. A validator or a cap by anything else says nothing about m.
-    const ordered = facts.bounds.some((b) => sameBound(b.rhs, use.target) || literalAtMost(b.rhs, use.target));
+    const ordered = facts.bounds.some(
+      (b) => sameBound(b.rhs, use.target) || literalAtMost(b.rhs, use.target) || belowMinuend(b.rhs, use.target),
+    );
     return ordered ? 'complete' : 'none';
   }
   // A capped span (`end - start > MAX` rejected) caps a count or a size made of the two.
