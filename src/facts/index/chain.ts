@@ -1,5 +1,7 @@
 // Chain following: carries the parameter's value through assignments, casts, arithmetic and
-// calls into visible helpers, recording each sink it reaches with the guards in front of it.
+// calls into visible helpers, recording each sink it reaches with the guards in front of it and
+// the sink's own reading of them (ordered difference, off-by-one against a declared size, a cap
+// through another argument).
 import type { SyntaxNode } from '../../model/c-parser.js';
 import { snippet } from '../../model/c-query.js';
 import type { FunctionDef } from '../../model/model.js';

@@ -1,5 +1,9 @@
 // Guard recognition: which bounds the conditions, switches, clamps and validators that dominate a
-// sink establish for the value, read with C semantics (signed or unsigned comparison).
+// sink establish for the value, read with C semantics (signed or unsigned comparison). Also read
+// as the kernel writes them: a bound by another argument is a relation, not a cap; a capped span
+// (`end - start > MAX`) caps a count; `off + len > size` bounds off; errno checkers
+// (`if (x_check(v)) return`, `err = x_check(v); if (err)`) and sentinel tests pass like
+// validators; a visible helper's checks are read and its bounds put in the caller's words.
 import type { SyntaxNode } from '../../model/c-parser.js';
 import { snippet } from '../../model/c-query.js';
 import { CHECKER_NAME, SANITISER, VALIDATOR_NAME } from '../../knowledge/indexing-callees.js';

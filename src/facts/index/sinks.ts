@@ -1,5 +1,7 @@
 // Sink detection: what one use of the parameter's value is (a subscript, pointer offset, bit,
-// loop bound, or an argument to an indexing, copy, allocation or visible helper callee).
+// loop bound, or an argument to an indexing, copy, allocation or visible helper callee; a store
+// into memory, an open-coded iterator's bound, a conversion to a pointer, and an unsigned
+// difference that can wrap).
 import type { SyntaxNode } from '../../model/c-parser.js';
 import { snippet } from '../../model/c-query.js';
 import type { FunctionDef } from '../../model/model.js';
