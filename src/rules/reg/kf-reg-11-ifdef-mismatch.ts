@@ -139,7 +139,6 @@ export default defineRule({
         kfunc: ref.name,
         file: ref.file,
         line: ref.line,
-        key: `${ref.file}:${isId ? 'id' : 'entry'}`,
         evidence,
       });
     }
