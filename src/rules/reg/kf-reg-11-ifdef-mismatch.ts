@@ -100,11 +100,12 @@ export default defineRule({
           covered = true;
           break;
         }
-        // Another file's Kbuild options count only when the entry's own are known.
+        // Another file's Kbuild options count only when the entry's own are known (and only
+        // positive ones: an `else` of a Makefile conditional is rarely what decides).
         const db = d.file !== ref.file && eb ? fileBuild(model, d.file) : null;
         const need: Need[] = [
           ...needIf.map((atom) => ({ atom, from: 'if' as const })),
-          ...(db?.conds ?? []).map((atom) => ({ atom, from: 'build' as const })),
+          ...(db?.conds ?? []).filter((c) => !c.startsWith('!')).map((atom) => ({ atom, from: 'build' as const })),
         ];
         const lack = need.filter((n) => guarantees(have, n.atom) === null);
         if (lack.length === 0) {
