@@ -5,6 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { kbuildOfFile, makefileReader, objectConds, parseKbuild } from '../src/model/kbuild.js';
 import { guarantees, requiredBy } from '../src/facts/build-config.js';
 import { reviewText } from '../src/pipeline/review.js';
+import { indexFile, mergeTreeIndex, treeIndexOf } from '../src/tree/tree-index.js';
 
 const MAKEFILES: Record<string, string> = {
   Kbuild: 'obj-y += kernel/\nobj-$(CONFIG_NET) += net/\n',
@@ -137,5 +138,31 @@ new file mode 100644
       ['bpf_knob_push', 'knob_special', 'CONFIG_KNOB_PUSH'],
       ['bpf_knob_stray', null, ''],
     ]);
+  });
+});
+
+describe('tree index guards', () => {
+  it('keeps the #if stack of every definition of a kfunc defined under an #if', () => {
+    const text = [
+      '__bpf_kfunc int bpf_knob_plain(void) { return 0; }',
+      '#ifdef CONFIG_KNOB_TURN',
+      '__bpf_kfunc int bpf_knob_turn(int n) { return n; }',
+      '#else',
+      '__bpf_kfunc int bpf_knob_turn(int n) { return -EOPNOTSUPP; }',
+      '#endif',
+      '#if IS_ENABLED(CONFIG_KNOB_PUSH)',
+      '__bpf_kfunc int bpf_knob_push(void) { return 0; }',
+      '#endif',
+      '',
+    ].join('\n');
+    const x = indexFile('/nonexistent', 'kernel/knob.c', text);
+    expect(x.guards).toEqual([
+      ['bpf_knob_turn', ['CONFIG_KNOB_TURN']],
+      ['bpf_knob_turn', ['!CONFIG_KNOB_TURN']],
+      ['bpf_knob_push', ['CONFIG_KNOB_PUSH']],
+    ]);
+    const t = treeIndexOf(mergeTreeIndex([{ rel: 'kernel/knob.c', x: { ...x, defs: [] } }]));
+    expect(t.guardsOf?.('bpf_knob_push', 'kernel/knob.c')).toEqual([['CONFIG_KNOB_PUSH']]);
+    expect(t.guardsOf?.('bpf_knob_plain', 'kernel/knob.c')).toEqual([]);
   });
 });

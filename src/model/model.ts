@@ -176,6 +176,11 @@ export interface TreeIndex {
   declaredIn(name: string): string | undefined;
   /** How an entry that is not a literal BTF_ID_FLAGS line was found (X-macro expansion), for evidence. */
   via(name: string): string | undefined;
+  /**
+   * The #if stacks of the __bpf_kfunc definitions of `name` in `file`, one per definition, when
+   * one of them is guarded; [] when none is (always built as far as #if goes).
+   */
+  guardsOf?(name: string, file: string): string[][];
   /** Names the X-macro registration template at `file:line` expands to (list macros of the tree's headers). */
   expandedAt?(file: string, line: number): string[] | undefined;
   /**

@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TreeIndex } from '../model/model.js';
 import { defsIn } from './scan.js';
+import { preprocFacts } from '../model/preproc.js';
 import { expandedName, invocations, lineAt, listMacrosIn, macroBody, templateScope, templatesIn } from '../model/xmacro.js';
 
 /** Plain data (crosses worker threads and the scan cache). */
@@ -30,6 +31,8 @@ export interface TreeIndexData {
   declared: [string, string][];
   /** [file, line, names]: the names each X-macro registration template expands to. */
   templates?: [string, number, string[]][];
+  /** [kfunc, file, #if stack]: __bpf_kfunc definitions under an #if. */
+  guards?: [string, string, string[]][];
 }
 
 const ENTRY = /\bBTF_ID_FLAGS\(\s*func\s*,\s*(\w+)/g;
@@ -88,6 +91,7 @@ export function indexFile(
   kfuncs: string[];
   declared: [string, string][];
   templates: [number, string[]][];
+  guards: [string, string[]][];
 } {
   const readHeader =
     headerText ??
@@ -105,7 +109,17 @@ export function indexFile(
   // Entries inside a template `#define` are not entries: their expansions are.
   const inTemplate = (pos: number) => templates.some((t) => pos >= t.index && pos < t.end);
   const registered = [...text.matchAll(ENTRY)].filter((m) => !inTemplate(m.index!)).map((m) => m[1]);
-  const kfuncs = [...text.matchAll(KFUNC_DEF)].map((m) => m[2]);
+  const defMatches = [...text.matchAll(KFUNC_DEF)];
+  const kfuncs = defMatches.map((m) => m[2]);
+  // The #if stack around each __bpf_kfunc definition (only the guarded ones are kept).
+  const guards: [string, string[]][] = [];
+  if (defMatches.length && /^[ \t]*#[ \t]*if/m.test(text)) {
+    const pp = preprocFacts(text.split('\n').map((t, i) => ({ line: i + 1, text: t })));
+    const all = defMatches.map((m) => [m[2], pp.ifdefsAt(lineAt(text, m.index!))] as [string, string[]]);
+    // Every definition of a name that has a guarded one: an unguarded variant (a stub) counts too.
+    const guardedNames = new Set(all.filter(([, c]) => c.length).map(([n]) => n));
+    for (const g of all) if (guardedNames.has(g[0])) guards.push(g);
+  }
   const expanded: [string, string][] = [];
   const byTemplate: [number, string[]][] = [];
   for (const t of templates) {
@@ -172,7 +186,7 @@ export function indexFile(
       if (hit) declared.push([k, hit[0]]);
     }
   }
-  return { registered, expanded, kfuncs, declared, templates: byTemplate };
+  return { registered, expanded, kfuncs, declared, templates: byTemplate, guards };
 }
 
 /** What one kfunc file contributes to the tree index (kept per file in the scan record, so a
@@ -186,6 +200,8 @@ export interface TreeFileIndex {
   defs: string[];
   /** [line, names]: what each X-macro registration template of the file expands to. */
   templates?: [number, string[]][];
+  /** [kfunc, #if stack]: every __bpf_kfunc definition of the names the file defines under an #if. */
+  guards?: [string, string[]][];
 }
 
 /** Per-file index data of kfunc files (header reads and include lists shared between files). */
@@ -235,8 +251,10 @@ export function mergeTreeIndex(perFile: { rel: string; x: TreeFileIndex }[], loo
   const defined = new Map<string, [string, string, boolean]>();
   const declared = new Map<string, string>();
   const templates: [string, number, string[]][] = [];
+  const guards: [string, string, string[]][] = [];
   for (const { rel, x } of perFile) {
     for (const [line, names] of x.templates ?? []) templates.push([rel, line, names]);
+    for (const [name, conds] of x.guards ?? []) guards.push([name, rel, conds]);
     for (const n of x.registered) registered.add(n);
     for (const [n, how] of x.expanded) {
       registered.add(n);
@@ -267,6 +285,7 @@ export function mergeTreeIndex(perFile: { rel: string; x: TreeFileIndex }[], loo
     complete: !!lookup,
     declared: [...declared].sort(byName),
     templates,
+    guards,
   };
 }
 
@@ -297,7 +316,9 @@ export function isTreeFileIndex(p: unknown): p is TreeFileIndex {
     strs(x.defs) &&
     pairs(x.expanded) &&
     pairs(x.declared) &&
-    tmpl(x.templates)
+    tmpl(x.templates) &&
+    (x.guards === undefined ||
+      (Array.isArray(x.guards) && x.guards.every((g) => Array.isArray(g) && typeof g[0] === 'string' && strs(g[1]))))
   );
 }
 
@@ -308,7 +329,14 @@ export function treeIndexOf(d: TreeIndexData): TreeIndex {
   const defs = new Map(d.defined.map(([n, file, isKfunc]) => [n, { file, isKfunc }]));
   const decl = new Map(d.declared);
   const tmpl = new Map((d.templates ?? []).map(([file, line, names]) => [`${file}:${line}`, names]));
+  const guarded = new Map<string, string[][]>();
+  for (const [name, file, conds] of d.guards ?? []) {
+    const l = guarded.get(`${name}\0${file}`) ?? [];
+    l.push(conds);
+    guarded.set(`${name}\0${file}`, l);
+  }
   return {
+    guardsOf: (name, file) => guarded.get(`${name}\0${file}`) ?? [],
     expandedAt: (file, line) => tmpl.get(`${file}:${line}`),
     registered: (n) => reg.has(n),
     defined: (n) => defs.get(n),
@@ -333,6 +361,9 @@ export function isTreeIndexData(p: unknown): p is TreeIndexData {
     d.registered.every((x) => typeof x === 'string') &&
     d.expanded.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string') &&
     d.defined.every((x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string' && typeof x[2] === 'boolean') &&
+    (d.guards === undefined ||
+      (Array.isArray(d.guards) &&
+        d.guards.every((g) => Array.isArray(g) && typeof g[0] === 'string' && typeof g[1] === 'string' && Array.isArray(g[2])))) &&
     (d.templates === undefined ||
       (Array.isArray(d.templates) &&
         d.templates.every(

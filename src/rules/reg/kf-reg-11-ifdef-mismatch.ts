@@ -55,7 +55,11 @@ function defsOf(model: PatchModel, name: string): Def[] {
     out.push({ file: plain.file, line: plain.line, ifdefs: plain.ifdefs, inModel: true, added: plain.status === 'added' });
   if (out.length) return out;
   const t = model.treeIndex?.defined(name);
-  return t ? [{ file: t.file, line: 0, ifdefs: [], inModel: false, added: false }] : [];
+  if (!t) return [];
+  // The tree index knows the #if stacks of the kfunc files' definitions.
+  const guards = model.treeIndex?.guardsOf?.(name, t.file) ?? [];
+  const stacks = guards.length ? guards : [[]];
+  return stacks.map((ifdefs) => ({ file: t.file, line: 0, ifdefs, inModel: false, added: false }));
 }
 
 const stack = (conds: string[]) => conds.map((c) => `#if ${c}`).join(' > ') || 'no #if';
