@@ -1,5 +1,7 @@
 // The rule registry: one line per rule, sorted by id.
 import type { Rule } from './contract.js';
+import kfArg01 from './arg/kf-arg-01-unchecked-flags.js';
+import kfArg02 from './arg/kf-arg-02-iter-state-uninit.js';
 import kfFlag01 from './flag/kf-flag-01-acquire-non-pointer.js';
 import kfFlag02 from './flag/kf-flag-02-ret-null-non-pointer.js';
 import kfFlag03 from './flag/kf-flag-03-nullable-without-ret-null.js';
@@ -44,6 +46,8 @@ import kfSleep03 from './sleep/kf-sleep-03-sleep-in-atomic.js';
 import kfSleep04 from './sleep/kf-sleep-04-blocking-alloc.js';
 
 export const registry: Rule[] = [
+  kfArg01,
+  kfArg02,
   kfFlag01,
   kfFlag02,
   kfFlag03,
