@@ -2,6 +2,8 @@
 import type { Rule } from './contract.js';
 import kfArg01 from './arg/kf-arg-01-unchecked-flags.js';
 import kfArg02 from './arg/kf-arg-02-iter-state-uninit.js';
+import kfArg03 from './arg/kf-arg-03-unpinned-sub-object.js';
+import kfArg04 from './arg/kf-arg-04-unreadable-frag.js';
 import kfFlag01 from './flag/kf-flag-01-acquire-non-pointer.js';
 import kfFlag02 from './flag/kf-flag-02-ret-null-non-pointer.js';
 import kfFlag03 from './flag/kf-flag-03-nullable-without-ret-null.js';
@@ -48,6 +50,8 @@ import kfSleep04 from './sleep/kf-sleep-04-blocking-alloc.js';
 export const registry: Rule[] = [
   kfArg01,
   kfArg02,
+  kfArg03,
+  kfArg04,
   kfFlag01,
   kfFlag02,
   kfFlag03,
