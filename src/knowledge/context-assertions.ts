@@ -10,6 +10,16 @@
 /** Lock assertions. */
 export const LOCK_ASSERT = /^(lockdep_assert\w*|lockdep_is_held\w*)$/;
 
+/** Socket-lock assertions (include/net/sock.h: sock_owned_by_me() warns unless the socket lock is held). */
+export const SOCK_LOCK_ASSERT = /^(sock_owned_by_me)$/;
+
+/**
+ * Kernel-doc sentences that state a calling-context precondition ("Must be called with the
+ * lock held", "may only be called from BPF LSM programs", "The caller must hold ...").
+ */
+export const DOC_PRECONDITION =
+  /\b(must|may only|can only|should only|only to)\s+be\s+(called|used)\s+(with|from|under|while|in|inside|holding)\b|\bcaller must (hold|be)\b|\bcalled with [\w\s>-]+ held\b/i;
+
 /** Checks that the caller is a particular struct_ops callback (sched_ext style). */
 export const OPS_CALLER_CHECK = /^\w+_kf_allowed\w*$/;
 

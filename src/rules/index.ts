@@ -39,6 +39,8 @@ import kfReg10 from './reg/kf-reg-10-outside-defs-block.js';
 import kfReg11 from './reg/kf-reg-11-ifdef-mismatch.js';
 import kfReg13 from './reg/kf-reg-13-missing-kernel-doc.js';
 import kfReg14 from './reg/kf-reg-14-over-broad-visibility.js';
+import kfReg15 from './reg/kf-reg-15-companion-missing-from-set.js';
+import kfReg16 from './reg/kf-reg-16-unknown-id-set-member.js';
 import kfRet01 from './ret/kf-ret-01-ambiguous-failure.js';
 import kfRet02 from './ret/kf-ret-02-errno-from-unsigned.js';
 import kfRet03 from './ret/kf-ret-03-sibling-sentinels.js';
@@ -87,6 +89,8 @@ export const registry: Rule[] = [
   kfReg11,
   kfReg13,
   kfReg14,
+  kfReg15,
+  kfReg16,
   kfRet01,
   kfRet02,
   kfRet03,
