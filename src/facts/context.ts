@@ -6,7 +6,7 @@
 //
 // To add a fact: declare its getter in `Facts` and implement it in `ModelFacts` with `memoised`.
 import type { FunctionDef, KfuncDef, PatchModel } from '../model/model.js';
-import { IndexFlowAnalyzer } from './index/args.js';
+import { IndexFlowAnalyzer, type SizedArg } from './index/args.js';
 import { type GuardStatus, type ParamFlow, type Sink, chainCallees } from './index/flow-types.js';
 import { type ArgVerdict, evaluateKfunc, summary, tableByAccess } from './semantics/index.js';
 import type { Verdict } from './semantics/verdict-type.js';
@@ -28,6 +28,11 @@ export interface Facts {
    * engine gave up on the body: then the syntax in `flows` is all there is.
    */
   verdicts(k: KfuncDef): ReadonlyMap<string, ArgVerdict>;
+  /**
+   * The struct pointers of `fn` followed by their `__sz` size, with every field access and the
+   * size checks that dominate it (./index/sized-args.ts).
+   */
+  sizedArgs(fn: FunctionDef): SizedArg[];
   /** The disputed claims (./disputes.ts) that touch a finding on parameter `f`, assessed for it. */
   claims(f: ParamFlow, guard: string | null, verdict: Verdict | undefined, status: GuardStatus | null): ClaimAssessment[];
   /**
@@ -96,6 +101,14 @@ class ModelFacts implements Facts {
     (fn: FunctionDef) => {
       this.analyzer ??= new IndexFlowAnalyzer(this.model);
       return this.analyzer.flows(fn);
+    },
+    (fn) => fn.name,
+  );
+
+  readonly sizedArgs = memoised(
+    (fn: FunctionDef) => {
+      this.analyzer ??= new IndexFlowAnalyzer(this.model);
+      return this.analyzer.sizedArgs(fn);
     },
     (fn) => fn.name,
   );

@@ -89,6 +89,33 @@ export const LENGTH_CALLEES: Record<string, number> = {
   copy_from_user_task: 2,
 };
 
+/**
+ * The destination argument of the copy/fill callees above, where it is kernel or BPF memory the
+ * length must fit (absent: the callee checks its destination itself, e.g. skb_store_bits, or it
+ * has none, e.g. memcmp; copy_to_user's destination is user memory access_ok() checks).
+ */
+export const LENGTH_DEST: Record<string, number> = {
+  memcpy: 0,
+  memmove: 0,
+  memset: 0,
+  memcpy_toio: 0,
+  memcpy_fromio: 0,
+  copy_from_user: 0,
+  __copy_from_user: 0,
+  copy_from_kernel_nofault: 0,
+  copy_from_user_nofault: 0,
+  strscpy: 0,
+  strscpy_pad: 0,
+  strncpy: 0,
+  strlcpy: 0,
+  strncpy_from_user: 0,
+  strncpy_from_kernel_nofault: 0,
+  strncpy_from_user_nofault: 0,
+  skb_copy_bits: 2,
+  bpf_probe_read_kernel: 0,
+  bpf_probe_read_user: 0,
+};
+
 /** Allocation sizes (positions = the size arguments). */
 export const ALLOC_CALLEES: Record<string, number[]> = {
   kmalloc: [0],
@@ -125,3 +152,24 @@ export const TRANSPARENT = /^(likely|unlikely|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONC
 
 /** Helpers whose name says they validate their argument (trusted when the body is not visible). */
 export const VALIDATOR_NAME = /(^|_)(is_)?valid(_\w+)?$|_valid_|^valid_|_ok$|_in_range$|^is_\w+_valid/;
+
+/**
+ * Helpers whose name says they reject bad input by returning nonzero (an errno, or true for
+ * "bad"): `if (foo_check(v)) return ...`, `err = foo_validate(v); if (err) ...`, and the
+ * sentinel tests of a looked-up index such as memcg's `BAD_STAT_IDX(i)` (mm/memcontrol.c).
+ * Trusted when the body is not visible.
+ */
+export const CHECKER_NAME = /(^|_)(check|validate|verify)(_|$)|(^|_)(invalid|bad)(_|$)|^BAD_\w+$|_out_of_range$/;
+
+/**
+ * String copies that leave the destination without a NUL when the source fills it (position of
+ * the destination and of the count). strncpy_from_user(): lib/strncpy_from_user.c kernel-doc,
+ * "If @count is smaller than the length of the string, copies @count bytes and returns @count";
+ * strncpy(): lib/string.c (the C library contract). The *_nofault readers of mm/maccess.c and
+ * strscpy() always terminate and are not listed.
+ */
+export const UNTERMINATED_COPY: Record<string, { dst: number; count: number }> = {
+  strncpy_from_user: { dst: 0, count: 2 },
+  __strncpy_from_user: { dst: 0, count: 2 },
+  strncpy: { dst: 0, count: 2 },
+};

@@ -125,6 +125,7 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
     files: [],
     kfuncs: [],
     functions: new Map(),
+    preImage: new Map(),
     registrations: [],
     sets: [],
     idSets: [],
@@ -188,7 +189,9 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
   };
   for (const f of facts.functions) {
     // On the old side only removed definitions matter; unchanged ones are already on the new side.
-    if (side === 'old' && status(f.line) !== 'removed') continue;
+    // A definition whose body loses lines is kept apart as the pre-image of that function.
+    const changed = side === 'old' && [...src.removed].some((l) => l >= f.startLine && l <= f.endLine);
+    if (side === 'old' && status(f.line) !== 'removed' && !changed) continue;
     const def: FunctionDef = {
       name: f.name,
       file: src.path,
@@ -206,7 +209,12 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
       inDefsBlock: pp.inDefsBlockAt(f.startLine),
       doc: docAbove(view, f.startLine),
     };
-    if (side === 'new' && !model.functions.has(def.name)) model.functions.set(def.name, def);
+    if (side === 'new') {
+      const had = model.functions.get(def.name);
+      if (!had || (isConfigStub(had) && !isConfigStub(def))) model.functions.set(def.name, def);
+    }
+    if (changed && !model.preImage.has(def.name)) model.preImage.set(def.name, def);
+    if (side === 'old' && status(f.line) !== 'removed') continue;
     if (def.isKfunc) model.kfuncs.push(def as KfuncDef);
   }
   if (side === 'new') {
@@ -252,6 +260,20 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
     });
   for (const s of sets.idSets) model.idSets.push({ ...s, file: src.path, added: status(s.line) === 'added' });
   for (const r of sets.registers) model.registerCalls.push({ ...r, file: src.path, added: status(r.line) === 'added' });
+}
+
+/**
+ * A header's `static inline` whose body is empty or one `return CONSTANT;`: the stub a header
+ * gives for a disabled config (`#else /* CONFIG_X *\/`). When the patch also shows the real
+ * definition (in a .c file), that one is the function the name means.
+ */
+function isConfigStub(f: FunctionDef): boolean {
+  if (!f.file.endsWith('.h') || !f.isInline) return false;
+  const kids = f.body.namedChildren.filter((c) => c.type !== 'comment');
+  if (kids.length === 0) return true;
+  if (kids.length !== 1 || kids[0]!.type !== 'return_statement') return false;
+  const e = kids[0]!.namedChildren[0];
+  return !e || /^\(?\s*-?\s*(\d+[uUlL]*|[A-Z_][A-Z0-9_]*|true|false|NULL)\s*\)?$/.test(e.text);
 }
 
 /**

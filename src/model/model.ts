@@ -167,6 +167,11 @@ export interface PatchModel {
   kfuncs: KfuncDef[];
   /** Every function definition visible, by name (post-image first). */
   functions: Map<string, FunctionDef>;
+  /**
+   * Pre-image definitions (side 'old') of the functions whose body the patch removes lines from,
+   * by name: what a changed function looked like before, e.g. to see which check it lost.
+   */
+  preImage: Map<string, FunctionDef>;
   registrations: Registration[];
   sets: KfuncSet[];
   idSets: IdSetStruct[];

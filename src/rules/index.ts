@@ -29,6 +29,14 @@ import kfIdx04 from './idx/kf-idx-04-incomplete-guard.js';
 import kfIdx05 from './idx/kf-idx-05-size-without-sz.js';
 import kfIdx06 from './idx/kf-idx-06-unbounded-size.js';
 import kfIdx07 from './idx/kf-idx-07-untrusted-pointer-deref.js';
+import kfIdx08 from './idx/kf-idx-08-size-underflow.js';
+import kfIdx09 from './idx/kf-idx-09-sized-struct-access.js';
+import kfIdx10 from './idx/kf-idx-10-unbounded-extent.js';
+import kfIdx11 from './idx/kf-idx-11-scalar-to-pointer.js';
+import kfIdx12 from './idx/kf-idx-12-documented-range.js';
+import kfIdx13 from './idx/kf-idx-13-removed-check.js';
+import kfIdx14 from './idx/kf-idx-14-unterminated-string.js';
+import kfIdx15 from './idx/kf-idx-15-dynptr-data-direct.js';
 import kfReg01 from './reg/kf-reg-01-unregistered-kfunc.js';
 import kfReg02 from './reg/kf-reg-02-registered-not-defined.js';
 import kfReg03 from './reg/kf-reg-03-static-kfunc.js';
@@ -79,6 +87,14 @@ export const registry: Rule[] = [
   kfIdx05,
   kfIdx06,
   kfIdx07,
+  kfIdx08,
+  kfIdx09,
+  kfIdx10,
+  kfIdx11,
+  kfIdx12,
+  kfIdx13,
+  kfIdx14,
+  kfIdx15,
   kfReg01,
   kfReg02,
   kfReg03,

@@ -8,8 +8,10 @@ import type { FunctionDef, PatchModel } from '../../model/model.js';
 import { classifyType, type CType, enumIsSigned } from '../semantics/index.js';
 import { type FlowContext, type ParamFlow, type Sink, type Var, emptyFacts } from './flow-types.js';
 import { walk } from './chain.js';
+import { type SizedArg, sizedArgs } from './sized-args.js';
 
 export type { GuardFacts, GuardStatus, ParamFlow, Sink, SinkKind } from './flow-types.js';
+export type { SizedAccess, SizedArg } from './sized-args.js';
 
 export class IndexFlowAnalyzer implements FlowContext {
   private readonly enumSigned: (name: string) => boolean | undefined;
@@ -37,20 +39,31 @@ export class IndexFlowAnalyzer implements FlowContext {
   /** Scalar parameters of `fn` that BPF controls, with every sink they reach. */
   flows(fn: FunctionDef): ParamFlow[] {
     const out: ParamFlow[] = [];
-    for (const p of fn.params) {
-      if (p.pointer) continue;
+    const scalars = fn.params.filter((p) => {
+      if (p.pointer) return false;
       const ct = this.ctype(p.type);
-      if (ct.kind !== 'int' && ct.kind !== 'enum') continue;
+      return ct.kind === 'int' || ct.kind === 'enum';
+    });
+    for (const p of scalars) {
+      const ct = this.ctype(p.type);
+      // The other BPF-controlled scalars: a bound made of them is a relation, not a cap. A
+      // `__sz`/`__szk` size is the verified size of its buffer, so a bound by it is a cap.
+      const others = new Set(scalars.filter((q) => q.name !== p.name && q.suffix !== '__sz' && q.suffix !== '__szk').map((q) => q.name));
       const sinks: Sink[] = [];
-      const vars = new Map<string, Var>([[p.name, { root: p.name, ctype: ct, nonneg: !ct.signed }]]);
+      const vars = new Map<string, Var>([[p.name, { root: p.name, ctype: ct, nonneg: !ct.signed, exact: true }]]);
       walk(
         this,
-        { fn, vars, chain: `${fn.name}(${p.name})`, depth: 0, inherited: emptyFacts(), signed: ct.signed },
+        { fn, vars, chain: `${fn.name}(${p.name})`, depth: 0, inherited: emptyFacts(), signed: ct.signed, others },
         sinks,
         new Set([fn.name]),
       );
       out.push({ name: p.name, type: p.type, suffix: p.suffix, ctype: ct, domain: this.domain(p.type), sinks });
     }
     return out;
+  }
+
+  /** The struct-pointer + `__sz` pairs of `fn` and the size checks in front of each field access. */
+  sizedArgs(fn: FunctionDef): SizedArg[] {
+    return sizedArgs(this, fn);
   }
 }

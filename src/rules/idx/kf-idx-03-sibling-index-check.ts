@@ -6,7 +6,7 @@ import { reviewedKfuncs } from '../../model/c-query.js';
 import type { Facts } from '../../facts/context.js';
 import { type ParamFlow, type Sink, INDEX_KINDS } from '../../facts/index/flow-types.js';
 import { defineRule } from '../contract.js';
-import { indexFindingFor } from './index-finding.js';
+import { completeSiblingGuard, indexFindingFor } from './index-finding.js';
 import { bare, guardPlace } from './shared.js';
 
 /** Callees that only print or trace a value. */
@@ -28,8 +28,7 @@ function strictSibling(
     if (s.side !== 'new' || s.name === k.name || s.file !== k.file) continue;
     for (const q of facts.flows(s)) {
       for (const g of q.sinks) {
-        if (g.status !== 'complete' && g.status !== 'upper-only') continue;
-        if (!g.facts.upper && !g.facts.complete) continue;
+        if (!completeSiblingGuard(facts, s, q, g)) continue;
         const t = g.facts.texts.find((x) => x.includes(`(${s.name}:`));
         if (!t) continue;
         const mine = open.find(

@@ -4,9 +4,10 @@ import type { KfuncDef } from '../../model/model.js';
 import { reviewedKfuncs } from '../../model/c-query.js';
 import type { ParamFlow } from '../../facts/index/flow-types.js';
 import { defineRule, type Report } from '../contract.js';
+import { LENGTH_DEST } from '../../knowledge/indexing-callees.js';
 import { bare, pairedBuffer, paramBefore } from './shared.js';
 
-type Reporter = (r: Report & { messageId: 'unpairedLength' | 'szNotAfterPointer' }) => void;
+type Reporter = (r: Report & { messageId: 'unpairedLength' | 'szNotAfterPointer' | 'fixedDestination' }) => void;
 
 /** A length sink the verifier never compared with a buffer. */
 function unpairedLengths(report: Reporter, k: KfuncDef, f: ParamFlow): void {
@@ -15,8 +16,33 @@ function unpairedLengths(report: Reporter, k: KfuncDef, f: ParamFlow): void {
   const buf = pairedBuffer(k, f);
   for (const s of f.sinks) {
     if (s.status === 'complete' || s.kind !== 'length') continue;
+    // The destination was produced for exactly this length (a slice, a buffer allocated for it).
+    if (s.sizedBy) continue;
+    const destPos = LENGTH_DEST[s.target];
+    const dest = destPos !== undefined ? s.args?.[destPos] : undefined;
+    // The buffer itself, not a member of the same name (`un->sun_path` is not `sun_path`).
+    const names = (t: string | undefined) => !!buf && !!t && new RegExp(`(?<![\\w>.])${buf}\\b`).test(t);
+    if (buf && s.depth === 0 && dest !== undefined && !names(dest) && names(s.text)) {
+      // The verifier sized the BPF side of the copy; the kernel destination got no check.
+      report({
+        messageId: 'fixedDestination',
+        kfunc: k.name,
+        file: k.file,
+        line: s.entryLine,
+        key: `${f.name}:${s.target}:dest`,
+        data: { name: k.name, param: f.name, callee: s.target, dest, buf },
+        evidence: [
+          `parameter ${f.name}: \`${f.type}\` -> ${f.domain}; it is the __sz of ${buf}`,
+          `copy: \`${s.text}\` at ${s.file}:${s.line} writes ${f.name} bytes into \`${dest}\`, which is not ${buf}`,
+          `the verifier checked ${f.name} against ${buf} only; nothing compares it with the size of \`${dest}\``,
+          s.facts.texts.length ? `guard: \`${bare(s.facts.texts[0]!)}\` gives no upper bound` : 'guard: none before the copy',
+          `fix: \`if (${f.name} > sizeof(${dest})) return -EINVAL;\` (or the destination's documented maximum) before the copy`,
+        ],
+      });
+      continue;
+    }
     // A paired __sz length is verified for its own buffer only.
-    if (buf && (s.depth > 0 || new RegExp(`\\b${buf}\\b`).test(s.text))) continue;
+    if (buf && (s.depth > 0 || names(s.text))) continue;
     report({
       messageId: 'unpairedLength',
       kfunc: k.name,
@@ -72,6 +98,8 @@ export default defineRule({
     messages: {
       unpairedLength:
         '{name}() uses {param} as the length of {callee}() although the verifier has not checked it against any buffer; pair it as a __sz argument or bound it first',
+      fixedDestination:
+        '{name}() copies {param} bytes into `{dest}` with {callee}(), but {param} was checked only against {buf}; bound it by the size of `{dest}` first',
       szNotAfterPointer:
         '{name}() marks {param} with __sz/__szk but it does not follow a pointer parameter, so the verifier checks no buffer against it; move it right after its buffer',
     },

@@ -16,6 +16,8 @@ export default defineRule({
       unboundedAlloc:
         '{name}() sizes an allocation ({callee}()) with {param} without a cap; limit {param} and use overflow-checked helpers',
       unboundedLoop: '{name}() loops {param} times without a cap; limit {param} before the loop',
+      unboundedIterator:
+        "{name}() sets the bound of its open-coded iterator from {param} without a cap, so {next}() lets the BPF program's loop run that long; cap the range (cf. BPF_MAX_LOOPS)",
     },
   },
   check({ model, facts, report }) {
@@ -26,15 +28,17 @@ export default defineRule({
         for (const s of f.sinks) {
           if (s.status === 'complete' || (s.kind !== 'alloc' && s.kind !== 'loop')) continue;
           report({
-            messageId: s.kind === 'alloc' ? 'unboundedAlloc' : 'unboundedLoop',
+            messageId: s.kind === 'alloc' ? 'unboundedAlloc' : s.iterNext ? 'unboundedIterator' : 'unboundedLoop',
             kfunc: k.name,
             file: k.file,
             line: s.entryLine,
             key: `${f.name}:${s.kind}`,
-            data: { name: k.name, param: f.name, callee: s.target },
+            data: { name: k.name, param: f.name, callee: s.target, next: s.iterNext ?? '' },
             evidence: [
               `parameter ${f.name}: \`${f.type}\` -> ${f.domain}`,
-              `${s.kind === 'alloc' ? 'allocation size' : 'loop bound'}: \`${s.text}\` at ${s.file}:${s.line} (${s.chain})`,
+              s.iterNext
+                ? `iterator bound: \`${s.text}\` at ${s.file}:${s.line}; ${s.iterNext}() compares ${s.target} to decide when the BPF loop ends`
+                : `${s.kind === 'alloc' ? 'allocation size' : 'loop bound'}: \`${s.text}\` at ${s.file}:${s.line} (${s.chain})`,
               s.facts.texts.length ? `guard: \`${bare(s.facts.texts[0]!)}\` is not a complete cap` : 'guard: no maximum before it',
               s.kind === 'alloc'
                 ? 'fix: cap it (e.g. `if (n > MAX_X) return -E2BIG;`) and use kcalloc()/array_size() for products'
