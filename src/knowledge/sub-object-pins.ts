@@ -1,5 +1,7 @@
 // Sub-objects that a reference on their owner does not keep alive: a pointer member of a
-// kernel object whose target has its own lifetime (its own count, or its own lock). Holding
+// kernel object whose target has its own lifetime (its own count, or its own lock), and that
+// the owner can drop or replace while it stays alive. (A file's path and inode are not here:
+// the file keeps them until its last reference goes.) Holding
 // the owner (a trusted task, a file) is not enough to keep such a member, or, for some, even to
 // use it: the owner can drop it at any moment (a task exiting drops its mm). A function that
 // keeps such a pointer beyond the call, or uses one that is not RCU-freed, must pin it first
@@ -68,16 +70,6 @@ export const SUB_OBJECTS: readonly SubObjectFact[] = [
     why: 'kernel/exit.c: forget_original_parent() reparents children and de_thread() (fs/exec.c) changes group_leader; the old task is freed after RCU (delayed_put_task_struct()) once its last reference goes',
   },
   {
-    owner: 'file',
-    fields: ['f_path', 'f_inode'],
-    pins: ['path_get', 'dget', 'mntget', 'ihold', 'igrab'],
-    getters: [],
-    locks: [],
-    useNeedsPin: false,
-    advice: 'path_get() (or dget()/ihold()) and the matching put when done',
-    why: "fs/file_table.c __fput() drops the file's path with path_put() when its last reference goes: the path and inode live only as long as the file unless pinned themselves",
-  },
-  {
     owner: 'dentry',
     fields: ['d_parent'],
     pins: ['dget'],
@@ -86,16 +78,6 @@ export const SUB_OBJECTS: readonly SubObjectFact[] = [
     useNeedsPin: false,
     advice: 'dget_parent() and dput() when done',
     why: 'fs/dcache.c dget_parent(): a rename can move the dentry and drop the old parent at any time; the parent must be taken with dget_parent()',
-  },
-  {
-    owner: 'vm_area_struct',
-    fields: ['vm_file'],
-    pins: ['get_file', 'get_file_rcu'],
-    getters: [],
-    locks: [],
-    useNeedsPin: false,
-    advice: 'get_file() and fput() when done',
-    why: 'mm/mmap.c remove_vma() drops vma->vm_file with fput() when the mapping goes; keeping the file beyond the mmap lock needs its own reference',
   },
   {
     owner: 'sk_buff',

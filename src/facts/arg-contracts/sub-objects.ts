@@ -81,7 +81,9 @@ function classify(top: SyntaxNode, ctx: Ctx): { how: How; node: SyntaxNode; loca
   if (p.type === 'init_declarator' && p.childForFieldName('value')?.id === top.id)
     return { how: 'local', node: p, local: declaredName(p.childForFieldName('declarator')) ?? undefined };
   // Returned by the kfunc itself: handed to the program. A helper's return hands it back up.
-  if (p.type === 'return_statement') return { how: ctx.chain.length > 1 ? 'none' : 'kept', node: p };
+  // Returned by the kfunc itself: the program gets it, and it outlives the call only when the
+  // owner can drop it while the program still holds the owner. A helper's return hands it up.
+  if (p.type === 'return_statement') return { how: ctx.chain.length === 1 && ctx.fact.useNeedsPin ? 'kept' : 'none', node: p };
   if (p.type === 'argument_list' && p.parent?.type === 'call_expression') {
     const call = p.parent;
     const callee = calleeOf(call);
