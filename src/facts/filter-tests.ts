@@ -4,7 +4,7 @@
 // to a depth of two.
 import type { SyntaxNode } from '../model/c-parser.js';
 import type { FunctionDef, PatchModel } from '../model/model.js';
-import { ATTACH_TYPE_FIELD, PROG_TYPE_CALL, PROG_TYPE_FIELD } from '../knowledge/attach-types.js';
+import { ATTACH_TYPE_FIELD, PROG_TYPE_CALL, PROG_TYPE_FIELD, STRUCT_OPS_FIELD } from '../knowledge/attach-types.js';
 
 export interface FilterSite {
   text: string;
@@ -16,6 +16,8 @@ export interface FilterSite {
 export interface FilterTests {
   progType: FilterSite | null;
   attachType: FilterSite | null;
+  /** Which struct_ops (or which of its callbacks) the program implements: `prog->aux->st_ops`. */
+  structOps: FilterSite | null;
 }
 
 const MAX_DEPTH = 2;
@@ -27,6 +29,9 @@ function scan(model: PatchModel, fn: FunctionDef, prog: string, chain: string[],
   for (const fe of fn.body.descendantsOfType('field_expression')) {
     const arg = fe.childForFieldName('argument');
     const field = fe.childForFieldName('field')?.text ?? '';
+    // `prog->aux->st_ops`: a member of the program's aux data.
+    if (STRUCT_OPS_FIELD.test(field) && arg?.type === 'field_expression' && arg.childForFieldName('argument')?.text === prog)
+      out.structOps ??= site(fe);
     if (arg?.type !== 'identifier' || arg.text !== prog) continue;
     if (PROG_TYPE_FIELD.test(field)) out.progType ??= site(fe);
     if (ATTACH_TYPE_FIELD.test(field)) out.attachType ??= site(fe);
@@ -45,7 +50,7 @@ function scan(model: PatchModel, fn: FunctionDef, prog: string, chain: string[],
 
 /** What filter `fn` tests of its program argument (its first parameter). */
 export function filterTests(model: PatchModel, fn: FunctionDef): FilterTests {
-  const out: FilterTests = { progType: null, attachType: null };
+  const out: FilterTests = { progType: null, attachType: null, structOps: null };
   const prog = fn.params[0]?.name;
   if (prog) scan(model, fn, prog, [fn.name], out, new Set());
   return out;

@@ -42,5 +42,12 @@ export const RUN_CONTEXTS: Readonly<Record<string, string>> = {
 /** A program's fields a filter reads to tell program types and attach points apart. */
 export const PROG_TYPE_FIELD = /^(type)$/;
 export const ATTACH_TYPE_FIELD = /^(expected_attach_type)$/;
+/**
+ * The program's aux members that tell which struct_ops it implements and which callback
+ * (include/linux/bpf.h struct bpf_prog_aux: st_ops, attach_st_ops_member_off, attach_btf_id);
+ * struct_ops kfunc filters test them (e.g. block/blk-mq and sched_ext filters in newer trees).
+ */
+export const STRUCT_OPS_FIELD = /^(st_ops|attach_st_ops_member_off|attach_btf_id)$/;
+
 /** Calls that give the program type (an extension program stands for its target's type). */
 export const PROG_TYPE_CALL = /^(resolve_prog_type)$/;

@@ -121,3 +121,14 @@ export function callbackParamNames(model: PatchModel, path: string): Set<string>
     }
   return out;
 }
+
+/** The struct_ops a file registers (`register_bpf_struct_ops(&foo_ops, foo_ops)`), if visible. */
+export function structOpsRegistered(model: PatchModel, path: string): { name: string; line: number } | null {
+  const file = fileOf(model, path);
+  if (!file) return null;
+  for (const [n, t] of visibleLines(file)) {
+    const m = /\bregister_bpf_struct_ops\s*\(\s*&\s*(\w+)/.exec(t);
+    if (m) return { name: m[1]!, line: n };
+  }
+  return null;
+}

@@ -13,6 +13,7 @@ import {
   WARN_MACRO,
 } from '../../knowledge/context-assertions.js';
 import { ANY_CONTEXT_PROG_TYPES } from '../../knowledge/prog-types.js';
+import { structOpsRegistered } from '../../model/text-query.js';
 import { ATTACH_TYPE_CHECKED_AT_LOAD, RUN_CONTEXTS } from '../../knowledge/attach-types.js';
 import { filterTests, type FilterTests } from '../../facts/filter-tests.js';
 
@@ -125,6 +126,8 @@ export default defineRule({
     messages: {
       broad:
         '{name}() assumes its calling context ({what}) but set {set} is registered for {progType} without a .filter in {idSet} that narrows it: check the assumption holds for every such program or add a filter',
+      structOps:
+        '{name}() assumes its calling context ({what}) but set {set} is registered for every struct_ops program, and {idSet} has no .filter testing that the program implements {ops} (prog->aux->st_ops): programs of any other struct_ops can call it',
       attachOnly:
         'set {set} of {name}() is registered for {progTypes} but filter {filter}() tests only the expected attach type ({attach}), never the program type: a {unchecked} program can carry that attach type value; test prog->type as well',
     },
@@ -152,8 +155,27 @@ export default defineRule({
         // A filter the review cannot see may narrow the set: only an absent or visible one is judged.
         if (idSet.filter && !filterFn) continue;
         const broad = kfuncCalls.filter((c) => ANY_CONTEXT_PROG_TYPES.has(c.progType!));
-        if (broad.length === 0) continue;
         const { found, enforced } = assumptionIn(model, def);
+        // A set for STRUCT_OPS in a file that defines its own struct_ops: meant for that one.
+        const ops = kfuncCalls.some((c) => c.progType === 'BPF_PROG_TYPE_STRUCT_OPS') ? structOpsRegistered(model, idSet.file) : null;
+        if (ops && found && found.kind !== 'ops' && !enforced && !tests?.structOps) {
+          report({
+            messageId: 'structOps',
+            data: { name: r.kfunc, what: found.what, set: r.set, idSet: idSet.name, ops: ops.name },
+            kfunc: r.kfunc,
+            file: def.file,
+            line: def.line,
+            key: `${idSet.name}:st_ops`,
+            evidence: [
+              `assumption: ${found.chain}`,
+              `${idSet.file}:${ops.line} registers struct_ops ${ops.name}; ${idSet.name} at ${idSet.file}:${idSet.line} ${filterFn ? `has filter ${filterFn.name}(), which does not read prog->aux->st_ops` : 'has no .filter'}`,
+              ...kfuncCalls
+                .filter((c) => c.progType === 'BPF_PROG_TYPE_STRUCT_OPS')
+                .map((c) => `registered for ${c.progType} at ${c.file}:${c.line}`),
+            ],
+          });
+        }
+        if (broad.length === 0) continue;
         if (!found || narrows(tests, found.kind)) continue;
         const strong = found.kind === 'lock' || found.kind === 'probe' || found.kind === 'runctx' || (found.kind === 'doc' && !enforced);
         const progType = [...new Set(broad.map((c) => c.progType!))].join('/');
