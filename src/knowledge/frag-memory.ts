@@ -8,13 +8,15 @@
 //     skb_frags_readable() tests skb->unreadable, which __skb_fill_netmem_desc() sets for a
 //     net_iov frag; skb_frag_is_net_iov()/skb_frag_net_iov() test one frag;
 //   - include/net/netmem.h (6.12): netmem_is_net_iov(), and netmem_to_page() is only valid for
-//     a page;
+//     a page; newer trees add netmem_address(), NULL for a net_iov, and __netmem_address(),
+//     documented as undefined behaviour for one;
 //   - include/net/xdp.h (newer kernels): XDP_FLAGS_FRAGS_UNREADABLE marks an xdp_buff whose
-//     frags hold unreadable memory (xdp_buff_set_frag_unreadable()), and netmem_address()
-//     returns NULL for a net_iov.
+//     frags hold unreadable memory (xdp_buff_set_frag_unreadable()), and
+//     xdp_update_skb_frags_info() carries it into skb->unreadable.
 
 /** Calls that give the CPU address (or page) of a fragment's memory. */
-export const FRAG_ADDRESS = /^(skb_frag_address|skb_frag_address_safe|skb_frag_page|netmem_address|skb_frag_netmem_address)$/;
+export const FRAG_ADDRESS =
+  /^(skb_frag_address|skb_frag_address_safe|skb_frag_page|netmem_address|__netmem_address|netmem_to_page|__netmem_to_page)$/;
 
 /** Calls that turn a page into an address: the fragment's memory still. */
 export const PAGE_TO_ADDRESS = /^(page_address|lowmem_page_address|kmap|kmap_local_page|kmap_atomic|kmap_local_page_try_from_panic)$/;
