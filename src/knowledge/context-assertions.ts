@@ -17,8 +17,17 @@ export const SOCK_LOCK_ASSERT = /^(sock_owned_by_me)$/;
  * Kernel-doc sentences that state a calling-context precondition ("Must be called with the
  * lock held", "may only be called from BPF LSM programs", "The caller must hold ...").
  */
-export const DOC_PRECONDITION =
-  /\b(must|may only|can only|should only|only to)\s+be\s+(called|used)\s+(with|from|under|while|in|inside|holding)\b|\bcaller must (hold|be)\b|\bcalled with [\w\s>-]+ held\b/i;
+export const DOC_PRECONDITION = new RegExp(
+  [
+    // a calling context: "may only be called from BPF LSM programs", "must be called in process context"
+    String.raw`\b(must|may only|can only|should only) be (called|used) (only )?(from|under|in|inside|while|holding)\b`,
+    // a lock or state: "must be called with the foo lock held", "... with IRQs disabled"
+    String.raw`\b(must|may only|can only|should only) be (called|used) with\b[^.]{0,60}\b(held|locked|lock|disabled|enabled)\b`,
+    String.raw`\bcaller must (hold|be holding|have (locked|disabled))\b`,
+    String.raw`\bcalled with [^.]{0,40}\bheld\b`,
+  ].join('|'),
+  'i',
+);
 
 /** Checks that the caller is a particular struct_ops callback (sched_ext style). */
 export const OPS_CALLER_CHECK = /^\w+_kf_allowed\w*$/;
