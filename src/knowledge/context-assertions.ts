@@ -10,6 +10,25 @@
 /** Lock assertions. */
 export const LOCK_ASSERT = /^(lockdep_assert\w*|lockdep_is_held\w*)$/;
 
+/** Socket-lock assertions (include/net/sock.h: sock_owned_by_me() warns unless the socket lock is held). */
+export const SOCK_LOCK_ASSERT = /^(sock_owned_by_me)$/;
+
+/**
+ * Kernel-doc sentences that state a calling-context precondition ("Must be called with the
+ * lock held", "may only be called from BPF LSM programs", "The caller must hold ...").
+ */
+export const DOC_PRECONDITION = new RegExp(
+  [
+    // a calling context: "may only be called from BPF LSM programs", "must be called in process context"
+    String.raw`\b(must|may only|can only|should only) be (called|used) (only )?(from|under|in|inside|while|holding)\b`,
+    // a lock or state: "must be called with the foo lock held", "... with IRQs disabled"
+    String.raw`\b(must|may only|can only|should only) be (called|used) with\b[^.]{0,60}\b(held|locked|lock|disabled|enabled)\b`,
+    String.raw`\bcaller must (hold|be holding|have (locked|disabled))\b`,
+    String.raw`\bcalled with [^.]{0,40}\bheld\b`,
+  ].join('|'),
+  'i',
+);
+
 /** Checks that the caller is a particular struct_ops callback (sched_ext style). */
 export const OPS_CALLER_CHECK = /^\w+_kf_allowed\w*$/;
 

@@ -1,5 +1,9 @@
 // The rule registry: one line per rule, sorted by id.
 import type { Rule } from './contract.js';
+import kfArg01 from './arg/kf-arg-01-unchecked-flags.js';
+import kfArg02 from './arg/kf-arg-02-iter-state-uninit.js';
+import kfArg03 from './arg/kf-arg-03-unpinned-sub-object.js';
+import kfArg04 from './arg/kf-arg-04-unreadable-frag.js';
 import kfCfg01 from './cfg/kf-cfg-01-config-only-check.js';
 import kfCfg02 from './cfg/kf-cfg-02-config-only-callee.js';
 import kfFlag01 from './flag/kf-flag-01-acquire-non-pointer.js';
@@ -57,6 +61,10 @@ import kfSleep03 from './sleep/kf-sleep-03-sleep-in-atomic.js';
 import kfSleep04 from './sleep/kf-sleep-04-blocking-alloc.js';
 
 export const registry: Rule[] = [
+  kfArg01,
+  kfArg02,
+  kfArg03,
+  kfArg04,
   kfCfg01,
   kfCfg02,
   kfFlag01,
