@@ -1,4 +1,5 @@
 // Which kernel tree a patch targets, and why: gates version-dependent rules.
+import { landingRelease } from './kernel-releases.js';
 
 export interface TargetTree {
   /** 'X.Y' or null when unknown. */
@@ -9,11 +10,27 @@ export interface TargetTree {
   source: 'flag' | 'tree' | 'series' | 'code' | 'default';
   /** One sentence for the report: "--kernel 6.12", "Makefile of /src/linux says 6.12", ... */
   reason: string;
+  /**
+   * For a target read from a mailed series: the mail date (YYYY-MM-DD). The tree then is the
+   * development tree of that day, which may not yet have everything its release has.
+   */
+  asOf?: string;
 }
 
 /** Compare the target with X.Y: negative when older, 0 equal, positive when newer. */
 export function compareVersion(t: TargetTree, major: number, minor: number): number {
   return t.major !== major ? t.major - major : t.minor - minor;
+}
+
+/**
+ * True when the target tree has something that appeared in `major.minor`, merged into the
+ * development trees on `merged` (YYYY-MM-DD): a series mailed before that day targets its
+ * release without it.
+ */
+export function treeHas(t: TargetTree, major: number, minor: number, merged: string): boolean {
+  const c = compareVersion(t, major, minor);
+  if (c !== 0) return c > 0;
+  return !t.asOf || t.asOf >= merged;
 }
 
 /** KF_TRUSTED_ARGS became the default (and the flag was deleted) in v7.0. */
@@ -69,6 +86,12 @@ export function makefileRelease(text: string): string | null {
   return base && s && s[1] !== '0' ? `${base}.${s[1]}` : base;
 }
 
+function compareVersionText(a: string, b: string): number {
+  const x = parseVersion(a)!,
+    y = parseVersion(b)!;
+  return x.major !== y.major ? x.major - y.major : x.minor - y.minor;
+}
+
 /** Decides the base kernel, strongest hint first, and says why. */
 export function detectTarget(h: TargetHints): TargetTree {
   if (h.kernelFlag && parseVersion(h.kernelFlag)) return make(h.kernelFlag, 'flag', `--kernel ${h.kernelFlag}`);
@@ -79,9 +102,15 @@ export function detectTarget(h: TargetHints): TargetTree {
   const when = h.date ? new Date(h.date) : null;
   if (h.subjectTree && /^bpf(-next)?$/.test(h.subjectTree) && when && !Number.isNaN(when.getTime())) {
     const day = when.toISOString().slice(0, 10);
-    return day >= TRUSTED_DEFAULT_DATE
-      ? make('7.0', 'series', `[PATCH ${h.subjectTree}] mailed ${day}: bpf-next already had trusted args by default (v7.0)`)
-      : make('6.19', 'series', `[PATCH ${h.subjectTree}] mailed ${day}: bpf-next before v7.0 (KF_TRUSTED_ARGS still exists)`);
+    const fixes = h.subjectTree === 'bpf';
+    const lands = landingRelease(day, fixes ? 'fixes' : 'next');
+    const into = fixes ? 'the bpf tree (fixes for the current cycle)' : 'bpf-next';
+    if (lands && compareVersionText(lands, '7.0') >= 0) {
+      return day >= TRUSTED_DEFAULT_DATE
+        ? make(lands, 'series', `[PATCH ${h.subjectTree}] mailed ${day}: ${into} then targeted v${lands} (trusted args by default)`)
+        : make('6.19', 'series', `[PATCH ${h.subjectTree}] mailed ${day}: ${into} before KF_TRUSTED_ARGS became the default (v7.0)`);
+    }
+    if (lands) return { ...make(lands, 'series', `[PATCH ${h.subjectTree}] mailed ${day}: ${into} then targeted v${lands}`), asOf: day };
   }
   const code = h.codeLines ?? [];
   if (code.some((l) => /\bKF_IMPLICIT_ARGS\b/.test(l))) return make('7.0', 'code', 'the code uses KF_IMPLICIT_ARGS (v7.0+)');

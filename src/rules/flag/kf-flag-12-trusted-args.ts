@@ -13,7 +13,9 @@ import {
   isFmodretEntry,
   registrationsOf,
   reviewedKfuncNames,
+  snippet,
 } from '../../model/c-query.js';
+import type { FunctionDef } from '../../model/model.js';
 import { baseTreeUse, flagFact, targetEvidence } from '../../knowledge/kf-flags.js';
 import { trustedArgsIsDefault } from '../../model/target.js';
 import { POINTER_ARG_KIND_TEXT } from '../../knowledge/trusted-arg-kinds.js';
@@ -31,6 +33,19 @@ function describeUse(u: UseSite): string {
           .join(' -> ')}`
       : '';
   return `${how} at ${u.file}:${u.line}${via}`;
+}
+
+/**
+ * The output pointers of a kfunc whose visible body is only `return <constant>;` (a default
+ * stub such as `return -EOPNOTSUPP;`): non-const pointers to plain data that BPF passes and
+ * that the replacing implementations are there to fill.
+ */
+function stubOutputs(def: FunctionDef, args: PointerArg[]): PointerArg[] {
+  const stmts = def.body.namedChildren.filter((c) => c.type !== 'comment');
+  if (stmts.length !== 1 || stmts[0]!.type !== 'return_statement') return [];
+  const value = stmts[0]!.namedChildren[0]?.text.replace(/[()\s]/g, '') ?? '';
+  if (!/^-?([A-Z][A-Z0-9_]*|\d+)$/.test(value)) return [];
+  return args.filter((a) => a.effect === 'null' && a.kind === 'memory' && !/\bconst\b/.test(a.param.type));
 }
 
 interface Need {
@@ -53,6 +68,8 @@ export default defineRule({
         '{name}() sets KF_TRUSTED_ARGS together with KF_RELEASE, which already implies trusted arguments on {version}: drop KF_TRUSTED_ARGS',
       overriddenByRcu:
         "{name}() sets KF_TRUSTED_ARGS together with KF_RCU: the verifier then applies KF_RCU's weaker rule (trusted or RCU-protected pointers), so KF_TRUSTED_ARGS has no effect. Keep only KF_RCU if RCU pointers are meant to be accepted, otherwise drop KF_RCU",
+      stubOutputs:
+        '{name}() is a stub whose real implementations write through {params}, but it is registered without KF_TRUSTED_ARGS: on {version} the verifier lets BPF pass NULL there. Add KF_TRUSTED_ARGS',
       untrustedPointers:
         '{name}() uses {params} but is registered without KF_TRUSTED_ARGS, KF_RCU or KF_RELEASE: on {version} the verifier lets BPF pass {passes} there. Add {flag}{why}',
     },
@@ -128,7 +145,31 @@ export default defineRule({
           if (arg.effect === 'null' && !use.unguarded) continue;
           needs.push({ arg, use });
         }
-        if (!needs.length) continue;
+        if (!needs.length) {
+          const outputs = stubOutputs(def, pointerArgs(model, bpfParams(def.params, r.flags), [r]));
+          if (outputs.length) {
+            report({
+              messageId: 'stubOutputs',
+              severity: 'warning',
+              data: { name, version, params: outputs.map((a) => `\`${bareType(a.param.type)}${a.param.name}\``).join(', ') },
+              kfunc: name,
+              file: at.file,
+              line: at.line,
+              key: `${key}:untrusted`,
+              evidence: [
+                `flags: ${describeRegistration(r)}`,
+                `definition: ${def.file}:${def.line} only returns a constant (\`${snippet(def.body, 60)}\`): the kfunc's work is done by implementations that replace it (an ops callback the verifier substitutes, an arch or driver override)`,
+                ...outputs.map(
+                  (a) =>
+                    `parameter ${a.param.name}: \`${bareType(a.param.type)}\` is an output (a non-const pointer to plain data): those implementations write through it`,
+                ),
+                targetEvidence(t),
+                'check_mem_reg() accepts a NULL register for plain memory unless the kfunc has KF_TRUSTED_ARGS (before v7.0)',
+              ],
+            });
+          }
+          continue;
+        }
         const rcu = needs.find((n) => n.use.rcu);
         const flag = rcu ? 'KF_RCU' : 'KF_TRUSTED_ARGS';
         const passes = needs.some((n) => n.arg.effect === 'trust') ? 'walked kernel pointers that may be NULL or already freed' : 'NULL';

@@ -2,6 +2,8 @@
 import { defineRule } from '../contract.js';
 import { fileFullyVisible, isAudit, isFmodretEntry, isReviewed } from '../../model/c-query.js';
 import { isDestructorStub, isImplAnchor } from '../../knowledge/stub-names.js';
+import { BPF_KFUNC_MARKER } from '../../knowledge/kfunc-marker.js';
+import { treeHas } from '../../model/target.js';
 
 export default defineRule({
   meta: {
@@ -33,8 +35,9 @@ export default defineRule({
       const where = `${r.set ? `set ${r.set}` : 'a kfunc set'} at ${r.file}:${r.line}`;
       const def = model.functions.get(r.kfunc);
       if (def && def.side === 'new') {
-        // Static definitions are KF-REG-03's; marked ones are fine.
-        if (def.isKfunc || def.isStatic) continue;
+        // Static definitions are KF-REG-03's; marked ones are fine. Before the marker existed
+        // (v6.3, in bpf-next from early February 2023) kfuncs were plain `noinline` functions.
+        if (def.isKfunc || def.isStatic || !treeHas(model.target, ...BPF_KFUNC_MARKER.since, BPF_KFUNC_MARKER.merged)) continue;
         const reviewed = isReviewed(model, r.kfunc);
         if (!reviewed) continue;
         const isNew = def.status === 'added';
