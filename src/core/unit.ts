@@ -25,12 +25,17 @@ export interface UnitResult {
   summary: PatchSummary;
   /** Raw rule findings (no config applied yet). */
   findings: Finding[];
-  /** Rule crashes, one line each. */
+  /** Rule crashes and what the model could not read (not reviewed), one line each. */
   errors: string[];
 }
 
 export function analyseUnit(u: UnitInput, rules: Rule[] = registry): UnitResult {
   const model = buildModel(u.sources, u.meta);
   const run = runRules(model, rules);
-  return { model, summary: summarise(model, u.input, u.recovered ?? false), findings: run.findings, errors: run.errors };
+  return {
+    model,
+    summary: summarise(model, u.input, u.recovered ?? false),
+    findings: run.findings,
+    errors: [...model.skipped, ...run.errors],
+  };
 }

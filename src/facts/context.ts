@@ -12,6 +12,20 @@ import { type ArgVerdict, evaluateKfunc, summary, tableByAccess } from './semant
 import type { Verdict } from './semantics/verdict-type.js';
 import { type ClaimAssessment, claimsFor } from './disputes.js';
 import { neverZero } from './return-sign.js';
+import { withWork, type WorkStop } from '../model/work.js';
+
+/**
+ * Steps one function's syntax analysis (flows, return signs) may take: the 6.12 audit's
+ * largest kfunc needs a few thousand; pathological bodies (10k nested `else if`s) stop here.
+ */
+export const FACT_STEPS = 2_000_000;
+
+/** A fact that stopped before it was done: the function and the reason (core words it). */
+export interface FactStop {
+  fn: string;
+  fact: 'flows' | 'return sign';
+  why: WorkStop;
+}
 
 export interface Facts {
   /** The scalar parameters of `fn` that BPF controls, with every sink each reaches (./index). */
@@ -53,15 +67,21 @@ const CONSTANT_RETURN = /^\(?\s*-?\s*(\d+|[A-Z_][A-Z0-9_]*|true|false)\s*\)?$/;
 
 class ModelFacts implements Facts {
   private analyzer: IndexFlowAnalyzer | undefined;
+  /** Facts that ran out of budget or stack (nothing is dropped in silence: core reports these). */
+  readonly stops: FactStop[] = [];
 
   constructor(private readonly model: PatchModel) {}
 
   // Keyed by name: the kfuncs and siblings asked about are the new side, where a name is one
   // function (a second #ifdef variant of it shares the first one's flows).
   readonly flows = memoised(
-    (fn: FunctionDef) => {
+    (fn: FunctionDef): ParamFlow[] => {
       this.analyzer ??= new IndexFlowAnalyzer(this.model);
-      return this.analyzer.flows(fn);
+      const analyzer = this.analyzer;
+      const run = withWork(FACT_STEPS, () => analyzer.flows(fn));
+      if ('value' in run) return run.value;
+      this.stops.push({ fn: fn.name, fact: 'flows', why: run.stopped });
+      return [];
     },
     (fn) => fn.name,
   );
@@ -95,11 +115,20 @@ class ModelFacts implements Facts {
       const e = r.namedChildren[0];
       return e && !CONSTANT_RETURN.test(e.text);
     });
-    return successes.length > 0 && !successes.every((r) => neverZero(r));
+    const run = withWork(FACT_STEPS, () => successes.length > 0 && !successes.every((r) => neverZero(r)));
+    if ('value' in run) return run.value;
+    // Not shown never to return 0: answered as "may", and the stop is reported.
+    this.stops.push({ fn: fn.name, fact: 'return sign', why: run.stopped });
+    return true;
   });
 }
 
 const contexts = new WeakMap<PatchModel, Facts>();
+
+/** The facts of `model` that stopped before they were done (empty when none did). */
+export function factStops(model: PatchModel): readonly FactStop[] {
+  return (contexts.get(model) as ModelFacts | undefined)?.stops ?? [];
+}
 
 /** The facts context of `model`: one per model, its facts computed on first use. */
 export function factsFor(model: PatchModel): Facts {

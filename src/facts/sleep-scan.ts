@@ -3,7 +3,7 @@
 // knowledge/sleepers.ts (sleeping and non-sleeping callees), knowledge/atomic-sections.ts
 // (section openers and closers) and knowledge/gfp.ts (blocking and non-blocking masks).
 import type { SyntaxNode } from '../model/c-parser.js';
-import { callsIn, type CallSite } from '../model/c-query.js';
+import { callsIn, parentOf, type CallSite } from '../model/c-query.js';
 import type { FunctionDef, PatchModel } from '../model/model.js';
 import { isTrivialCall, nonSleeperFor, sleeperFor, type SleeperEntry } from '../knowledge/sleepers.js';
 import { atomicAcquire, atomicGuard, atomicRelease, type AtomicKind } from '../knowledge/atomic-sections.js';
@@ -292,10 +292,10 @@ export interface HeldSection {
 }
 
 function enclosingBlock(n: SyntaxNode, stop: SyntaxNode): SyntaxNode | null {
-  let p = n.parent;
+  let p = parentOf(n);
   while (p && p.id !== stop.id) {
     if (p.type === 'compound_statement') return p;
-    p = p.parent;
+    p = parentOf(p);
   }
   return null;
 }

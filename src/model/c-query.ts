@@ -1,8 +1,91 @@
 // Small read-only questions about C syntax trees and kfunc models that several rules ask.
 // Rules use these instead of walking tree-sitter nodes by hand.
-import type { SyntaxNode } from './c-parser.js';
+import type { SyntaxNode, TreeCursor } from './c-parser.js';
 import type { FunctionDef, IdSetStruct, KfuncDef, PatchModel, RegisterCall, Registration } from './model.js';
 import { isScalarSpelling } from './c-types.js';
+import { chargeWork } from './work.js';
+
+/** Per tree: the parents found so far, and a cursor left where the last walk ended with the nodes from the root to it. */
+interface ParentMemo {
+  parent: Map<number, SyntaxNode | null>;
+  cursor: TreeCursor | null;
+  path: SyntaxNode[];
+}
+
+const parents = new WeakMap<object, ParentMemo>();
+
+/**
+ * The parent of `node`, remembered per tree. tree-sitter's `parent` walks down from the root
+ * each time, so climbing from deep in 100k nested parentheses costs depth x depth. Here a miss
+ * moves one cursor from where the last walk ended: up to the first node whose range holds
+ * `node`, forward among siblings, then down, remembering the parent of every node it enters.
+ * Uses are asked about in source order, so the walks together cost about the size of the tree.
+ * Charges the running work budget per step.
+ */
+export function parentOf(node: SyntaxNode): SyntaxNode | null {
+  chargeWork();
+  let memo = parents.get(node.tree);
+  if (!memo) {
+    memo = { parent: new Map(), cursor: null, path: [] };
+    parents.set(node.tree, memo);
+  }
+  let p = memo.parent.get(node.id);
+  if (p === undefined) {
+    p = walkTo(node, memo);
+    memo.parent.set(node.id, p);
+  }
+  return p;
+}
+
+/** Moves the memo's cursor to `node`, remembering parents; tree-sitter's answer when it cannot. */
+function walkTo(node: SyntaxNode, memo: ParentMemo): SyntaxNode | null {
+  const root = node.tree.rootNode;
+  if (root.id === node.id) return null;
+  const s = node.startIndex;
+  const e = node.endIndex;
+  // An empty range (a MISSING node) has no single chain of nodes holding it.
+  if (s >= e) return node.parent;
+  if (!memo.cursor) {
+    memo.cursor = root.walk();
+    memo.path = [root];
+  }
+  const c = memo.cursor;
+  const path = memo.path;
+  const holds = (a: number, b: number) => a <= s && b >= e;
+  // Up: to the first node that holds `node`, or to a sibling before it under a node that does.
+  while (path.length > 1 && !holds(c.startIndex, c.endIndex)) {
+    chargeWork();
+    const up = path[path.length - 2];
+    if (c.endIndex <= s && holds(up.startIndex, up.endIndex)) {
+      while (!holds(c.startIndex, c.endIndex) && c.gotoNextSibling()) chargeWork();
+      if (holds(c.startIndex, c.endIndex)) {
+        const child = c.currentNode;
+        memo.parent.set(child.id, up);
+        path[path.length - 1] = child;
+        break;
+      }
+    }
+    c.gotoParent();
+    path.pop();
+  }
+  // Down: into the child that holds `node` until it is reached.
+  for (;;) {
+    const top = path[path.length - 1];
+    if (top.id === node.id) return path.length > 1 ? path[path.length - 2] : null;
+    chargeWork();
+    // The binding returns the child's index (-1 for none), though its types say boolean.
+    const k = c.gotoFirstChildForIndex(s) as unknown as number | boolean;
+    let found = typeof k === 'number' ? k >= 0 : k;
+    while (found && !holds(c.startIndex, c.endIndex)) found = c.gotoNextSibling();
+    if (!found) {
+      memo.cursor = null;
+      return node.parent;
+    }
+    const child = c.currentNode;
+    memo.parent.set(child.id, top);
+    path.push(child);
+  }
+}
 
 export interface CallSite {
   /** Callee name (`foo` in `foo(a)`, `ops->bar` keeps `bar`). */

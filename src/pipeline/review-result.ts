@@ -33,15 +33,19 @@ export function emptyResult(): ReviewResult {
 /** Merges the results of several inputs (a batch) into one. */
 export function mergeResults(results: ReviewResult[]): ReviewResult {
   const out = emptyResult();
+  // Loops, not push(...list): a spread of 100k+ arguments overflows the stack.
+  const append = <T>(to: T[], from: T[]) => {
+    for (const x of from) to.push(x);
+  };
   for (const r of results) {
-    out.patches.push(...r.patches);
-    out.findings.push(...r.findings);
-    out.errors.push(...r.errors);
-    out.warnings.push(...r.warnings);
-    out.models.push(...r.models);
-    out.series.push(...r.series);
-    out.report.patches.push(...r.report.patches);
-    out.report.findings.push(...r.report.findings);
+    append(out.patches, r.patches);
+    append(out.findings, r.findings);
+    append(out.errors, r.errors);
+    append(out.warnings, r.warnings);
+    append(out.models, r.models);
+    append(out.series, r.series);
+    append(out.report.patches, r.report.patches);
+    append(out.report.findings, r.report.findings);
   }
   return out;
 }

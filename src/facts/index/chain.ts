@@ -1,7 +1,8 @@
 // Chain following: carries the parameter's value through assignments, casts, arithmetic and
 // calls into visible helpers, recording each sink it reaches with the guards in front of it.
 import type { SyntaxNode } from '../../model/c-parser.js';
-import { snippet } from '../../model/c-query.js';
+import { parentOf, snippet } from '../../model/c-query.js';
+import { chargeWork } from '../../model/work.js';
 import type { FunctionDef } from '../../model/model.js';
 import { type FlowContext, type Frame, type Sink, type Var, keepsNonneg, merge, statusOf } from './flow-types.js';
 import { guardsAt } from './guards.js';
@@ -12,11 +13,13 @@ import { ARITH, op, strip } from './syntax.js';
 export function walk(cx: FlowContext, frame: Frame, sinks: Sink[], seen: Set<string>): void {
   const { fn, vars } = frame;
   propagate(cx, fn, vars);
-  for (const id of fn.body.descendantsOfType('identifier')) {
+  const ids = fn.body.descendantsOfType('identifier');
+  chargeWork(ids.length);
+  for (const id of ids) {
     const v = vars.get(id.text);
     if (!v) continue;
     // Skip the names on the left of an assignment and declarators.
-    const par = id.parent;
+    const par = parentOf(id);
     if (par?.type === 'init_declarator' && par.childForFieldName('declarator')?.id === id.id) continue;
     if (par?.type === 'assignment_expression' && par.childForFieldName('left')?.id === id.id) continue;
     if (par?.type === 'field_expression' && par.childForFieldName('field')?.id === id.id) continue;
@@ -88,7 +91,7 @@ function propagate(cx: FlowContext, fn: FunctionDef, vars: Map<string, Var>): vo
       grew = true;
     };
     for (const d of body.descendantsOfType('init_declarator')) {
-      const decl = d.parent;
+      const decl = parentOf(d);
       const declType = decl?.type === 'declaration' ? (decl.childForFieldName('type')?.text ?? null) : null;
       const name = d.childForFieldName('declarator');
       if (name?.type === 'identifier') visit(name.text, d.childForFieldName('value'), declType);

@@ -1,7 +1,8 @@
 // Guard recognition: which bounds the conditions, switches, clamps and validators that dominate a
 // sink establish for the value, read with C semantics (signed or unsigned comparison).
 import type { SyntaxNode } from '../../model/c-parser.js';
-import { snippet } from '../../model/c-query.js';
+import { parentOf, snippet } from '../../model/c-query.js';
+import { chargeWork } from '../../model/work.js';
 import { SANITISER, VALIDATOR_NAME } from '../../knowledge/indexing-callees.js';
 import { type FlowContext, type Frame, type GuardFacts, type Var, emptyFacts, merge, statusOf } from './flow-types.js';
 import { CMP, MIRROR, NEGATE, callArgs, callName, isExit, mentions, op, reassigns, strip } from './syntax.js';
@@ -22,8 +23,7 @@ export function guardsAt(cx: FlowContext, frame: Frame, at: SyntaxNode, v: Var):
     return { ...g, texts: [`${snippet(strip(c), 90)} (${where(c)})`, ...inner] };
   };
   let node = at;
-  while (node.parent && node.id !== frame.fn.body.id) {
-    const p = node.parent;
+  for (let p = parentOf(node); p && node.id !== frame.fn.body.id; p = parentOf(node)) {
     if (p.type === 'if_statement' || p.type === 'conditional_expression') {
       const c = p.childForFieldName('condition');
       if (c && p.childForFieldName('consequence')?.id === node.id) merge(facts, whole(c, accept(cx, c, names, frame, where(c))));
@@ -34,7 +34,8 @@ export function guardsAt(cx: FlowContext, frame: Frame, at: SyntaxNode, v: Var):
       if (op(p) === '||') merge(facts, whole(l, reject(cx, l, names, frame, where(l))));
     } else if (p.type === 'case_statement' || p.type === 'compound_statement') {
       if (p.type === 'case_statement') {
-        const sw = p.parent?.parent;
+        const up = parentOf(p);
+        const sw = up ? parentOf(up) : null;
         const cond = sw?.type === 'switch_statement' ? sw.childForFieldName('condition') : null;
         if (cond && p.childForFieldName('value') && names.has(strip(cond).text)) {
           facts.complete = true;
@@ -45,6 +46,7 @@ export function guardsAt(cx: FlowContext, frame: Frame, at: SyntaxNode, v: Var):
       // statements are its own children, not a nested block): early exits and clamps.
       for (const s of p.namedChildren) {
         if (s.id === node.id) break;
+        chargeWork();
         if (s.type === 'if_statement' && !s.childForFieldName('alternative')) {
           const cons = s.childForFieldName('consequence');
           const c = s.childForFieldName('condition');

@@ -1,0 +1,21 @@
+// The documented input limits (README, "Limits"). Past one of them an input is refused with one
+// line that names it, before any work is sized by the offending number: a 7 KB patch must not
+// be able to ask for gigabytes (a hunk at line 10^8) or minutes (a header that lies by millions).
+
+export const LIMITS = {
+  /** Bytes of one input (a file, stdin, a PR diff). Linux's largest source file is ~12 MB. */
+  inputBytes: 16 * 1024 * 1024,
+  /** Highest line number a hunk may reach (Linux's longest file has ~223k lines). */
+  lineNumber: 1_000_000,
+  /** Hunks in one input, all its patches together. */
+  hunks: 20_000,
+  /** Dropped blank context lines re-inserted in one hunk of a damaged copy; more reads as truncated. */
+  blankReinsert: 64,
+  /** Lines of a hunk that blank lines are re-inserted into (web copies are patch-sized). */
+  reinsertHunkLines: 5_000,
+} as const;
+
+/** `16 MiB`, `1,000,000`: a limit as messages and the README spell it. */
+export function spellBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
+}
