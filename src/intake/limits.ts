@@ -3,8 +3,14 @@
 // be able to ask for gigabytes (a hunk at line 10^8) or minutes (a header that lies by millions).
 
 export const LIMITS = {
-  /** Bytes of one input (a file, stdin, a PR diff). Linux's largest source file is ~12 MB. */
-  inputBytes: 16 * 1024 * 1024,
+  /** Bytes of one input (a file, stdin, a PR diff): a kfunc series is a few hundred KB. */
+  inputBytes: 8 * 1024 * 1024,
+  /**
+   * Bytes of C parsed for one image of one file (tree-sitter's tree takes ~50x the text; the
+   * largest kfunc file of Linux 6.12 is 350 KB). A file read from --tree over it is reviewed
+   * from its hunks.
+   */
+  parseBytes: 4 * 1024 * 1024,
   /** Highest line number a hunk may reach (Linux's longest file has ~223k lines). */
   lineNumber: 1_000_000,
   /** Hunks in one input, all its patches together. */
@@ -17,5 +23,6 @@ export const LIMITS = {
 
 /** `16 MiB`, `1,000,000`: a limit as messages and the README spell it. */
 export function spellBytes(n: number): string {
-  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
+  if (n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : `${n} bytes`;
 }

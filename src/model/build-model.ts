@@ -7,6 +7,7 @@ import { readFunctions, readEnums, kfuncMarkers, type RawFunction } from './func
 import { readSets } from './btf-sets.js';
 import { preprocFacts, type VisibleLine } from './preproc.js';
 import { regionsOf, type FileSource, type ImageView } from '../intake/source.js';
+import { LIMITS, spellBytes } from '../intake/limits.js';
 import type { EnumDef, FileModel, FunctionDef, KfuncDef, LineStatus, PatchModel, Registration, TreeIndex } from './model.js';
 import type { TargetTree } from './target.js';
 
@@ -19,7 +20,7 @@ interface ImageFacts {
   prototypes: string[];
   visible: VisibleLine[];
   /** Lines of `__bpf_kfunc` markers no parsed definition claims, where the C did not parse. */
-  hidden: { line: number; why: string }[];
+  hidden: { line: number; end: number; why: string }[];
   /** Regions without a marker that were not parsed (the time ran out), said once. */
   unparsed?: string;
 }
@@ -61,6 +62,13 @@ function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts 
     wanted.push([start, end]);
   }
   if (!wanted.length) return facts;
+  let size = 0;
+  for (const [start, end] of wanted) for (let n = start; n <= end; n++) size += original[n - 1].length + 1;
+  if (size > LIMITS.parseBytes) {
+    // Not parsed at all: every kfunc in it goes unreviewed, and the report says so.
+    facts.unparsed = `${spellBytes(size)} of C, over the ${spellBytes(LIMITS.parseBytes)} parse limit`;
+    return facts;
+  }
   const offsets = new Array<number>(last + 1);
   let at = 0;
   for (let k = 0; k < last; k++) {
@@ -80,7 +88,7 @@ function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts 
     const tree = budget > 0 ? parseC(maskedText, range, Math.min(PARSE_TIMEOUT_MS, budget)) : null;
     budget -= Date.now() - began;
     if (!tree) {
-      for (const o of markers) facts.hidden.push({ line: lineOf(o), why: `the C of lines ${start}-${end} did not parse in time` });
+      for (const o of markers) facts.hidden.push({ line: lineOf(o), end, why: `the C of lines ${start}-${end} did not parse in time` });
       if (!markers.length) unparsed.push([start, end]);
       continue;
     }
@@ -93,7 +101,7 @@ function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts 
       for (const o of markers) {
         if (fns.some((f) => f.isKfunc && f.markerAt === o)) continue;
         if (!errorAfter(tree.rootNode, o)) continue;
-        facts.hidden.push({ line: lineOf(o), why: 'the C after its __bpf_kfunc marker did not parse' });
+        facts.hidden.push({ line: lineOf(o), end, why: 'the C after its __bpf_kfunc marker did not parse' });
       }
     }
   }
@@ -268,13 +276,14 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old'): void
   const changed = side === 'new' ? src.added : src.removed;
   const facts = parseImage(view, side === 'old' ? src.removed : undefined);
   // What the parser could not read is not reviewed: say so where it matters (a whole-tree
-  // audit, or near what the patch changes), never in silence.
-  const nearChange = (line: number) => {
-    for (let n = line; n <= line + 200; n++) if (changed.has(n)) return true;
+  // audit, or a change from the marker on in the same region), never in silence. A definition
+  // the hunk cuts short after an unchanged marker is context, not a parse failure.
+  const changedFrom = (line: number, end: number) => {
+    for (let n = line; n <= Math.min(end, line + 200); n++) if (changed.has(n)) return true;
     return false;
   };
   for (const h of facts.hidden)
-    if (model.mode === 'tree' || nearChange(h.line))
+    if (model.mode === 'tree' || changedFrom(h.line, h.end))
       model.skipped.push(`${src.path}:${h.line}: a __bpf_kfunc definition was not reviewed: ${h.why}`);
   if (facts.unparsed && (model.mode === 'tree' || changed.size)) model.skipped.push(`${src.path}: ${facts.unparsed}; not reviewed`);
   const pp = preprocFacts(facts.visible);

@@ -5,11 +5,18 @@ import type { FunctionDef, IdSetStruct, KfuncDef, PatchModel, RegisterCall, Regi
 import { isScalarSpelling } from './c-types.js';
 import { chargeWork } from './work.js';
 
+/** A node of the cursor's path with its range (read once: every read of a node's field is a native call). */
+interface PathNode {
+  node: SyntaxNode;
+  start: number;
+  end: number;
+}
+
 /** Per tree: the parents found so far, and a cursor left where the last walk ended with the nodes from the root to it. */
 interface ParentMemo {
   parent: Map<number, SyntaxNode | null>;
   cursor: TreeCursor | null;
-  path: SyntaxNode[];
+  path: PathNode[];
 }
 
 const parents = new WeakMap<object, ParentMemo>();
@@ -29,39 +36,50 @@ export function parentOf(node: SyntaxNode): SyntaxNode | null {
     memo = { parent: new Map(), cursor: null, path: [] };
     parents.set(node.tree, memo);
   }
-  let p = memo.parent.get(node.id);
+  const id = node.id;
+  let p = memo.parent.get(id);
   if (p === undefined) {
-    p = walkTo(node, memo);
-    memo.parent.set(node.id, p);
+    p = walkTo(node, id, memo);
+    memo.parent.set(id, p);
   }
   return p;
 }
 
 /** Moves the memo's cursor to `node`, remembering parents; tree-sitter's answer when it cannot. */
-function walkTo(node: SyntaxNode, memo: ParentMemo): SyntaxNode | null {
-  const root = node.tree.rootNode;
-  if (root.id === node.id) return null;
+function walkTo(node: SyntaxNode, id: number, memo: ParentMemo): SyntaxNode | null {
   const s = node.startIndex;
   const e = node.endIndex;
   // An empty range (a MISSING node) has no single chain of nodes holding it.
   if (s >= e) return node.parent;
   if (!memo.cursor) {
+    const root = node.tree.rootNode;
+    if (root.id === id) return null;
     memo.cursor = root.walk();
-    memo.path = [root];
+    memo.path = [{ node: root, start: root.startIndex, end: root.endIndex }];
   }
   const c = memo.cursor;
   const path = memo.path;
   const holds = (a: number, b: number) => a <= s && b >= e;
+  const enter = (parent: SyntaxNode): PathNode => {
+    const child = c.currentNode;
+    memo.parent.set(child.id, parent);
+    return { node: child, start: c.startIndex, end: c.endIndex };
+  };
   // Up: to the first node that holds `node`, or to a sibling before it under a node that does.
-  while (path.length > 1 && !holds(c.startIndex, c.endIndex)) {
+  while (path.length > 1 && !holds(path[path.length - 1].start, path[path.length - 1].end)) {
     chargeWork();
     const up = path[path.length - 2];
-    if (c.endIndex <= s && holds(up.startIndex, up.endIndex)) {
-      while (!holds(c.startIndex, c.endIndex) && c.gotoNextSibling()) chargeWork();
-      if (holds(c.startIndex, c.endIndex)) {
-        const child = c.currentNode;
-        memo.parent.set(child.id, up);
-        path[path.length - 1] = child;
+    if (path[path.length - 1].end <= s && holds(up.start, up.end)) {
+      let found = false;
+      while (c.gotoNextSibling()) {
+        chargeWork();
+        if (holds(c.startIndex, c.endIndex)) {
+          found = true;
+          break;
+        }
+      }
+      if (found) {
+        path[path.length - 1] = enter(up.node);
         break;
       }
     }
@@ -71,7 +89,7 @@ function walkTo(node: SyntaxNode, memo: ParentMemo): SyntaxNode | null {
   // Down: into the child that holds `node` until it is reached.
   for (;;) {
     const top = path[path.length - 1];
-    if (top.id === node.id) return path.length > 1 ? path[path.length - 2] : null;
+    if (top.start === s && top.end === e && top.node.id === id) return path.length > 1 ? path[path.length - 2].node : null;
     chargeWork();
     // The binding returns the child's index (-1 for none), though its types say boolean.
     const k = c.gotoFirstChildForIndex(s) as unknown as number | boolean;
@@ -81,9 +99,7 @@ function walkTo(node: SyntaxNode, memo: ParentMemo): SyntaxNode | null {
       memo.cursor = null;
       return node.parent;
     }
-    const child = c.currentNode;
-    memo.parent.set(child.id, top);
-    path.push(child);
+    path.push(enter(top.node));
   }
 }
 
@@ -96,8 +112,24 @@ export interface CallSite {
   line: number;
 }
 
-/** Every call expression inside `node`, in source order. */
+const calls = new WeakMap<object, Map<number, CallSite[]>>();
+
+/** Every call expression inside `node`, in source order (computed once per node: several rules ask). */
 export function callsIn(node: SyntaxNode): CallSite[] {
+  let memo = calls.get(node.tree);
+  if (!memo) {
+    memo = new Map();
+    calls.set(node.tree, memo);
+  }
+  let out = memo.get(node.id);
+  if (!out) {
+    out = findCalls(node);
+    memo.set(node.id, out);
+  }
+  return out.slice(); // a copy: a caller may sort it
+}
+
+function findCalls(node: SyntaxNode): CallSite[] {
   return node.descendantsOfType('call_expression').map((c) => {
     const fn = c.childForFieldName('function');
     const argList = c.childForFieldName('arguments');

@@ -37,15 +37,27 @@ export function mergeResults(results: ReviewResult[]): ReviewResult {
   const append = <T>(to: T[], from: T[]) => {
     for (const x of from) to.push(x);
   };
-  for (const r of results) {
+  const keys = new Set<string>();
+  results.forEach((r, i) => {
+    // The same input named twice in a batch reviews twice: its patches get their own keys, so
+    // neither copy collects the other's findings.
+    const clash = r.report.patches.some((p) => keys.has(p.key));
+    const rekey = (k: string) => (clash ? `${k}@${i}` : k);
+    for (const p of r.report.patches) keys.add(rekey(p.key));
     append(out.patches, r.patches);
     append(out.findings, r.findings);
     append(out.errors, r.errors);
     append(out.warnings, r.warnings);
     append(out.models, r.models);
     append(out.series, r.series);
-    append(out.report.patches, r.report.patches);
-    append(out.report.findings, r.report.findings);
-  }
+    append(
+      out.report.patches,
+      clash ? r.report.patches.map((p) => ({ ...p, key: rekey(p.key) })) : r.report.patches,
+    );
+    append(
+      out.report.findings,
+      clash ? r.report.findings.map((f) => ({ ...f, patch: f.patch === null ? null : rekey(f.patch) })) : r.report.findings,
+    );
+  });
   return out;
 }

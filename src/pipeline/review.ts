@@ -18,6 +18,7 @@ import { emptyResult, type ReviewResult } from './review-result.js';
 import { readTreeMakefile } from '../tree/makefile.js';
 import { disputeAnswers, firstAddedLine, quoteFor } from './reply-data.js';
 import { readTreeText, refusedText, resolveInTree, TreeReadRefused } from '../tree/contained.js';
+import { LIMITS, spellBytes } from '../intake/limits.js';
 
 export { decodeInput, InputRejected } from '../intake/decode.js';
 export type { KfuncJson, RegistrationJson, SetJson, PatchSummary } from '../core/summary.js';
@@ -49,8 +50,17 @@ function sourcesFor(p: PatchRecord, opts: ReviewOptions, result: ReviewResult, i
     try {
       // Both paths of a rename must stay in the tree, whichever is read.
       if (f.oldPath && f.oldPath !== f.path && resolveInTree(opts.tree, f.path) === 'refused') throw new TreeReadRefused(refusedText(f.path));
-      return sourceFromTree(f, readTreeText(opts.tree, f.oldPath ?? f.path));
+      const text = readTreeText(opts.tree, f.oldPath ?? f.path);
+      if (text !== null && text.length > LIMITS.parseBytes) {
+        result.warnings.push(`${input}: ${f.path} is over the ${spellBytes(LIMITS.parseBytes)} parse limit; reviewing it from the hunks only`);
+        return sourceFromDiff(f);
+      }
+      return sourceFromTree(f, text);
     } catch (err) {
+      if (err instanceof TreeReadRefused && err.tooLarge) {
+        result.warnings.push(`${input}: ${err.message}; reviewing ${f.path} from the hunks only`);
+        return sourceFromDiff(f);
+      }
       if (err instanceof TreeReadRefused) {
         // Never read, never analysed as the tree's: the hunks are all we know of it.
         result.errors.push({ input, message: `${input}: ${err.message}; reviewed ${f.path} from the hunks only` });

@@ -7,7 +7,7 @@
 // used to probe the machine's files.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { LIMITS } from '../intake/limits.js';
+import { LIMITS, spellBytes } from '../intake/limits.js';
 
 /** Why a read gave nothing: not there (inside the tree), or refused. */
 export type TreeMiss = 'missing' | 'refused';
@@ -96,6 +96,8 @@ export function readTreeText(root: string, rel: string): string | null {
 
 export class TreeReadRefused extends Error {
   override name = 'TreeReadRefused';
+  /** The file is in the tree but over the input size limit (not a containment refusal). */
+  tooLarge = false;
 }
 
 /** readTreeText as bytes. */
@@ -113,7 +115,12 @@ export function readTreeFile(root: string, rel: string): Buffer | null {
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || st.size > LIMITS.inputBytes) throw new TreeReadRefused(refusedText(rel));
+    if (!st.isFile()) throw new TreeReadRefused(refusedText(rel));
+    if (st.size > LIMITS.inputBytes) {
+      const big = new TreeReadRefused(`${rel}: over the ${spellBytes(LIMITS.inputBytes)} size limit`);
+      big.tooLarge = true;
+      throw big;
+    }
     const buf = Buffer.allocUnsafe(st.size);
     let got = 0;
     while (got < st.size) {

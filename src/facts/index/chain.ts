@@ -80,6 +80,10 @@ function followInto(cx: FlowContext, frame: Frame, use: HelperUse, v: Var, sinks
 /** Taint locals assigned from tainted values (in source order, to a fixed point). */
 function propagate(cx: FlowContext, fn: FunctionDef, vars: Map<string, Var>): void {
   const body = fn.body;
+  // Found once, not once per round: a body of 150k lines makes each search cost.
+  const declarators = body.descendantsOfType('init_declarator');
+  const assignments = body.descendantsOfType('assignment_expression');
+  chargeWork(declarators.length + assignments.length);
   for (let round = 0; round < 3; round++) {
     let grew = false;
     const visit = (lhs: string, rhs: SyntaxNode | null, declType: string | null) => {
@@ -90,13 +94,13 @@ function propagate(cx: FlowContext, fn: FunctionDef, vars: Map<string, Var>): vo
       vars.set(lhs, { root: v.root, ctype: ct, nonneg: keepsNonneg(v.nonneg, v.ctype, ct) });
       grew = true;
     };
-    for (const d of body.descendantsOfType('init_declarator')) {
+    for (const d of declarators) {
       const decl = parentOf(d);
       const declType = decl?.type === 'declaration' ? (decl.childForFieldName('type')?.text ?? null) : null;
       const name = d.childForFieldName('declarator');
       if (name?.type === 'identifier') visit(name.text, d.childForFieldName('value'), declType);
     }
-    for (const a of body.descendantsOfType('assignment_expression')) {
+    for (const a of assignments) {
       const l = a.childForFieldName('left');
       if (l?.type === 'identifier' && op(a) === '=') visit(l.text, a.childForFieldName('right'), null);
     }
