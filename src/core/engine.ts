@@ -8,10 +8,7 @@ import type { PatchModel } from '../model/model.js';
 import type { Finding } from './types.js';
 import type { Report, Rule } from '../rules/contract.js';
 import { factsFor, factStops } from '../facts/context.js';
-import { withWork, type WorkStop } from '../model/work.js';
-
-/** Work steps one rule may take outside the facts (which have their own budgets). */
-export const RULE_STEPS = 5_000_000;
+import { withWork, WORK_LIMITS, type WorkStop } from '../model/work.js';
 
 function stopText(why: WorkStop): string {
   return why.kind === 'budget'
@@ -76,7 +73,7 @@ export function runRules(model: PatchModel, rules: Rule[]): EngineResult {
       if (!findings.has(f.fingerprint)) findings.set(f.fingerprint, f);
     };
     try {
-      const run = withWork(RULE_STEPS, () => rule.check({ model, facts, report }));
+      const run = withWork(WORK_LIMITS.ruleSteps, () => rule.check({ model, facts, report }));
       if ('stopped' in run)
         errors.push(`rule ${rule.meta.id} stopped on ${model.subject || 'input'}: ${stopText(run.stopped)}; not reviewed by that rule`);
     } catch (err) {

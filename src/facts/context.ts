@@ -12,13 +12,7 @@ import { type ArgVerdict, evaluateKfunc, summary, tableByAccess } from './semant
 import type { Verdict } from './semantics/verdict-type.js';
 import { type ClaimAssessment, claimsFor } from './disputes.js';
 import { neverZero } from './return-sign.js';
-import { withWork, type WorkStop } from '../model/work.js';
-
-/**
- * Steps one function's syntax analysis (flows, return signs) may take: the 6.12 audit's
- * largest kfunc needs a few thousand; pathological bodies (10k nested `else if`s) stop here.
- */
-export const FACT_STEPS = 2_000_000;
+import { withWork, WORK_LIMITS, type WorkStop } from '../model/work.js';
 
 /** A fact that stopped before it was done: the function and the reason (core words it). */
 export interface FactStop {
@@ -78,7 +72,7 @@ class ModelFacts implements Facts {
     (fn: FunctionDef): ParamFlow[] => {
       this.analyzer ??= new IndexFlowAnalyzer(this.model);
       const analyzer = this.analyzer;
-      const run = withWork(FACT_STEPS, () => analyzer.flows(fn));
+      const run = withWork(WORK_LIMITS.factSteps, () => analyzer.flows(fn));
       if ('value' in run) return run.value;
       this.stops.push({ fn: fn.name, fact: 'flows', why: run.stopped });
       return [];
@@ -115,7 +109,7 @@ class ModelFacts implements Facts {
       const e = r.namedChildren[0];
       return e && !CONSTANT_RETURN.test(e.text);
     });
-    const run = withWork(FACT_STEPS, () => successes.length > 0 && !successes.every((r) => neverZero(r)));
+    const run = withWork(WORK_LIMITS.factSteps, () => successes.length > 0 && !successes.every((r) => neverZero(r)));
     if ('value' in run) return run.value;
     // Not shown never to return 0: answered as "may", and the stop is reported.
     this.stops.push({ fn: fn.name, fact: 'return sign', why: run.stopped });

@@ -100,7 +100,8 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
     const message = `${f}: GitHub sent no patch for this file (binary or too large)`;
     if (/\.[ch]$/.test(f)) result.errors.push({ input: f, message: `${message}; not reviewed` });
     else notes.push(message);
-  }  const incomplete = result.errors.length > 0;
+  }
+  const incomplete = result.errors.length > 0;
   const failed = fails(findings, o.failLevel) || o.configError !== undefined || incomplete;
   const out: PipelineOutcome = {
     superseded: false,
@@ -112,7 +113,6 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
     failed,
     incomplete,
   };
-
 
   if (o.sarifPath) {
     // The SARIF file is a by-product: an unwritable RUNNER_TEMP must not stop the review from being posted.

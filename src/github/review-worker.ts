@@ -5,7 +5,8 @@ import { parentPort } from 'node:worker_threads';
 import type { ReviewOptions } from '../pipeline/review.js';
 import { loadEngine } from './engine.js';
 
-export type ReviewWorkerRequest = { id: number; type: 'rules' } | { id: number; type: 'review'; text: string; name: string; opts: ReviewOptions };
+export type ReviewWorkerRequest =
+  { id: number; type: 'rules' } | { id: number; type: 'review'; text: string; name: string; opts: ReviewOptions };
 
 export type ReviewWorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 

@@ -97,8 +97,7 @@ function readPlainMail(raw: string): DecodedMail {
 }
 
 async function decode(raw: string): Promise<DecodedMail> {
-  if (!hasMailHeaders(raw))
-    return { subject: '', from: '', date: null, messageId: null, inReplyTo: null, body: raw, attachments: [] };
+  if (!hasMailHeaders(raw)) return { subject: '', from: '', date: null, messageId: null, inReplyTo: null, body: raw, attachments: [] };
   const head = raw.split('\n\n', 1)[0] ?? '';
   if (!needsMime(head)) return readPlainMail(raw);
   const { default: PostalMime } = await import('postal-mime');
@@ -139,8 +138,9 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
   for (const raw of splitMbox(normalised)) {
     const mail = await decode(raw);
     const tag = parseSubject(mail.subject);
-    let { message, diff } = splitPatchBreak(mail.body);
-    let scan = scanDiff(diff, inputName);
+    const split = splitPatchBreak(mail.body);
+    let message = split.message;
+    let scan = scanDiff(split.diff, inputName);
     // A patch sent as an attachment: the body is the message, the attachment holds the diff.
     for (const a of mail.attachments) {
       if (scan.diff || tag.isReply) break;
@@ -148,7 +148,6 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
       const s = scanDiff(part.diff, inputName);
       if (!s.diff) continue;
       scan = s;
-      diff = part.diff;
       if (!message.trim()) message = part.message;
     }
     hunks += scan.hunks;
@@ -168,7 +167,10 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
       if (!tag.isReply) {
         series.skipped.push(...scan.skipped);
         const lost = !scan.skipped.length && RAW_DIFF.test(raw) && !RAW_DIFF.test(mail.body);
-        if (lost) series.skipped.push(`${inputName}: ${describe(mail.subject)}: holds a diff that could not be decoded (broken MIME?); not reviewed`);
+        if (lost)
+          series.skipped.push(
+            `${inputName}: ${describe(mail.subject)}: holds a diff that could not be decoded (broken MIME?); not reviewed`,
+          );
       }
       continue;
     }

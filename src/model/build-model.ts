@@ -1,7 +1,7 @@
 // Builds the PatchModel from the visible images of the touched files: parses C (masked) with
 // tree-sitter, reads kfunc definitions, sets, registrations and enums, and marks what the
 // patch adds or removes.
-import { parseC, PARSE_TIMEOUT_MS, type SyntaxNode } from './c-parser.js';
+import { parseC, PARSE_LIMITS, type SyntaxNode } from './c-parser.js';
 import { maskKernelC } from './mask.js';
 import { readFunctions, readEnums, kfuncMarkers, type RawFunction } from './functions.js';
 import { readSets } from './btf-sets.js';
@@ -31,9 +31,6 @@ function lastLine(view: ImageView): number {
   for (const n of view.lines.keys()) if (n > max) max = n;
   return max;
 }
-
-/** Parse time for one image in all; past it the remaining regions are not parsed (and said so). */
-const IMAGE_PARSE_BUDGET_MS = 8000;
 
 /**
  * Parses each visible region of an image on its own. The regions share one text in which every
@@ -79,13 +76,20 @@ function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts 
   const originalText = original.join('\n');
   const maskedText = masked.join('\n');
   const lineOf = (offset: number) => upperBound(offsets, offset);
-  let budget = IMAGE_PARSE_BUDGET_MS;
+  // Parse time for the image in all; past it the remaining regions are not parsed (and said so).
+  let budget = PARSE_LIMITS.imageBudgetMs;
   const unparsed: [number, number][] = [];
   for (const [start, end] of wanted) {
-    const range = { startIndex: offsets[start - 1], endIndex: offsets[end] - 1, startRow: start - 1, endRow: end - 1, endColumn: original[end - 1].length };
+    const range = {
+      startIndex: offsets[start - 1],
+      endIndex: offsets[end] - 1,
+      startRow: start - 1,
+      endRow: end - 1,
+      endColumn: original[end - 1].length,
+    };
     const markers = kfuncMarkers(originalText.slice(range.startIndex, range.endIndex)).map((o) => o + range.startIndex);
     const began = Date.now();
-    const tree = budget > 0 ? parseC(maskedText, range, Math.min(PARSE_TIMEOUT_MS, budget)) : null;
+    const tree = budget > 0 ? parseC(maskedText, range, Math.min(PARSE_LIMITS.timeoutMs, budget)) : null;
     budget -= Date.now() - began;
     if (!tree) {
       for (const o of markers) facts.hidden.push({ line: lineOf(o), end, why: `the C of lines ${start}-${end} did not parse in time` });

@@ -5,6 +5,13 @@
 // deterministic, so the same input stops at the same point on any machine. The analyses charge
 // the budget that is running (withWork); outside one, charging costs nothing.
 
+/**
+ * Steps per budget: one function's syntax analysis (a fact such as flows or return signs; the
+ * 6.12 audit's largest kfunc needs a few thousand, 10k nested `else if`s stay under it) and one
+ * rule outside the facts. Tests lower them to reach the limit quickly.
+ */
+export const WORK_LIMITS = { factSteps: 2_000_000, ruleSteps: 5_000_000 };
+
 export class WorkExhausted extends Error {
   override name = 'WorkExhausted';
   constructor(readonly limit: number) {

@@ -50,10 +50,7 @@ export function mergeResults(results: ReviewResult[]): ReviewResult {
     append(out.warnings, r.warnings);
     append(out.models, r.models);
     append(out.series, r.series);
-    append(
-      out.report.patches,
-      clash ? r.report.patches.map((p) => ({ ...p, key: rekey(p.key) })) : r.report.patches,
-    );
+    append(out.report.patches, clash ? r.report.patches.map((p) => ({ ...p, key: rekey(p.key) })) : r.report.patches);
     append(
       out.report.findings,
       clash ? r.report.findings.map((f) => ({ ...f, patch: f.patch === null ? null : rekey(f.patch) })) : r.report.findings,

@@ -49,10 +49,13 @@ function sourcesFor(p: PatchRecord, opts: ReviewOptions, result: ReviewResult, i
     if (!opts.tree) return sourceFromDiff(f);
     try {
       // Both paths of a rename must stay in the tree, whichever is read.
-      if (f.oldPath && f.oldPath !== f.path && resolveInTree(opts.tree, f.path) === 'refused') throw new TreeReadRefused(refusedText(f.path));
+      if (f.oldPath && f.oldPath !== f.path && resolveInTree(opts.tree, f.path) === 'refused')
+        throw new TreeReadRefused(refusedText(f.path));
       const text = readTreeText(opts.tree, f.oldPath ?? f.path);
       if (text !== null && text.length > LIMITS.parseBytes) {
-        result.warnings.push(`${input}: ${f.path} is over the ${spellBytes(LIMITS.parseBytes)} parse limit; reviewing it from the hunks only`);
+        result.warnings.push(
+          `${input}: ${f.path} is over the ${spellBytes(LIMITS.parseBytes)} parse limit; reviewing it from the hunks only`,
+        );
         return sourceFromDiff(f);
       }
       return sourceFromTree(f, text);
@@ -150,7 +153,8 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
     result.models.push(unit.model);
     result.patches.push(unit.summary);
     for (const f of findings) result.findings.push(f);
-    for (const message of unit.errors) result.errors.push({ input, message });
+    // Each error names the input it is about (a batch prints them together).
+    for (const m of unit.errors) result.errors.push({ input, message: m.startsWith(`${input}: `) ? m : `${input}: ${m}` });
     // What the email reply discusses: the findings no disposition set aside.
     const open = findings.filter((f) => !f.disposition);
     result.report.patches.push({

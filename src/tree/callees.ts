@@ -2,7 +2,6 @@
 // (by name, through the byte-scan definition index) to the functions they reach in other files,
 // and hand only those function bodies to the parser as extra visible regions.
 import { readTreeFile } from './contained.js';
-import { join } from 'node:path';
 import { lineStarts, lineOf, chunkDefs, type ScanChunk } from './scan.js';
 
 export interface DefLoc {

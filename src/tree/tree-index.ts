@@ -227,11 +227,9 @@ export function indexTreeFiles(root: string, files: { rel: string; text: string 
   const headers = new Map<string, string | null>();
   const headerText = (h: string) => {
     if (!headers.has(h)) {
-      let t: string | null = null;
       // Not uncommented (slow on hundreds of headers): a prototype inside a comment can only
       // silence the missing-prototype check, never cause a finding.
-      t = readTreeTextOrNull(root, h);
-      headers.set(h, t);
+      headers.set(h, readTreeTextOrNull(root, h));
     }
     return headers.get(h)!;
   };

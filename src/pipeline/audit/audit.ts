@@ -368,7 +368,7 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
         seen.add(k);
         out.findings.push(f);
       }
-      for (const message of r.errors) out.errors.push({ input: r.path, message });
+      for (const m of r.errors) out.errors.push({ input: r.path, message: m.startsWith(`${r.path}:`) ? m : `${r.path}: ${m}` });
     }
     out.findings = finalFindings(out.findings, opts.config);
     out.findings.sort(
