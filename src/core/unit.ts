@@ -10,6 +10,7 @@ import { registry } from '../rules/index.js';
 import { runRules } from './engine.js';
 import { summarise, type PatchSummary } from './summary.js';
 import type { Finding } from './types.js';
+import { LIMITS } from '../intake/limits.js';
 
 export interface UnitInput {
   sources: FileSource[];
@@ -29,9 +30,20 @@ export interface UnitResult {
   errors: string[];
 }
 
+/** Why the rules do not run on `model`: more kfuncs or set entries than the documented limits. */
+function overLimits(model: PatchModel): string | null {
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (model.kfuncs.length > LIMITS.kfuncs)
+    return `not reviewed: ${n(model.kfuncs.length)} kfunc definitions, over the limit of ${n(LIMITS.kfuncs)}`;
+  if (model.registrations.length > LIMITS.entries)
+    return `not reviewed: ${n(model.registrations.length)} BTF_ID_FLAGS entries, over the limit of ${n(LIMITS.entries)}`;
+  return null;
+}
+
 export function analyseUnit(u: UnitInput, rules: Rule[] = registry): UnitResult {
   const model = buildModel(u.sources, u.meta);
-  const run = runRules(model, rules);
+  const over = overLimits(model);
+  const run = over ? { findings: [], errors: [over] } : runRules(model, rules);
   return {
     model,
     summary: summarise(model, u.input, u.recovered ?? false),

@@ -15,6 +15,12 @@ export const LIMITS = {
   lineNumber: 1_000_000,
   /** Hunks in one input, all its patches together. */
   hunks: 20_000,
+  /**
+   * kfunc definitions, and BTF_ID_FLAGS entries, in one unit (a patch, or a file of an audit):
+   * Linux 6.12 has 270 kfuncs in all. Some rules compare every kfunc with its siblings.
+   */
+  kfuncs: 2_000,
+  entries: 4_000,
   /** Dropped blank context lines re-inserted in one hunk of a damaged copy; more reads as truncated. */
   blankReinsert: 64,
   /** Lines of a hunk that blank lines are re-inserted into (web copies are patch-sized). */

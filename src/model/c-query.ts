@@ -183,9 +183,26 @@ export function isScalarType(type: string): boolean {
   return isScalarSpelling(t);
 }
 
-/** Registrations of a kfunc that the post-image keeps (added or context). */
+const registrationIndex = new WeakMap<PatchModel, Map<string, Registration[]>>();
+
+/**
+ * Registrations of a kfunc that the post-image keeps (added or context). Indexed once per model
+ * (a frozen model never changes): rules ask for every kfunc, and a scan per question made a
+ * file of thousands of kfuncs quadratic.
+ */
 export function registrationsOf(model: PatchModel, name: string): Registration[] {
-  return model.registrations.filter((r) => r.kfunc === name && !r.removed);
+  let index = registrationIndex.get(model);
+  if (!index) {
+    index = new Map();
+    for (const r of model.registrations) {
+      if (r.removed) continue;
+      const list = index.get(r.kfunc);
+      if (list) list.push(r);
+      else index.set(r.kfunc, [r]);
+    }
+    registrationIndex.set(model, index);
+  }
+  return (index.get(name) ?? []).slice();
 }
 
 /** The post-image kfuncs the patch adds or changes (context ones only in audits). */
@@ -194,12 +211,25 @@ export function reviewedKfuncs(model: PatchModel): KfuncDef[] {
   return model.kfuncs.filter((k) => k.side === 'new' && (audit || k.status === 'added' || bodyTouched(model, k)));
 }
 
-/** True when the patch adds or changes a line inside the function. */
+const sortedAdded = new WeakMap<Set<number>, number[]>();
+
+/** True when the patch adds or changes a line inside the function (a binary search, not a scan per function). */
 export function bodyTouched(model: PatchModel, fn: FunctionDef): boolean {
   const file = model.files.find((f) => f.path === fn.file);
   if (!file) return false;
-  for (const l of file.addedLines) if (l >= fn.line && l <= fn.endLine) return true;
-  return false;
+  let lines = sortedAdded.get(file.addedLines);
+  if (!lines) {
+    lines = [...file.addedLines].sort((a, b) => a - b);
+    sortedAdded.set(file.addedLines, lines);
+  }
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lines[mid] < fn.line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < lines.length && lines[lo] <= fn.endLine;
 }
 
 /** True when every line of the file is known (whole-file context), so absence is evidence. */
