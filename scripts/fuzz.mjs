@@ -8,9 +8,13 @@
 // Time is measured twice per input: wall time, and the CPU time the process spent on it (the
 // main thread only samples memory, so this is the review's own cost). The 10 s limit applies to
 // CPU time, since on a shared machine wall time also counts other people's work; an input whose
-// wall time passes 30 s is stopped and counted as a hang whatever its CPU time. The worker is
-// replaced after an input that leaves it holding over 400 MiB, so each input's peak is measured
-// from a small baseline rather than from what the previous ones left behind.
+// wall time passes 30 s is stopped and counted as a hang whatever its CPU time.
+//
+// Memory is measured per input as what the process needs with that input alone: the RSS of the
+// process with a warm worker and no input (measured once), plus how far RSS rose above its level
+// when the input started. Process RSS itself only shows the largest input so far, since memory
+// a review freed stays mapped in the process; it is printed too. The worker is replaced after an
+// input that raised RSS by over 200 MiB.
 //
 //   npm run build && npm run fuzz               # 5000 inputs, seed 13
 //   FUZZ_RUNS=20000 FUZZ_SEED=7 npm run fuzz    # longer, another seed
@@ -25,7 +29,7 @@ const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const LIMIT_MS = 10_000;
 const HANG_MS = 30_000;
 const LIMIT_RSS = 1024 * 1024 * 1024;
-const RECYCLE_RSS = 400 * 1024 * 1024;
+const RECYCLE_GROWTH = 200 * 1024 * 1024;
 
 /** Errors in a result that are our failures, not statements about the input. */
 const INTERNAL = /\bfailed on\b|internal error|Maximum call stack|TypeError|ReferenceError|Cannot read properties|is not a function|undefined/;
@@ -133,39 +137,48 @@ if (!isMainThread) {
       w.postMessage({ i: k, text: inputs[k].text });
     });
 
+  // Warm up: the worker loads the engine on its first input; the RSS after that is the baseline.
+  inputs.unshift({ name: 'warm-up', text: seeds[0] });
+  let baseline = 0;
+  let worstMemory = { bytes: 0, name: '' };
   for (let k = 0; k < inputs.length; k++) {
-    inputPeak = process.memoryUsage().rss;
+    const before = process.memoryUsage().rss;
+    inputPeak = before;
+    if (k === 1) baseline = before;
     const r = await runOne(k);
+    if (k === 0) continue; // the warm-up is not counted
     const name = inputs[k].name;
+    const alone = baseline + Math.max(0, inputPeak - before);
+    if (alone > worstMemory.bytes) worstMemory = { bytes: alone, name };
     let outcome = r.outcome;
     if (outcome !== 'timeout' && outcome !== 'aborted' && r.cpuMs > LIMIT_MS) {
       outcome = 'timeout';
       r.detail = `${(r.cpuMs / 1000).toFixed(1)} s of CPU`;
     }
     if (r.ms > LIMIT_MS) counts.slowWall++;
-    if (inputPeak > LIMIT_RSS) {
+    if (alone > LIMIT_RSS) {
       counts.overMemory++;
-      problems.push({ name, outcome: 'over 1 GB', detail: `${(inputPeak / 2 ** 20).toFixed(0)} MiB` });
+      problems.push({ name, outcome: 'over 1 GB', detail: `${(alone / 2 ** 20).toFixed(0)} MiB` });
     }
     counts[outcome]++;
     if (r.ms > worst.ms) worst = { ms: r.ms, name };
     if ((r.cpuMs ?? 0) > worstCpu.ms) worstCpu = { ms: r.cpuMs, name };
-    if (worker && process.memoryUsage().rss > RECYCLE_RSS) {
+    if (worker && inputPeak - before > RECYCLE_GROWTH) {
       const w = worker;
       worker = null;
       await w.terminate();
     }
     if (outcome === 'internal' || outcome === 'timeout' || outcome === 'aborted') problems.push({ name, outcome, detail: r.detail });
-    if ((k + 1) % 500 === 0)
+    if (k % 500 === 0)
       process.stderr.write(
-        `fuzz: ${k + 1}/${inputs.length}, worst ${worst.ms.toFixed(0)} ms wall / ${worstCpu.ms.toFixed(0)} ms CPU, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB\n`,
+        `fuzz: ${k}/${inputs.length - 1}, worst ${worst.ms.toFixed(0)} ms wall / ${worstCpu.ms.toFixed(0)} ms CPU, worst input ${(worstMemory.bytes / 2 ** 20).toFixed(0)} MiB\n`,
       );
   }
   clearInterval(sample);
   await worker?.terminate();
 
   const total = (performance.now() - t0) / 1000;
-  console.log(`fuzz: ${inputs.length} inputs (seed ${seed}) in ${total.toFixed(1)} s`);
+  console.log(`fuzz: ${inputs.length - 1} inputs (seed ${seed}) in ${total.toFixed(1)} s`);
   console.log(
     `outcomes: ${counts.review} reviewed, ${counts.partial} reviewed with an error naming what was not reviewed, ${counts.rejected} refused as input errors`,
   );
@@ -175,7 +188,11 @@ if (!isMainThread) {
   console.log(
     `worst time: ${(worstCpu.ms / 1000).toFixed(2)} s CPU (${worstCpu.name}), ${(worst.ms / 1000).toFixed(2)} s wall (${worst.name}); inputs over 10 s wall: ${counts.slowWall}`,
   );
-  console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB; load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const mib = (b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  console.log(
+    `memory: worst input ${mib(worstMemory.bytes)} (${worstMemory.name}; baseline ${mib(baseline)} + its rise); process peak RSS ${mib(peakRss)}`,
+  );
+  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   for (const p of problems.slice(0, 40)) console.log(`  ${p.outcome}: ${p.name}: ${p.detail}`);
   process.exitCode = problems.length ? 1 : 0;
 }

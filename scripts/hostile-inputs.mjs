@@ -139,8 +139,40 @@ export function hostileInputs() {
     kf('nested-calls-20k', [`\treturn ${'f('.repeat(20000)}idx${')'.repeat(20000)};`]),
     kf('deref-100k', [`\treturn ${'*'.repeat(100000)}p;`]),
     {
-      name: 'new-file-150k-lines',
+      // Call paths grow as fanout^depth: 80 calls to a helper that makes 80 calls to the next...
+      // The sleep scan walks each helper once per caller; the index flows stop at their budget.
+      name: 'call-fanout',
+      expect: 'partial',
+      text: mail(
+        newFileDiff('kernel/bpf/fan.c', [
+          ...[3, 2, 1].flatMap((d) => [
+            `static void fan_${d}(u32 x)`,
+            '{',
+            ...rep(80, () => (d === 3 ? '\tmsleep(x);' : `\tfan_${d + 1}(x);`)),
+            '}',
+          ]),
+          ...kfuncFile(rep(80, () => '\tfan_1(idx);').concat(['\treturn 0;'])),
+        ]),
+      ),
+    },
+    {
+      name: 'many-kfuncs-2000',
       expect: 'review',
+      text: mail(
+        newFileDiff('kernel/bpf/many.c', [
+          '__bpf_kfunc_start_defs();',
+          ...rep(2000, (i) => `__bpf_kfunc struct task_struct *bpf_many_${i}(u32 idx) { return lookup_${i}(idx); }`),
+          '__bpf_kfunc_end_defs();',
+          'BTF_KFUNCS_START(many_ids)',
+          ...rep(2000, (i) => `BTF_ID_FLAGS(func, bpf_many_${i}, KF_ACQUIRE | KF_RET_NULL)`),
+          'BTF_KFUNCS_END(many_ids)',
+        ]),
+      ),
+    },
+    {
+      // One kfunc of 150k statements: parsed and reviewed, its index flows stop at their budget.
+      name: 'new-file-150k-lines',
+      expect: 'partial',
       text: mail(newFileDiff('kernel/bpf/big.c', kfuncFile(rep(150000, (i) => `\tidx += ${i};`).concat(['\treturn idx;'])))),
     },
     // 5. Output: a Message-ID that carries header lines once decoded.

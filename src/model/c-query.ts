@@ -126,6 +126,7 @@ export function callsIn(node: SyntaxNode): CallSite[] {
     out = findCalls(node);
     memo.set(node.id, out);
   }
+  chargeWork(out.length);
   return out.slice(); // a copy: a caller may sort it
 }
 

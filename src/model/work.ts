@@ -10,7 +10,7 @@
  * 6.12 audit's largest kfunc needs a few thousand, 10k nested `else if`s stay under it) and one
  * rule outside the facts. Tests lower them to reach the limit quickly.
  */
-export const WORK_LIMITS = { factSteps: 2_000_000, ruleSteps: 5_000_000 };
+export const WORK_LIMITS = { factSteps: 500_000, ruleSteps: 5_000_000 };
 
 export class WorkExhausted extends Error {
   override name = 'WorkExhausted';
