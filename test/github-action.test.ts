@@ -160,9 +160,9 @@ describe('runActionCli', () => {
 
   it('does nothing outside pull request events and fails clearly without a token', async () => {
     const env = runnerEnv(HEAD, BASE);
-    expect(
-      await runActionCli([], { ...env, GITHUB_EVENT_PATH: join(dir, 'missing.json'), GITHUB_EVENT_NAME: 'push' }, { log: quietLog }),
-    ).toBe(0);
+    const push = join(dir, 'push.json');
+    writeFileSync(push, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'torvalds/linux' } }));
+    expect(await runActionCli([], { ...env, GITHUB_EVENT_PATH: push, GITHUB_EVENT_NAME: 'push' }, { log: quietLog })).toBe(0);
     const { INPUT_TOKEN: _t, ...noToken } = env;
     expect(await runActionCli([], noToken, { engine: fakeEngine(() => []), log: quietLog })).toBe(2);
     expect(await runActionCli(['--mode', 'bogus'], env, { log: quietLog })).toBe(2);

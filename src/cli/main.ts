@@ -2,8 +2,7 @@
 // kfunc-review command line: argv → inputs → review → report → exit code.
 // Exit codes: 0 no finding at or above --fail-level, 1 some, 2 usage or input errors.
 import { parseArgs } from 'node:util';
-import { readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync, writeFileSync } from 'node:fs';
 import { reviewText, mergeResults, type ReviewResult, type ReviewOptions } from '../pipeline/review.js';
 import { decodeInput, InputRejected } from '../intake/decode.js';
 import { reviewReport } from '../pipeline/report-input.js';
@@ -13,48 +12,15 @@ import { fails, FAIL_LEVELS, type FailLevel } from '../core/policy.js';
 import { TOOL } from '../core/version.js';
 import { HELP } from './help.js';
 import { resolveConfig, ConfigError, type Config } from '../core/config.js';
-
-const PATCH_FILE = /\.(patch|diff|mbox|eml|mbx|txt)$/i;
+import { expandInputs, readUpTo } from './inputs.js';
 
 class UsageError extends Error {}
 
-export interface InputItem {
-  name: string;
-  read(): Buffer;
-}
-
-/** Expands paths: a directory yields its patch-like files in name order; '-' is stdin. */
-export function expandInputs(args: string[], stdin: () => Buffer): { items: InputItem[]; missing: string[] } {
-  const items: InputItem[] = [];
-  const missing: string[] = [];
-  for (const a of args) {
-    if (a === '-') {
-      items.push({ name: '<stdin>', read: stdin });
-      continue;
-    }
-    let st;
-    try {
-      st = statSync(a);
-    } catch {
-      missing.push(a);
-      continue;
-    }
-    if (st.isDirectory()) {
-      const names = readdirSync(a)
-        .filter((n) => PATCH_FILE.test(n))
-        .sort();
-      if (names.length === 0) missing.push(`${a} (no .patch/.mbox/.eml files)`);
-      for (const n of names) items.push({ name: join(a, n), read: () => readFileSync(join(a, n)) });
-    } else {
-      items.push({ name: a, read: () => readFileSync(a) });
-    }
-  }
-  return { items, missing };
-}
+export { expandInputs, type InputItem } from './inputs.js';
 
 export async function runReview(
   argv: string[],
-  io = { stdin: () => readFileSync(0), out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) },
+  io = { stdin: () => readUpTo(0, '<stdin>'), out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) },
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -101,24 +67,28 @@ export async function runReview(
   }
   const opts: ReviewOptions = { tree: values.tree, kernel: values.kernel, config, cache: !values['no-cache'] };
 
-  const { items, missing } = expandInputs(positionals, io.stdin);
+  const { items, refused, notes } = expandInputs(positionals, io.stdin);
   const results: ReviewResult[] = [];
-  const skipped: { input: string; message: string }[] = missing.map((m) => ({ input: m, message: `${m}: no such file or directory` }));
+  const skipped: { input: string; message: string }[] = [...refused];
   for (const item of items) {
     try {
       const text = decodeInput(item.read(), item.name);
       results.push(await reviewText(text, item.name, opts));
     } catch (err) {
       if (err instanceof InputRejected) skipped.push({ input: item.name, message: err.message });
-      else skipped.push({ input: item.name, message: `${item.name}: ${err instanceof Error ? err.message : String(err)}` });
+      // Our failure, not the input's: said as such, so nobody fixes a patch for it.
+      else skipped.push({ input: item.name, message: `${item.name}: internal error: ${err instanceof Error ? err.message : String(err)}` });
     }
   }
   const result = mergeResults(results);
   result.errors.unshift(...skipped);
+  result.warnings.unshift(...notes);
   if (!values.quiet) for (const w of result.warnings) io.err(`kfunc-review: warning: ${w}\n`);
-  for (const e of skipped) io.err(`kfunc-review: ${e.message}\n`);
-  if (items.length > 1 && skipped.length)
-    io.err(`kfunc-review: reviewed ${results.length} of ${items.length + missing.length} inputs; skipped ${skipped.length}\n`);
+  // Every error, one line each: inputs skipped, and what was not reviewed in an input (a rule
+  // that failed, a hunk that could not be read, a kfunc whose C did not parse).
+  for (const e of result.errors) io.err(`kfunc-review: ${e.message}\n`);
+  if (items.length + refused.length > 1 && skipped.length)
+    io.err(`kfunc-review: reviewed ${results.length} of ${items.length + refused.length} inputs; skipped ${skipped.length}\n`);
 
   // JSON and SARIF always print (an empty run is still a valid document); text and email need a patch.
   const text =

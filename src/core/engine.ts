@@ -1,12 +1,20 @@
 // Runs the rules over one model and turns their reports into Findings: message templates,
 // fingerprints, diff position, de-duplication and a stable order. Every rule gets the model's
 // facts context (computed lazily, shared by the rules). A rule that throws is reported as a
-// tool error and the other rules still run.
+// tool error and the other rules still run; so is a fact or a rule that stops at its work budget
+// or at the stack depth: what was not reviewed is said, never dropped.
 import { createHash } from 'node:crypto';
 import type { PatchModel } from '../model/model.js';
 import type { Finding } from './types.js';
 import type { Report, Rule } from '../rules/contract.js';
-import { factsFor } from '../facts/context.js';
+import { factsFor, factStops } from '../facts/context.js';
+import { withWork, WORK_LIMITS, type WorkStop } from '../model/work.js';
+
+function stopText(why: WorkStop): string {
+  return why.kind === 'budget'
+    ? `its work budget of ${why.limit.toLocaleString('en-US')} steps was used up`
+    : 'the code nests deeper than it can follow';
+}
 
 export interface EngineResult {
   findings: Finding[];
@@ -80,11 +88,15 @@ export function runRules(model: PatchModel, rules: Rule[]): EngineResult {
       if (!findings.has(f.fingerprint)) findings.set(f.fingerprint, f);
     };
     try {
-      rule.check({ model, facts, report });
+      const run = withWork(WORK_LIMITS.ruleSteps, () => rule.check({ model, facts, report }));
+      if ('stopped' in run)
+        errors.push(`rule ${rule.meta.id} stopped on ${model.subject || 'input'}: ${stopText(run.stopped)}; not reviewed by that rule`);
     } catch (err) {
       errors.push(`rule ${rule.meta.id} failed on ${model.subject || 'input'}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  for (const s of factStops(model))
+    errors.push(`${s.fn}(): the ${s.fact} analysis stopped: ${stopText(s.why)}; ${s.fn}() was not reviewed in full`);
   const out = [...findings.values()];
   out.sort((a, b) => byText(a.file, b.file) || a.line - b.line || byText(a.rule, b.rule) || byText(a.kfunc, b.kfunc));
   return { findings: out, errors };

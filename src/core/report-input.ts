@@ -94,7 +94,19 @@ export function findingsOf(input: ReportInput): Finding[] {
   return input.findings.map((f) => f.finding);
 }
 
-/** The findings of one patch, in report order. */
+const byPatch = new WeakMap<ReportFinding[], Map<string | null, ReportFinding[]>>();
+
+/** The findings of one patch, in report order (grouped once per report: linear in the findings). */
 export function findingsOfPatch(input: ReportInput, key: string): ReportFinding[] {
-  return input.findings.filter((f) => f.patch === key);
+  let groups = byPatch.get(input.findings);
+  if (!groups) {
+    groups = new Map();
+    for (const f of input.findings) {
+      const list = groups.get(f.patch);
+      if (list) list.push(f);
+      else groups.set(f.patch, [f]);
+    }
+    byPatch.set(input.findings, groups);
+  }
+  return groups.get(key) ?? [];
 }

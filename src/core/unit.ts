@@ -11,6 +11,7 @@ import { registry } from '../rules/index.js';
 import { runRules } from './engine.js';
 import { summarise, type PatchSummary } from './summary.js';
 import type { Finding } from './types.js';
+import { LIMITS } from '../intake/limits.js';
 
 export interface UnitInput {
   sources: FileSource[];
@@ -26,8 +27,18 @@ export interface UnitResult {
   summary: PatchSummary;
   /** Raw rule findings (no config applied yet). */
   findings: Finding[];
-  /** Rule crashes, one line each. */
+  /** Rule crashes and what the model could not read (not reviewed), one line each. */
   errors: string[];
+}
+
+/** Why the rules do not run on `model`: more kfuncs or set entries than the documented limits. */
+function overLimits(model: PatchModel): string | null {
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (model.kfuncs.length > LIMITS.kfuncs)
+    return `not reviewed: ${n(model.kfuncs.length)} kfunc definitions, over the limit of ${n(LIMITS.kfuncs)}`;
+  if (model.registrations.length > LIMITS.entries)
+    return `not reviewed: ${n(model.registrations.length)} BTF_ID_FLAGS entries, over the limit of ${n(LIMITS.entries)}`;
+  return null;
 }
 
 export function analyseUnit(u: UnitInput, rules: Rule[] = registry): UnitResult {
@@ -36,7 +47,13 @@ export function analyseUnit(u: UnitInput, rules: Rule[] = registry): UnitResult 
   const given = u.meta.context;
   const meta: ModelMeta = given ? { ...u.meta, context: (draft) => (context = given(draft)) } : u.meta;
   const model = buildModel(u.sources, meta);
-  const run = runRules(model, rules);
-  const findings = againstBaseline(run.findings, model, u.sources, u.meta, context, rules);
-  return { model, summary: summarise(model, u.input, u.recovered ?? false), findings, errors: run.errors };
+  const over = overLimits(model);
+  const run = over ? { findings: [], errors: [over] } : runRules(model, rules);
+  const findings = over ? [] : againstBaseline(run.findings, model, u.sources, u.meta, context, rules);
+  return {
+    model,
+    summary: summarise(model, u.input, u.recovered ?? false),
+    findings,
+    errors: [...model.skipped, ...run.errors],
+  };
 }

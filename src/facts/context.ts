@@ -18,6 +18,14 @@ import { EffectAnalysis, type ObjectEffect } from './references/object-effects.j
 import { type ReturnedReference, ReturnAnalysis } from './references/returned-reference.js';
 import { type ReleasedArgument, releasedArgument } from './references/released-argument.js';
 import { type NullReturn, NullAnalysis } from './references/null-return.js';
+import { withWork, WORK_LIMITS, type WorkStop } from '../model/work.js';
+
+/** A fact that stopped before it was done: the function and the reason (core words it). */
+export interface FactStop {
+  fn: string;
+  fact: 'flows' | 'return sign';
+  why: WorkStop;
+}
 
 export interface Facts {
   /** The scalar parameters of `fn` that BPF controls, with every sink each reaches (./index). */
@@ -92,15 +100,21 @@ class ModelFacts implements Facts {
   private get effects(): EffectAnalysis {
     return (this.effectAnalysis ??= new EffectAnalysis(this.model));
   }
+  /** Facts that ran out of budget or stack (nothing is dropped in silence: core reports these). */
+  readonly stops: FactStop[] = [];
 
   constructor(private readonly model: PatchModel) {}
 
   // Keyed by name: the kfuncs and siblings asked about are the new side, where a name is one
   // function (a second #ifdef variant of it shares the first one's flows).
   readonly flows = memoised(
-    (fn: FunctionDef) => {
+    (fn: FunctionDef): ParamFlow[] => {
       this.analyzer ??= new IndexFlowAnalyzer(this.model);
-      return this.analyzer.flows(fn);
+      const analyzer = this.analyzer;
+      const run = withWork(WORK_LIMITS.factSteps, () => analyzer.flows(fn));
+      if ('value' in run) return run.value;
+      this.stops.push({ fn: fn.name, fact: 'flows', why: run.stopped });
+      return [];
     },
     (fn) => fn.name,
   );
@@ -142,7 +156,11 @@ class ModelFacts implements Facts {
       const e = r.namedChildren[0];
       return e && !CONSTANT_RETURN.test(e.text);
     });
-    return successes.length > 0 && !successes.every((r) => neverZero(r));
+    const run = withWork(WORK_LIMITS.factSteps, () => successes.length > 0 && !successes.every((r) => neverZero(r)));
+    if ('value' in run) return run.value;
+    // Not shown never to return 0: answered as "may", and the stop is reported.
+    this.stops.push({ fn: fn.name, fact: 'return sign', why: run.stopped });
+    return true;
   });
 
   // Keyed by file, name and line: each definition (an #ifdef variant too) gets its own answer.
@@ -194,6 +212,11 @@ class ModelFacts implements Facts {
 }
 
 const contexts = new WeakMap<PatchModel, Facts>();
+
+/** The facts of `model` that stopped before they were done (empty when none did). */
+export function factStops(model: PatchModel): readonly FactStop[] {
+  return (contexts.get(model) as ModelFacts | undefined)?.stops ?? [];
+}
 
 /** The facts context of `model`: one per model, its facts computed on first use. */
 export function factsFor(model: PatchModel): Facts {

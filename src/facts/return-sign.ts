@@ -1,6 +1,7 @@
 // The sign of a returned value, read from the if-guards that dominate the `return` (for the
 // return-convention rules: can a success path return 0, the value the kfunc also uses for failure?).
 import type { SyntaxNode } from '../model/c-parser.js';
+import { parentOf } from '../model/c-query.js';
 import { MIRROR, NEGATE } from './index/syntax.js';
 
 type Sign = 'neg' | 'pos' | 'nonneg' | null;
@@ -51,8 +52,7 @@ function assigns(n: SyntaxNode, v: string): boolean {
 /** The sign of variable `v` at `at`, from the if-guards that dominate it in its function. */
 function signAt(at: SyntaxNode, v: string): Sign {
   let node = at;
-  while (node.parent) {
-    const p = node.parent;
+  for (let p = parentOf(node); p; p = parentOf(node)) {
     if (p.type === 'if_statement') {
       const c = p.childForFieldName('condition');
       if (c && p.childForFieldName('consequence')?.id === node.id) {
@@ -75,7 +75,7 @@ function signAt(at: SyntaxNode, v: string): Sign {
         // An assignment between the guard and the use voids it.
         if (assigns(s, v)) return null;
       }
-      if (p.parent?.type === 'function_definition') return null;
+      if (parentOf(p)?.type === 'function_definition') return null;
     }
     node = p;
   }

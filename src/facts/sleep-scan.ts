@@ -3,7 +3,8 @@
 // knowledge/sleepers.ts (sleeping and non-sleeping callees), knowledge/atomic-sections.ts
 // (section openers and closers) and knowledge/gfp.ts (blocking and non-blocking masks).
 import type { SyntaxNode } from '../model/c-parser.js';
-import { callsIn, type CallSite } from '../model/c-query.js';
+import { callsIn, parentOf, type CallSite } from '../model/c-query.js';
+import { chargeWork } from '../model/work.js';
 import type { FunctionDef, PatchModel } from '../model/model.js';
 import { isTrivialCall, nonSleeperFor, sleeperFor, type SleeperEntry } from '../knowledge/sleepers.js';
 import { atomicAcquire, atomicGuard, atomicRelease, type AtomicKind } from '../knowledge/atomic-sections.js';
@@ -204,8 +205,23 @@ export function scanSleeps(model: PatchModel, fn: FunctionDef): SleepScan {
   const out: SleepScan = { hits: [], unknown: [], followed: [] };
   const seenHit = new Set<string>();
   const unknown = new Set<string>();
+  // A helper called again from the same walk with the same arguments finds the same hits (they
+  // are kept per top call and call site, first one wins): walking it once per call site made
+  // 80 calls to a helper making 80 calls... grow as 80^depth.
+  const walked = new Set<string>();
+  const envIds = new Map<Env, number>();
+  const envId = (e: Env) => {
+    let n = envIds.get(e);
+    if (n === undefined) {
+      n = envIds.size;
+      envIds.set(e, n);
+    }
+    return n;
+  };
   const walk = (cur: FunctionDef, env: Env, chain: ChainStep[], stack: Set<string>, top: CallSite | null): void => {
-    for (const c of callsIn(cur.body)) {
+    const calls = callsIn(cur.body);
+    chargeWork(calls.length + 1);
+    for (const c of calls) {
       const name = calleeName(c);
       const topCall = top ?? c;
       if (!name) {
@@ -264,6 +280,9 @@ export function scanSleeps(model: PatchModel, fn: FunctionDef): SleepScan {
           unknown.add(`${name}() (beyond depth ${MAX_SLEEP_DEPTH})`);
           continue;
         }
+        const again = `${topCall.node.startIndex}|${envId(env)}|${name}|${c.args.map((a) => a.text).join(',')}`;
+        if (walked.has(again)) continue;
+        walked.add(again);
         if (!out.followed.includes(name)) out.followed.push(name);
         const inner: Env = new Map();
         def.params.forEach((p, i) => {
@@ -307,10 +326,10 @@ export interface HeldSection {
 }
 
 function enclosingBlock(n: SyntaxNode, stop: SyntaxNode): SyntaxNode | null {
-  let p = n.parent;
+  let p = parentOf(n);
   while (p && p.id !== stop.id) {
     if (p.type === 'compound_statement') return p;
-    p = p.parent;
+    p = parentOf(p);
   }
   return null;
 }

@@ -1,7 +1,7 @@
 // Reading the GitHub Actions runtime: inputs (INPUT_*), the event payload and the files the
 // runner collects outputs and the job summary from. Done by hand rather than with
 // @actions/core because runActionCli takes `env` as a parameter (testable, no process globals).
-import { appendFileSync, readFileSync, existsSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 
 export type Env = Record<string, string | undefined>;
@@ -41,15 +41,35 @@ interface PayloadPr {
   base: { sha: string; repo?: { full_name?: string } | null };
 }
 
-/** The pull request of a pull_request(_target) event, or null for any other event. */
+/**
+ * The pull request of a pull_request(_target) event, or null for any other event. The runner
+ * always writes the event file: a missing, unreadable or malformed one is an error that names
+ * it (never a quiet "nothing to do"), and so is a pull request without the fields we read.
+ */
 export function readPrEvent(env: Env): PrEvent | null {
   const path = env.GITHUB_EVENT_PATH;
-  if (!path || !existsSync(path)) return null;
-  const payload = JSON.parse(readFileSync(path, 'utf8')) as { pull_request?: PayloadPr; repository?: { full_name?: string } };
-  const pr = payload.pull_request;
-  if (!pr) return null;
-  const full = env.GITHUB_REPOSITORY ?? payload.repository?.full_name ?? pr.base.repo?.full_name;
-  if (!full || !full.includes('/')) throw new Error('GITHUB_REPOSITORY is not set');
+  if (!path) throw new Error('GITHUB_EVENT_PATH is not set: not running in a GitHub Actions job?');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`GITHUB_EVENT_PATH ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  }
+  let payload: { pull_request?: unknown; repository?: { full_name?: unknown } };
+  try {
+    payload = JSON.parse(text) as typeof payload;
+  } catch (err) {
+    throw new Error(`GITHUB_EVENT_PATH ${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
+  if (!payload || typeof payload !== 'object') throw new Error(`GITHUB_EVENT_PATH ${path}: not an event object`);
+  if (payload.pull_request === undefined || payload.pull_request === null) return null;
+  const pr = payload.pull_request as PayloadPr;
+  const sha = (x: unknown) => typeof x === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(x);
+  if (typeof pr !== 'object' || !Number.isInteger(pr.number) || !sha(pr.head?.sha) || !sha(pr.base?.sha))
+    throw new Error(`GITHUB_EVENT_PATH ${path}: pull_request lacks number, head.sha or base.sha`);
+  const named = payload.repository?.full_name;
+  const full = env.GITHUB_REPOSITORY ?? (typeof named === 'string' ? named : undefined) ?? pr.base.repo?.full_name;
+  if (typeof full !== 'string' || !full.includes('/')) throw new Error('GITHUB_REPOSITORY is not set');
   const [owner, repo] = full.split('/') as [string, string];
   return {
     owner,

@@ -125,14 +125,18 @@ export async function runActionCli(argv: string[], env: Env = process.env, deps:
       errors: res.counts.error,
       warnings: res.counts.warning,
       infos: res.counts.info,
-      'sarif-path': sarifPath,
+      'sarif-path': res.sarifWritten === false ? '' : sarifPath,
     });
     log.info(
       `kfunc-review: ${res.counts.error} error(s), ${res.counts.warning} warning(s), ${res.counts.info} note(s)` +
         (res.review ? `; inline comments: +${res.review.created} ~${res.review.updated} -${res.review.removed}` : ''),
     );
     if (res.failed) {
-      log.info(`Failing: findings at or above fail-level "${failLevel}".`);
+      log.info(
+        res.incomplete
+          ? `Failing: the pull request was not reviewed in full (${res.errors.length} problem(s) listed above).`
+          : `Failing: findings at or above fail-level "${failLevel}".`,
+      );
       return 1;
     }
     return 0;

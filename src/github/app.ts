@@ -3,6 +3,13 @@
 // work, answers pull_request events with 202 at once and reviews in the background as the
 // installation (app JWT → installation token, via @octokit/auth-app). The review config is the
 // server's (--config / KFUNC_REVIEW_CONFIG), else the repository's at the PR's base commit.
+//
+// It stays up and loses nothing: every field read from a payload is checked (a signed payload
+// of an unexpected shape gets a 400, never a crash); reviews run in a worker thread
+// (./worker-engine.ts), so the webhook thread always answers at once; idle and half-open
+// connections are closed by timeouts, and past a cap the oldest idle ones are dropped, so
+// silent sockets cannot use up descriptors; a review that keeps failing is retried later and
+// then shown on the pull request as a failing check with the reason.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,7 +18,10 @@ import { loadConfig, type Config } from '../core/config.js';
 import { FAIL_LEVELS, type FailLevel } from '../core/policy.js';
 import { TOOL } from '../core/version.js';
 import type { ReviewOptions } from '../pipeline/review.js';
-import { loadEngine, type Engine } from './engine.js';
+import type { Engine } from './engine.js';
+import { workerEngine, type WorkerEngine } from './worker-engine.js';
+import { publishCheckRun } from './check-run.js';
+import type { Socket } from 'node:net';
 import { createClient, consoleLogger, errorText, type GitHubClient, type Logger } from './octokit.js';
 import { reviewPullRequest, type Mode } from './pipeline.js';
 import { readRepoConfig } from './repo-config.js';
@@ -43,12 +53,24 @@ export interface AppConfig {
   debounceMs?: number;
   retryBaseMs?: number;
   throttle?: boolean;
+  /** A failed review is tried again this many times, after retryLaterMs (doubling), before it is shown as failed. */
+  retriesLater?: number;
+  retryLaterMs?: number;
 }
 
 export interface AppDeps {
+  /** Default: the worker-thread engine (./worker-engine.ts). */
   engine?: Engine;
   log?: Logger;
 }
+
+/** Connections kept open at most; past it the oldest idle ones are closed (a delivery always gets through). */
+export const MAX_OPEN_CONNECTIONS = 256;
+/** Time for a client to send its request headers, and its whole request. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** A connection with no request in flight is closed after this. */
+export const IDLE_TIMEOUT_MS = 15_000;
 
 interface Job {
   key: string;
@@ -61,11 +83,35 @@ interface Job {
   baseSha: string;
 }
 
-interface PullRequestEvent {
-  action?: string;
-  installation?: { id?: number };
-  repository?: { name?: string; owner?: { login?: string } };
-  pull_request?: { number: number; head: { sha: string }; base: { sha: string } };
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
+const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** Reads a field path of an unknown value, or undefined (a payload is checked, never trusted). */
+function at(v: unknown, ...path: string[]): unknown {
+  let x = v;
+  for (const k of path) {
+    if (x === null || typeof x !== 'object') return undefined;
+    x = (x as Record<string, unknown>)[k];
+  }
+  return x;
+}
+
+/** The review job of a pull_request payload, or why it cannot be one. */
+export function jobOf(payload: unknown, delivery: string): Job | string {
+  const number = at(payload, 'pull_request', 'number');
+  const headSha = at(payload, 'pull_request', 'head', 'sha');
+  const baseSha = at(payload, 'pull_request', 'base', 'sha');
+  const owner = at(payload, 'repository', 'owner', 'login');
+  const repo = at(payload, 'repository', 'name');
+  const installationId = at(payload, 'installation', 'id');
+  if (typeof owner !== 'string' || !NAME.test(owner) || typeof repo !== 'string' || !NAME.test(repo))
+    return 'pull_request event without a valid repository';
+  if (typeof installationId !== 'number' || !Number.isSafeInteger(installationId) || installationId <= 0)
+    return 'pull_request event without an installation';
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0) return 'pull_request event without a pull request number';
+  if (typeof headSha !== 'string' || !SHA.test(headSha) || typeof baseSha !== 'string' || !SHA.test(baseSha))
+    return 'pull_request event without head and base commits';
+  return { key: `${owner}/${repo}#${number}`, delivery, installationId, owner, repo, number, headSha, baseSha };
 }
 
 /** auth-app signs with WebCrypto, which takes PKCS#8 only; GitHub hands out PKCS#1. */
@@ -78,6 +124,8 @@ export interface WebhookApp {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Resolves when all queued reviews are done. */
   idle: () => Promise<void>;
+  /** Waits for the queued reviews, then stops the review worker. */
+  close: () => Promise<void>;
 }
 
 export function createWebhookApp(config: AppConfig, deps: AppDeps = {}): WebhookApp {
@@ -85,6 +133,7 @@ export function createWebhookApp(config: AppConfig, deps: AppDeps = {}): Webhook
   const privateKey = normalizePrivateKey(config.privateKey);
   const deliveries = new RecentIds();
   let engine: Promise<Engine> | undefined = deps.engine ? Promise.resolve(deps.engine) : undefined;
+  let owned: Promise<WorkerEngine> | undefined;
   // One client per installation: auth-app caches the installation token until it expires.
   const clients = new Map<number, GitHubClient>();
   const clientFor = (installationId: number): GitHubClient => {
@@ -105,7 +154,15 @@ export function createWebhookApp(config: AppConfig, deps: AppDeps = {}): Webhook
 
   const queue = new ReviewQueue<Job>(
     async (job) => {
-      engine ??= loadEngine();
+      if (!engine) {
+        owned = workerEngine();
+        engine = owned;
+        // A worker that cannot start is retried with the next review.
+        owned.catch(() => {
+          engine = undefined;
+          owned = undefined;
+        });
+      }
       const gh = clientFor(job.installationId);
       const repo = config.config ? { config: config.config } : await readRepoConfig(gh, job);
       if (repo.error) log.warn(`${job.key}: ${repo.error.message}`);
@@ -127,10 +184,24 @@ export function createWebhookApp(config: AppConfig, deps: AppDeps = {}): Webhook
       else log.info(`${job.key}: ${out.findings.length} finding(s) at ${job.headSha.slice(0, 12)}`);
     },
     config.debounceMs ?? 2000,
-    (job, err) => {
-      log.warn(`${job.key}: review failed: ${errorText(err)}`);
+    async (job, err, superseded) => {
+      log.warn(`${job.key}: review failed: ${errorText(err)}${superseded ? ' (a newer head is queued)' : ''}`);
       deliveries.forget(job.delivery); // a manual redelivery may try again
+      if (superseded) return;
+      // Not only logged: the pull request shows a failing check that says why.
+      try {
+        await publishCheckRun(clientFor(job.installationId), job, {
+          name: 'kfunc-review',
+          findings: [],
+          failed: true,
+          title: 'kfunc-review could not review this pull request',
+          summary: `The review of ${job.headSha.slice(0, 12)} failed after retries: ${errorText(err)}\n\nPush again or redeliver the webhook to retry.`,
+        });
+      } catch (e) {
+        log.warn(`${job.key}: could not publish the failure as a check run either: ${errorText(e)}`);
+      }
     },
+    { retries: config.retriesLater ?? 2, delayMs: config.retryLaterMs ?? 60_000 },
   );
 
   const reply = (res: ServerResponse, status: number, message: string) => {
@@ -161,32 +232,51 @@ export function createWebhookApp(config: AppConfig, deps: AppDeps = {}): Webhook
         req.destroy();
       } else if (!aborted) chunks.push(c);
     });
+    req.on('error', () => {
+      aborted = true; // the client went away mid-body: nothing to answer
+    });
     req.on('end', () => {
       if (aborted) return;
-      const body = Buffer.concat(chunks);
-      if (!verifySignature(config.webhookSecret, body, signature)) return reply(res, 401, 'signature does not match');
-      const delivery = String(req.headers['x-github-delivery'] ?? '');
-      const event = String(req.headers['x-github-event'] ?? '');
-      if (delivery && deliveries.seen(delivery)) return reply(res, 200, 'duplicate delivery; already handled');
-      let payload: PullRequestEvent;
       try {
-        payload = JSON.parse(body.toString('utf8')) as PullRequestEvent;
-      } catch {
-        return reply(res, 400, 'body is not JSON');
+        onBody(req, res, Buffer.concat(chunks), signature);
+      } catch (err) {
+        // Never take the server down for one request.
+        log.warn(`webhook handling failed: ${errorText(err)}`);
+        if (!res.headersSent) reply(res, 500, 'internal error');
       }
-      if (event === 'ping') return reply(res, 200, 'pong');
-      if (event !== 'pull_request' || !REVIEW_ACTIONS.has(payload.action ?? '')) return reply(res, 200, 'ignored');
-      const pr = payload.pull_request;
-      const owner = payload.repository?.owner?.login;
-      const repo = payload.repository?.name;
-      const installationId = payload.installation?.id;
-      if (!pr || !owner || !repo || !installationId) return reply(res, 400, 'pull_request event without repository or installation');
-      const key = `${owner}/${repo}#${pr.number}`;
-      queue.push({ key, delivery, installationId, owner, repo, number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha });
-      reply(res, 202, `queued review of ${key} at ${pr.head.sha.slice(0, 12)}`);
     });
   };
-  return { handler, idle: () => queue.idle() };
+
+  const onBody = (req: IncomingMessage, res: ServerResponse, body: Buffer, signature: string): void => {
+    if (!verifySignature(config.webhookSecret, body, signature)) return reply(res, 401, 'signature does not match');
+    const delivery = String(req.headers['x-github-delivery'] ?? '');
+    const event = String(req.headers['x-github-event'] ?? '');
+    if (delivery && deliveries.seen(delivery)) return reply(res, 200, 'duplicate delivery; already handled');
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch {
+      return reply(res, 400, 'body is not JSON');
+    }
+    if (event === 'ping') return reply(res, 200, 'pong');
+    const action = at(payload, 'action');
+    if (event !== 'pull_request' || typeof action !== 'string' || !REVIEW_ACTIONS.has(action)) return reply(res, 200, 'ignored');
+    const job = jobOf(payload, delivery);
+    if (typeof job === 'string') {
+      deliveries.forget(delivery);
+      return reply(res, 400, job);
+    }
+    queue.push(job);
+    reply(res, 202, `queued review of ${job.key} at ${job.headSha.slice(0, 12)}`);
+  };
+  return {
+    handler,
+    idle: () => queue.idle(),
+    close: async () => {
+      await queue.idle();
+      if (owned) await (await owned.catch(() => null))?.close();
+    },
+  };
 }
 
 export interface RunningServer {
@@ -202,7 +292,17 @@ export async function startAppServer(
   deps: AppDeps = {},
 ): Promise<RunningServer> {
   const app = createWebhookApp(config, deps);
-  const server = createServer(app.handler);
+  const server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      // How often the two limits above are checked (default 30 s).
+      connectionsCheckingInterval: 1000,
+    },
+    app.handler,
+  );
+  server.keepAliveTimeout = 5_000;
+  limitConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, resolve);
@@ -214,10 +314,44 @@ export async function startAppServer(
     url: `http://${host}:${addr.port}`,
     app,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await app.idle();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await app.close();
     },
   };
+}
+
+/**
+ * Closes connections that sit idle (no request in flight) after IDLE_TIMEOUT_MS, and past
+ * MAX_OPEN_CONNECTIONS the oldest idle one at once: a thousand silent sockets cannot keep a
+ * delivery from being accepted.
+ */
+function limitConnections(server: Server): void {
+  const open = new Map<Socket, { busy: number }>();
+  server.on('connection', (socket: Socket) => {
+    open.set(socket, { busy: 0 });
+    socket.setTimeout(IDLE_TIMEOUT_MS, () => {
+      if (!open.get(socket)?.busy) socket.destroy();
+    });
+    socket.once('close', () => open.delete(socket));
+    if (open.size > MAX_OPEN_CONNECTIONS) {
+      // Map order is arrival order: the first idle entry is the oldest.
+      for (const [s, st] of open) {
+        if (open.size <= MAX_OPEN_CONNECTIONS) break;
+        if (st.busy || s === socket) continue;
+        s.destroy();
+        open.delete(s);
+      }
+    }
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const st = open.get(req.socket);
+    if (!st) return;
+    st.busy++;
+    res.once('close', () => st.busy--);
+  });
 }
 
 /**

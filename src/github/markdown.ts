@@ -131,7 +131,8 @@ export function jobSummaryMarkdown(
 
 function appendErrorsAndNotes(parts: string[], errors: SummaryInput['errors'], notes: string[]): void {
   if (errors.length > 0) {
-    parts.push('', '**Inputs that could not be reviewed:**', '', ...errors.map((e) => `- \`${e.input}\`: ${mdText(e.message)}`));
+    // Fail closed: say what was not reviewed and why, so a quiet summary never passes for a clean review.
+    parts.push('', '**Not reviewed in full:**', '', ...errors.map((e) => `- \`${e.input.replace(/[`\n]/g, "'")}\`: ${mdText(e.message)}`));
   }
   if (notes.length > 0) parts.push('', '<details><summary>Notes</summary>', '', ...notes.map((n) => `- ${mdText(n)}`), '', '</details>');
 }

@@ -2,7 +2,9 @@
 // run the engine with the front door's ReviewOptions (config included), then publish through
 // whichever channels the token allows (review → check run → job summary), each one the
 // fallback of the one before. What fails the run and what is counted is core policy, the same
-// rule the CLI applies.
+// rule the CLI applies. It fails closed: a pull request that could not be reviewed in full (an
+// input error, a hunk that could not be read, a kfunc whose C did not parse, a rule that
+// failed) never gets a successful check, and the summary says what was not reviewed and why.
 import { writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Finding } from '../core/types.js';
@@ -59,8 +61,15 @@ export interface PipelineOutcome {
   check?: CheckOutcome;
   diffSource?: string;
   wroteJobSummary: boolean;
-  /** Some finding not disposed is at or above the fail level, or the config could not be read. */
+  /** False when the SARIF file could not be written (the review was still posted). */
+  sarifWritten?: boolean;
+  /**
+   * Some finding not disposed is at or above the fail level, the config could not be read, or
+   * something was not reviewed (`errors`).
+   */
   failed: boolean;
+  /** The review was not complete: `errors` says what was not reviewed. */
+  incomplete: boolean;
 }
 
 export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: PipelineOptions): Promise<PipelineOutcome> {
@@ -71,6 +80,7 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
     counts: countBySeverity([]),
     wroteJobSummary: false,
     failed: false,
+    incomplete: false,
   };
   if (o.verifyHead && !(await headIsCurrent(gh, pr))) return none;
 
@@ -85,7 +95,14 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
   const findings = result.findings;
   const notes = result.warnings;
   const counts = countBySeverity(findings);
-  const failed = fails(findings, o.failLevel) || o.configError !== undefined;
+  // Files GitHub sent no patch for: C among them was not reviewed; anything else is a note.
+  for (const f of diff.omitted ?? []) {
+    const message = `${f}: GitHub sent no patch for this file (binary or too large)`;
+    if (/\.[ch]$/.test(f)) result.errors.push({ input: f, message: `${message}; not reviewed` });
+    else notes.push(message);
+  }
+  const incomplete = result.errors.length > 0;
+  const failed = fails(findings, o.failLevel) || o.configError !== undefined || incomplete;
   const out: PipelineOutcome = {
     superseded: false,
     findings,
@@ -94,15 +111,23 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
     diffSource: diff.source,
     wroteJobSummary: false,
     failed,
+    incomplete,
   };
 
   if (o.sarifPath) {
-    mkdirSync(dirname(o.sarifPath), { recursive: true });
-    writeFileSync(o.sarifPath, formatSarif(reviewReport(result), o.engine.rules));
+    // The SARIF file is a by-product: an unwritable RUNNER_TEMP must not stop the review from being posted.
+    try {
+      mkdirSync(dirname(o.sarifPath), { recursive: true });
+      writeFileSync(o.sarifPath, formatSarif(reviewReport(result), o.engine.rules));
+    } catch (err) {
+      o.log.warn(`Could not write the SARIF file ${o.sarifPath}: ${err instanceof Error ? err.message : String(err)}`);
+      out.sarifWritten = false;
+    }
   }
 
   // The head may have moved while the engine ran; posting on a stale commit would confuse reviewers.
   if (o.verifyHead && !(await headIsCurrent(gh, pr))) return { ...none, findings, counts };
+  const title = `${countLine(counts)}${incomplete ? '; not reviewed in full' : ''}`;
 
   let wantCheck = o.mode !== 'review';
   if (o.mode !== 'check') {
@@ -117,7 +142,7 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
   let checkForbidden = false;
   if (wantCheck) {
     const summary = jobSummaryMarkdown('kfunc-review', findings, result.errors, notes);
-    out.check = await publishCheckRun(gh, pr, { name: o.checkName ?? 'kfunc-review', findings, failed, title: countLine(counts), summary });
+    out.check = await publishCheckRun(gh, pr, { name: o.checkName ?? 'kfunc-review', findings, failed, title, summary });
     if (out.check.forbidden) {
       checkForbidden = true;
       o.log.warn('The token may not create check runs (403); findings go to the job summary and the log.');

@@ -12,6 +12,8 @@ const run = promisify(execFile);
 
 export interface PrDiff {
   text: string;
+  /** Files of the PR the diff leaves out (GitHub sends no patch for binary or very large files). */
+  omitted?: string[];
   /** A checkout at the head commit, usable as the engine's --tree. */
   tree?: string;
   source: 'git' | 'api-diff' | 'api-files';
@@ -58,11 +60,17 @@ interface PrFile {
   patch?: string;
 }
 
-/** Rebuilds a unified diff from pulls.listFiles; binary or huge files have no patch and are skipped. */
-export function diffFromFiles(files: PrFile[]): string {
+/**
+ * Rebuilds a unified diff from pulls.listFiles. Binary or huge files come without a patch: they
+ * are left out of the text and listed in `omitted`, so the review can say they were not seen.
+ */
+export function diffFromFiles(files: PrFile[], omitted: string[] = []): string {
   const out: string[] = [];
   for (const f of files) {
-    if (f.patch === undefined) continue;
+    if (f.patch === undefined) {
+      if (f.status !== 'removed') omitted.push(f.filename);
+      continue;
+    }
     const oldName = f.previous_filename ?? f.filename;
     out.push(`diff --git a/${oldName} b/${f.filename}`);
     out.push(f.status === 'added' ? '--- /dev/null' : `--- a/${oldName}`);
@@ -81,7 +89,8 @@ export async function diffFromApi(gh: GitHubClient, pr: PullRef): Promise<PrDiff
     if (httpStatus(err) !== 406) throw err;
   }
   const files = await gh.paginate(gh.rest.pulls.listFiles, { owner: pr.owner, repo: pr.repo, pull_number: pr.number, per_page: 100 });
-  return { text: diffFromFiles(files), source: 'api-files' };
+  const omitted: string[] = [];
+  return { text: diffFromFiles(files, omitted), source: 'api-files', omitted };
 }
 
 export async function getPrDiff(gh: GitHubClient, pr: PullRef, workspace?: string): Promise<PrDiff> {

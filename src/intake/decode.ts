@@ -1,4 +1,5 @@
 // Input bytes -> text, refusing what is not a text patch with one line that names the input.
+import { LIMITS, spellBytes } from './limits.js';
 
 /** An input that cannot be reviewed (empty, binary, no patch in it): a one-line reason. */
 export class InputRejected extends Error {
@@ -8,6 +9,7 @@ export class InputRejected extends Error {
 /** Decodes input bytes, refusing what is not a text patch. */
 export function decodeInput(buf: Buffer, name: string): string {
   if (buf.length === 0) throw new InputRejected(`${name}: empty input`);
+  if (buf.length > LIMITS.inputBytes) throw tooLarge(name, buf.length);
   if (buf.includes(0)) throw new InputRejected(`${name}: binary data, not a patch`);
   let text: string;
   try {
@@ -20,4 +22,10 @@ export function decodeInput(buf: Buffer, name: string): string {
   }
   if (text.trim() === '') throw new InputRejected(`${name}: empty input`);
   return text;
+}
+
+/** The one message for an input over the size limit (the readers check before reading it all). */
+export function tooLarge(name: string, bytes: number | null): InputRejected {
+  const size = bytes === null ? '' : ` ${(bytes / (1024 * 1024)).toFixed(1)} MiB,`;
+  return new InputRejected(`${name}: input is${size} over the ${spellBytes(LIMITS.inputBytes)} limit`);
 }

@@ -11,6 +11,13 @@
 //   +/**
 // We re-prefix such lines, re-insert the missing blank context lines where kernel style puts
 // blank lines, and report that the patch was recovered.
+//
+// Work stays linear in the input: hunk headers are checked against the documented limits
+// (src/intake/limits.ts) before anything is sized by them, and blank lines are re-inserted only
+// into small hunks that miss a few (a header that lies by millions is read as truncated).
+// git's `\ No newline at end of file` marker is not a line of either image: it is dropped.
+import { InputRejected } from './decode.js';
+import { LIMITS } from './limits.js';
 
 export interface ScanResult {
   /** Clean unified diff text for parse-diff. */
@@ -20,6 +27,10 @@ export interface ScanResult {
   warnings: string[];
   /** Unquoted and quoted text after the last hunk (replies, signatures), for dispute matching. */
   trailing: string;
+  /** What could not be read and was left out (a malformed hunk header): one line each, naming the input. */
+  skipped: string[];
+  /** Hunks read (the caller counts them against the per-input limit). */
+  hunks: number;
 }
 
 type Kind = ' ' | '+' | '-' | '\\';
@@ -32,9 +43,15 @@ const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
 const FILE_META_RE =
   /^(index [0-9a-f]+\.\.[0-9a-f]+|new file mode |deleted file mode |old mode |new mode |similarity index |dissimilarity index |rename from |rename to |copy from |copy to |Binary files .* differ$|GIT binary patch$)/;
 
+/** git's test for the marker: any line that starts `\ ` and is long enough (it is translated). */
+function isNoNewlineMarker(l: string): boolean {
+  return l.startsWith('\\ ') && l.length >= 12;
+}
+
 function isTerminator(lines: string[], i: number): boolean {
   const l = lines[i];
-  if (/^diff --git /.test(l) || HUNK_RE.test(l) || /^>/.test(l)) return true;
+  // `@@ -` also ends a hunk when the header is malformed: it is reported, never read as a line.
+  if (/^diff --git /.test(l) || l.startsWith('@@ -') || /^>/.test(l)) return true;
   if (/^index [0-9a-f]{6,}\.\.[0-9a-f]{6,}/.test(l)) return true;
   if (/^--- (a\/|\/dev\/null)/.test(l) && /^\+\+\+ (b\/|\/dev\/null)/.test(lines[i + 1] ?? '')) return true;
   // Mail signature: "-- " (or "--" once the archive stripped the space) then a git version.
@@ -43,26 +60,39 @@ function isTerminator(lines: string[], i: number): boolean {
   return false;
 }
 
+/** What blankScore needs of one hunk line, computed once (no regex in the insertion loop). */
+interface LineTraits {
+  kind: Kind;
+  blank: boolean;
+  /** Score it adds as the line before the gap. */
+  asPrev: number;
+  /** Score it adds as the line after the gap. */
+  asNext: number;
+}
+
+function traits(l: HunkLine): LineTraits {
+  const t = l.text.trim();
+  let asPrev = 0;
+  if (/[}]\s*;?$/.test(t)) asPrev += 3;
+  else if (/;$/.test(t) || /\*\/$/.test(t) || /^BTF_\w+\(.*\)$/.test(t)) asPrev += 1;
+  if (/[{,(]$/.test(t) || /[|&+-]$/.test(t)) asPrev -= 4;
+  let asNext = 0;
+  if (/^\/\*/.test(t)) asNext += 2;
+  if (/^(static|struct|__bpf_kfunc|BTF_KFUNCS_|BTF_SET8_|#|enum|union|typedef)\b/.test(t)) asNext += 1;
+  if (/^[})]/.test(t)) asNext -= 3;
+  return { kind: l.kind, blank: t === '', asPrev, asNext };
+}
+
 /** How likely a dropped blank context line stood before hunk line `p` (kernel style). */
-function blankScore(h: HunkLine[], p: number, leadEnd: number, trailStart: number): number {
+function blankScore(h: LineTraits[], p: number, leadEnd: number, trailStart: number): number {
   const prev = h[p - 1];
   const next = h[p];
-  const pt = prev?.text.trim() ?? null;
-  const nt = next?.text.trim() ?? null;
   let s = 0;
-  if (pt === '' || nt === '') s -= 6;
+  if (prev?.blank || next?.blank) s -= 6;
   if (prev && next && prev.kind === '+' && next.kind === '+') s -= 4;
   if (prev && next && prev.kind === '-' && next.kind === '-') s -= 4;
-  if (pt !== null) {
-    if (/[}]\s*;?$/.test(pt)) s += 3;
-    else if (/;$/.test(pt) || /\*\/$/.test(pt) || /^BTF_\w+\(.*\)$/.test(pt)) s += 1;
-    if (/[{,(]$/.test(pt) || /[|&+-]$/.test(pt)) s -= 4;
-  }
-  if (nt !== null) {
-    if (/^\/\*/.test(nt)) s += 2;
-    if (/^(static|struct|__bpf_kfunc|BTF_KFUNCS_|BTF_SET8_|#|enum|union|typedef)\b/.test(nt)) s += 1;
-    if (/^[})]/.test(nt)) s -= 3;
-  }
+  if (prev) s += prev.asPrev;
+  if (next) s += next.asNext;
   // git puts three context lines around each change: a short leading or trailing run is
   // where the dropped line was.
   if (p <= leadEnd && leadEnd < 3) s += 2;
@@ -70,51 +100,90 @@ function blankScore(h: HunkLine[], p: number, leadEnd: number, trailStart: numbe
   return s;
 }
 
+const isChange = (k: Kind) => k === '+' || k === '-';
+
+/** Re-inserts `missing` blank context lines, one at a time at the best place; O(missing x lines). */
 function reinsertBlanks(h: HunkLine[], missing: number): HunkLine[] {
   const out = h.slice();
+  const tr = out.map(traits);
+  const BLANK: HunkLine = { kind: ' ', text: '' };
+  const blankTraits = traits(BLANK);
   for (let k = 0; k < missing; k++) {
-    const firstChange = out.findIndex((l) => l.kind === '+' || l.kind === '-');
+    let firstChange = -1;
     let lastChange = -1;
-    out.forEach((l, i) => {
-      if (l.kind === '+' || l.kind === '-') lastChange = i;
-    });
-    const leadEnd = firstChange < 0 ? out.length : firstChange;
+    for (let i = 0; i < tr.length; i++)
+      if (isChange(tr[i].kind)) {
+        if (firstChange < 0) firstChange = i;
+        lastChange = i;
+      }
+    const leadEnd = firstChange < 0 ? tr.length : firstChange;
     const trailStart = lastChange + 1;
-    const changes = out.map((l, i) => (l.kind === '+' || l.kind === '-' ? i : -1)).filter((i) => i >= 0);
-    const distance = (p: number) => Math.min(...changes.map((c) => (p <= c ? c - p : p - c - 1)), out.length);
-    let best = out.length;
+    // Distance from gap p to the nearest change: c - p for a change at or after p, p - c - 1 before it.
+    const after = new Array<number>(tr.length + 1);
+    let next = -1;
+    for (let p = tr.length; p >= 0; p--) {
+      if (p < tr.length && isChange(tr[p].kind)) next = p;
+      after[p] = next;
+    }
+    let prevChange = -1;
+    let best = tr.length;
     let bestScore = -Infinity;
     let bestDist = Infinity;
-    for (let p = 0; p <= out.length; p++) {
-      const s = blankScore(out, p, leadEnd, trailStart);
-      const d = distance(p);
+    for (let p = 0; p <= tr.length; p++) {
+      let d = tr.length;
+      if (after[p] >= 0) d = Math.min(d, after[p] - p);
+      if (prevChange >= 0) d = Math.min(d, p - prevChange - 1);
+      const s = blankScore(tr, p, leadEnd, trailStart);
       // On a tie, the line next to the change: git's context grows outward from it.
       if (s > bestScore || (s === bestScore && d < bestDist)) {
         best = p;
         bestScore = s;
         bestDist = d;
       }
+      if (p < tr.length && isChange(tr[p].kind)) prevChange = p;
     }
-    out.splice(best, 0, { kind: ' ', text: '' });
+    out.splice(best, 0, BLANK);
+    tr.splice(best, 0, blankTraits);
   }
   return out;
 }
 
+/** The header as messages quote it: `@@ -a,b +c,d @@`, cut short. */
+function headerText(l: string): string {
+  const h = l.replace(/ @@.*/, ' @@');
+  return h.length > 60 ? `${h.slice(0, 57)}...` : h;
+}
+
+/** Refuses a hunk whose line numbers pass the documented limit: nothing is sized by them. */
+function checkLineNumbers(hm: RegExpExecArray, inputName: string, file: string, l: string): void {
+  const max = LIMITS.lineNumber;
+  const ends = [Number(hm[1]) + Number(hm[2] ?? 1), Number(hm[3]) + Number(hm[4] ?? 1)];
+  if (ends.some((n) => !Number.isSafeInteger(n) || n - 1 > max))
+    throw new InputRejected(
+      `${inputName}: ${file || 'diff'} hunk ${headerText(l)}: line numbers over the limit of ${max.toLocaleString('en-US')}`,
+    );
+}
+
 export function scanDiff(text: string, inputName: string): ScanResult {
   const lines = text.split('\n');
+  // Index of the last non-empty line: "only blank lines follow" is then one comparison.
+  let lastFilled = lines.length - 1;
+  while (lastFilled >= 0 && lines[lastFilled] === '') lastFilled--;
   /** One file section: its header lines and hunks; sections with nothing in them are dropped. */
-  const sections: { lines: string[]; git: boolean; meta: boolean; hunks: number }[] = [];
+  const sections: { lines: string[]; git: boolean; meta: boolean; hunks: number; plain: boolean }[] = [];
   let sec: (typeof sections)[number] | null = null;
   const out = {
-    push: (...l: string[]) => {
-      sec?.lines.push(...l);
+    push: (l: string) => {
+      sec?.lines.push(l);
     },
   };
   const warnings: string[] = [];
+  const skipped: string[] = [];
   let recovered = false;
   let inFile = false;
   let currentFile = '';
   let lastHunkEnd = -1;
+  let hunks = 0;
 
   let i = 0;
   while (i < lines.length) {
@@ -122,7 +191,7 @@ export function scanDiff(text: string, inputName: string): ScanResult {
     if (/^diff --git /.test(l)) {
       inFile = true;
       currentFile = /^diff --git a\/(\S+) b\/(\S+)/.exec(l)?.[2] ?? '';
-      sec = { lines: [], git: true, meta: false, hunks: 0 };
+      sec = { lines: [], git: true, meta: false, hunks: 0, plain: false };
       sections.push(sec);
       out.push(l);
       i++;
@@ -132,11 +201,13 @@ export function scanDiff(text: string, inputName: string): ScanResult {
       inFile = true;
       currentFile = /^\+\+\+ (?:b\/)?(\S+)/.exec(lines[i + 1])?.[1] ?? currentFile;
       // `--- a/x` right after `diff --git` belongs to that section; otherwise it opens a plain diff -u one
-      if (!sec || sec.hunks > 0 || sec.lines.some((x) => x.startsWith('--- '))) {
-        sec = { lines: [], git: false, meta: false, hunks: 0 };
+      if (!sec || sec.hunks > 0 || sec.plain) {
+        sec = { lines: [], git: false, meta: false, hunks: 0, plain: false };
         sections.push(sec);
       }
-      out.push(l, lines[i + 1]);
+      sec.plain = true;
+      out.push(l);
+      out.push(lines[i + 1]);
       i += 2;
       continue;
     }
@@ -147,7 +218,15 @@ export function scanDiff(text: string, inputName: string): ScanResult {
       continue;
     }
     const hm = HUNK_RE.exec(l);
+    if (!hm && inFile && l.startsWith('@@ -')) {
+      // A header we cannot read: its lines cannot be placed. Say so instead of dropping them.
+      skipped.push(`${inputName}: ${currentFile || 'diff'}: malformed hunk header ${headerText(l)}: that hunk was not reviewed`);
+      i++;
+      continue;
+    }
     if (hm && inFile) {
+      checkLineNumbers(hm, inputName, currentFile, l);
+      hunks++;
       const oldCount = hm[2] === undefined ? 1 : Number(hm[2]);
       const newCount = hm[4] === undefined ? 1 : Number(hm[4]);
       let oldLeft = oldCount;
@@ -161,7 +240,7 @@ export function scanDiff(text: string, inputName: string): ScanResult {
         if (line === '') {
           // git apply takes an empty line as a blank context line (trailing space eaten by a
           // mailer), but not the end of the text or a blank line before the next header.
-          if (i + 1 >= lines.length || lines.slice(i + 1).every((x) => x === '') || isTerminator(lines, i + 1)) break;
+          if (i + 1 >= lines.length || i >= lastFilled || isTerminator(lines, i + 1)) break;
           body.push({ kind: ' ', text: '' });
           oldLeft--;
           newLeft--;
@@ -180,7 +259,8 @@ export function scanDiff(text: string, inputName: string): ScanResult {
           body.push({ kind: '-', text: line.slice(1) });
           oldLeft--;
         } else if (c === '\\') {
-          body.push({ kind: '\\', text: line.slice(1) });
+          // "\ No newline at end of file" (or a translation): about the line before, not a line.
+          if (!isNoNewlineMarker(line)) damaged = true;
         } else {
           body.push({ kind: ' ', text: line });
           oldLeft--;
@@ -189,20 +269,19 @@ export function scanDiff(text: string, inputName: string): ScanResult {
         }
         i++;
       }
-      // A "\ No newline at end of file" marker may follow the last counted line.
-      if (i < lines.length && lines[i].startsWith('\\ ')) {
-        body.push({ kind: '\\', text: lines[i].slice(1) });
-        i++;
-      }
+      // The marker may also follow the last counted line.
+      if (i < lines.length && isNoNewlineMarker(lines[i])) i++;
       let fixed = body;
       let header = l;
-      const where = `${inputName}: ${currentFile || 'diff'} hunk ${l.replace(/ @@.*/, ' @@')}`;
+      const where = `${inputName}: ${currentFile || 'diff'} hunk ${headerText(l)}`;
       if (oldLeft < 0 || newLeft < 0) {
         // More lines than counted can only come from a damaged copy that merged lines; keep counts honest.
         damaged = true;
       }
       if (oldLeft > 0 || newLeft > 0) {
-        if (oldLeft === newLeft) {
+        // Re-insertion is for the few blank lines a web archive drops, in hunks of patch size;
+        // a header that lies by more is read as a truncated hunk (and costs nothing).
+        if (oldLeft === newLeft && oldLeft <= LIMITS.blankReinsert && body.length <= LIMITS.reinsertHunkLines) {
           fixed = reinsertBlanks(body, oldLeft);
           warnings.push(`${where}: ${oldLeft} dropped blank context line(s) re-inserted (line numbers near them are approximate)`);
           damaged = true;
@@ -224,6 +303,7 @@ export function scanDiff(text: string, inputName: string): ScanResult {
     i++;
   }
   const trailing = lastHunkEnd >= 0 ? lines.slice(lastHunkEnd).join('\n') : '';
-  const kept = sections.filter((x) => x.hunks > 0 || (x.git && x.meta)).flatMap((x) => x.lines);
-  return { diff: kept.length ? kept.join('\n') + '\n' : '', recovered, warnings, trailing };
+  const kept: string[] = [];
+  for (const x of sections) if (x.hunks > 0 || (x.git && x.meta)) for (const line of x.lines) kept.push(line);
+  return { diff: kept.length ? kept.join('\n') + '\n' : '', recovered, warnings, trailing, skipped, hunks };
 }

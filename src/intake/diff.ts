@@ -46,6 +46,8 @@ export function readDiff(clean: string): FileDiff[] {
       let old = 0;
       let neu = 0;
       for (const ch of c.changes) {
+        // parse-diff files git's "\ No newline at end of file" as a copy of the line before it.
+        if (ch.content.startsWith('\\')) continue;
         const text = ch.content.slice(1);
         if (ch.type === 'add') {
           lines.push({ kind: 'add', text, newLine: ch.ln });

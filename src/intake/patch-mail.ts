@@ -5,6 +5,8 @@ import { splitMbox } from './mbox.js';
 import { parseSubject, type SubjectTag } from './subject.js';
 import { scanDiff } from './diff-scan.js';
 import { readDiff, type FileDiff } from './diff.js';
+import { InputRejected } from './decode.js';
+import { LIMITS } from './limits.js';
 
 export interface PatchRecord {
   subject: string;
@@ -18,6 +20,8 @@ export interface PatchRecord {
   warnings: string[];
   /** Taken from a reply (`Re:`) that carries a patch below its discussion, as `git am`/b4 would. */
   fromReply?: boolean;
+  /** What of this patch could not be read and was not reviewed (one line each, naming the input). */
+  skipped: string[];
 }
 
 export interface MailRecord {
@@ -33,6 +37,8 @@ export interface SeriesRecord {
   cover: MailRecord | null;
   /** Replies and the discussion text that follows a patch (quoted reviews, author answers). */
   discussion: MailRecord[];
+  /** Mails that look like patches but whose diff could not be read: not reviewed, and said so. */
+  skipped: string[];
 }
 
 const HEADER_LINE = /^[A-Za-z][\w-]*:[ \t]?/;
@@ -58,6 +64,8 @@ interface DecodedMail {
   messageId: string | null;
   inReplyTo: string | null;
   body: string;
+  /** Text attachments (a patch sent as `git format-patch` output attached to a mail). */
+  attachments: string[];
 }
 
 /** True when the mail needs a MIME decoder: encoded body or words, multipart, a non-UTF-8 charset. */
@@ -86,16 +94,20 @@ function readPlainMail(raw: string): DecodedMail {
     messageId: id(field('message-id')),
     inReplyTo: id(field('in-reply-to')),
     body: cut < 0 ? '' : raw.slice(cut + 2),
+    attachments: [],
   };
 }
 
 async function decode(raw: string): Promise<DecodedMail> {
-  if (!hasMailHeaders(raw)) return { subject: '', from: '', date: null, messageId: null, inReplyTo: null, body: raw };
+  if (!hasMailHeaders(raw)) return { subject: '', from: '', date: null, messageId: null, inReplyTo: null, body: raw, attachments: [] };
   const head = raw.split('\n\n', 1)[0] ?? '';
   if (!needsMime(head)) return readPlainMail(raw);
   const { default: PostalMime } = await import('postal-mime');
-  const mail = await PostalMime.parse(raw);
+  const mail = await PostalMime.parse(raw, { attachmentEncoding: 'utf8' });
   const body = (mail.text ?? '').replace(/\r\n?/g, '\n');
+  const attachments = mail.attachments
+    .filter((a) => typeof a.content === 'string' && /^(text\/|application\/(x-)?(patch|diff|octet-stream|mbox))/i.test(a.mimeType ?? ''))
+    .map((a) => (a.content as string).replace(/\r\n?/g, '\n'));
   const from = mail.from ? (mail.from.name ? `${mail.from.name} <${mail.from.address ?? ''}>` : (mail.from.address ?? '')) : '';
   return {
     subject: (mail.subject ?? '').replace(/\s+/g, ' ').trim(),
@@ -104,6 +116,7 @@ async function decode(raw: string): Promise<DecodedMail> {
     messageId: mail.messageId ?? null,
     inReplyTo: mail.inReplyTo ?? null,
     body,
+    attachments,
   };
 }
 
@@ -144,6 +157,8 @@ function patchFromReply(mail: DecodedMail): { subject: string; message: string; 
     discussion: mail.body.slice(0, cut.index),
   };
 }
+/** A diff in the raw mail text, whatever its MIME wrapping did to it. */
+const RAW_DIFF = /^(diff --git |@@ -\d+(,\d+)? \+\d+(,\d+)? @@)/m;
 
 /** The first non-empty line of a commit message: the subject of a headerless patch. */
 function firstLine(text: string): string {
@@ -157,12 +172,25 @@ function firstLine(text: string): string {
 
 export async function readSeries(text: string, inputName: string): Promise<SeriesRecord> {
   const normalised = text.replace(/\r\n?/g, '\n');
-  const series: SeriesRecord = { patches: [], cover: null, discussion: [] };
+  const series: SeriesRecord = { patches: [], cover: null, discussion: [], skipped: [] };
+  let hunks = 0;
   for (const raw of splitMbox(normalised)) {
     const mail = await decode(raw);
     const tag = parseSubject(mail.subject);
-    const { message, diff } = splitPatchBreak(mail.body);
-    const scan = scanDiff(diff, inputName);
+    const split = splitPatchBreak(mail.body);
+    let message = split.message;
+    let scan = scanDiff(split.diff, inputName);
+    // A patch sent as an attachment: the body is the message, the attachment holds the diff.
+    for (const a of mail.attachments) {
+      if (scan.diff || tag.isReply) break;
+      const part = splitPatchBreak(a);
+      const s = scanDiff(part.diff, inputName);
+      if (!s.diff) continue;
+      scan = s;
+      if (!message.trim()) message = part.message;
+    }
+    hunks += scan.hunks;
+    if (hunks > LIMITS.hunks) throw new InputRejected(`${inputName}: more than ${LIMITS.hunks.toLocaleString('en-US')} hunks (the limit)`);
     const files = scan.diff ? readDiff(scan.diff) : [];
     const record: MailRecord = {
       subject: mail.subject,
@@ -174,6 +202,15 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
     if (files.length === 0) {
       if (tag.isPatch && tag.index === 0 && !tag.isReply) series.cover = record;
       else series.discussion.push(record);
+      // Hunks that were there but unreadable, or a diff the MIME decoding lost, are not discussion.
+      if (!tag.isReply) {
+        series.skipped.push(...scan.skipped);
+        const lost = !scan.skipped.length && RAW_DIFF.test(raw) && !RAW_DIFF.test(mail.body);
+        if (lost)
+          series.skipped.push(
+            `${inputName}: ${describe(mail.subject)}: holds a diff that could not be decoded (broken MIME?); not reviewed`,
+          );
+      }
       continue;
     }
     if (tag.isReply) {
@@ -191,6 +228,7 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
         files,
         recovered: scan.recovered,
         warnings: [`${inputName}: patch taken from a reply ("${mail.subject}"), as git am would take it`, ...scan.warnings],
+        skipped: scan.skipped,
         fromReply: true,
       });
       continue;
@@ -205,6 +243,7 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
       files,
       recovered: scan.recovered,
       warnings: scan.warnings,
+      skipped: scan.skipped,
     });
     if (scan.trailing.trim()) {
       series.discussion.push({
@@ -218,4 +257,10 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
   }
   series.patches.sort((a, b) => a.tag.index - b.tag.index);
   return series;
+}
+
+/** A mail as messages name it: its subject, quoted and cut short. */
+function describe(subject: string): string {
+  if (!subject) return 'a mail';
+  return `mail "${subject.length > 80 ? `${subject.slice(0, 77)}...` : subject}"`;
 }

@@ -222,10 +222,14 @@ export function readSets(lines: VisibleLine[], sections: Map<number, string> = n
     if (/^BTF_ID_FLAGS\s*\(/.test(t)) {
       // An entry may continue on the next visible lines until its parentheses close.
       let joined = t;
+      let unclosed = depth(t);
       let k = i;
-      while (depth(joined) > 0 && k + 1 < lines.length && lines[k + 1].line === lines[k].line + 1) {
+      // Bounded: an entry that never closes stops after a screenful, not at the end of the file.
+      while (unclosed > 0 && k - i < 40 && k + 1 < lines.length && lines[k + 1].line === lines[k].line + 1) {
         k++;
-        joined += ' ' + lines[k].text.trim();
+        const more = lines[k].text.trim();
+        unclosed += depth(more);
+        joined += ' ' + more;
       }
       i = k;
       const inner = joined.slice(joined.indexOf('(') + 1, joined.lastIndexOf(')'));
@@ -238,7 +242,13 @@ export function readSets(lines: VisibleLine[], sections: Map<number, string> = n
   }
   const refs: { name: string; line: number }[] = [];
   readStructsAndCalls(lines, facts, refs);
-  for (const s of facts.idSets) s.uses = refs.filter((r) => r.name === s.name).map((r) => r.line);
+  const byName = new Map<string, number[]>();
+  for (const r of refs) {
+    const list = byName.get(r.name);
+    if (list) list.push(r.line);
+    else byName.set(r.name, [r.line]);
+  }
+  for (const s of facts.idSets) s.uses = (byName.get(s.name) ?? []).slice();
   return facts;
 }
 
@@ -283,11 +293,18 @@ function readStructsAndCalls(lines: VisibleLine[], facts: SetFacts, refs: { name
       text += l.text + '\n';
     }
     const lineAt = (off: number) => {
-      let k = 0;
-      while (k + 1 < starts.length && starts[k + 1] <= off) k++;
-      return run[k].line;
+      // The last start at or before `off` (binary search: a run may be a whole file).
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= off) lo = mid;
+        else hi = mid - 1;
+      }
+      return run[lo].line;
     };
-    const structRe = /struct\s+btf_kfunc_id_set\s+(\w+)\s*=\s*\{([^}]*)\}/g;
+    // Initialisers are short: a bounded body keeps an unclosed `{` from costing a scan per match.
+    const structRe = /struct\s+btf_kfunc_id_set\s+(\w+)\s*=\s*\{([^}]{0,4000})\}/g;
     let m: RegExpExecArray | null;
     while ((m = structRe.exec(text))) {
       const body = m[2];
@@ -321,9 +338,13 @@ function readStructsAndCalls(lines: VisibleLine[], facts: SetFacts, refs: { name
     while ((m = dtorRe.exec(text)))
       facts.registers.push({ fn: 'register_btf_id_dtor_kfuncs', progType: null, idSet: m[1], line: lineAt(m.index) });
     const addrRe = /&\s*(\w+)/g;
+    spans.sort((a, b) => a[0] - b[0]);
+    let s = 0;
     while ((m = addrRe.exec(text))) {
       const at = m.index;
-      if (!spans.some(([a, b]) => at >= a && at < b)) refs.push({ name: m[1], line: lineAt(at) });
+      // Matches come in order: skip the spans that end before this one (spans do not overlap).
+      while (s < spans.length && spans[s][1] <= at) s++;
+      if (!(s < spans.length && at >= spans[s][0] && at < spans[s][1])) refs.push({ name: m[1], line: lineAt(at) });
     }
     i = j + 1;
   }

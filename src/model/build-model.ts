@@ -1,14 +1,15 @@
 // Builds the PatchModel from the visible images of the touched files: parses C (masked) with
 // tree-sitter, reads kfunc definitions, sets, registrations and enums, and marks what the
 // patch adds or removes.
-import { parseC, type SyntaxNode } from './c-parser.js';
+import { parseC, PARSE_LIMITS, type SyntaxNode } from './c-parser.js';
 import { maskKernelC } from './mask.js';
 import { readFunctions, readEnums, kfuncMarkers, type RawFunction } from './functions.js';
 import { parseFlags, readSets, type ListResolver, type PendingExpansion } from './btf-sets.js';
 import { invocations, macroBody } from './xmacro.js';
 import { preprocFacts, type VisibleLine } from './preproc.js';
-import { callsIn } from './c-query.js';
+import { bodyTouched, callsIn } from './c-query.js';
 import { regionsOf, type FileSource, type ImageView } from '../intake/source.js';
+import { LIMITS, spellBytes } from '../intake/limits.js';
 import type { EnumDef, FileModel, FunctionDef, KfuncDef, LineStatus, PatchModel, Registration, TreeIndex } from './model.js';
 import type { TargetTree } from './target.js';
 
@@ -20,29 +21,132 @@ interface ImageFacts {
   /** Names declared by a prototype (a declaration, not a definition), with their lines. */
   prototypes: { name: string; line: number }[];
   visible: VisibleLine[];
+  /** Lines of `__bpf_kfunc` markers no parsed definition claims, where the C did not parse. */
+  hidden: { line: number; end: number; why: string }[];
+  /** Regions without a marker that were not parsed (the time ran out), said once. */
+  unparsed?: string;
 }
 
-/** Parses each visible region of an image on its own, padded so rows are real line numbers. */
+/** Highest visible line number (a loop: a spread of 150k arguments overflows the stack). */
+function lastLine(view: ImageView): number {
+  let max = 0;
+  for (const n of view.lines.keys()) if (n > max) max = n;
+  return max;
+}
+
+/**
+ * Parses each visible region of an image on its own. The regions share one text in which every
+ * line sits at its real row (gaps are empty lines), and each parse covers only its region
+ * (tree-sitter's included ranges): positions are real line numbers without padding each region
+ * with the lines before it, which cost time and memory per hunk.
+ */
 function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts {
-  const facts: ImageFacts = { functions: [], enums: [], visible: [], prototypes: [] };
-  const regions = view.full ? [[1, Math.max(0, ...view.lines.keys())] as [number, number]] : regionsOf(view);
+  const facts: ImageFacts = { functions: [], enums: [], visible: [], prototypes: [], hidden: [] };
+  const last = lastLine(view);
+  const regions = view.full ? [[1, last] as [number, number]] : regionsOf(view);
+  const original: string[] = new Array<string>(last).fill('');
+  const masked: string[] = new Array<string>(last).fill('');
+  const wanted: [number, number][] = [];
   for (const [start, end] of regions) {
     if (start < 1 || end < start) continue;
-    const lines: string[] = [];
     for (let n = start; n <= end; n++) {
       const t = view.lines.get(n) ?? '';
-      lines.push(t);
+      original[n - 1] = t;
       facts.visible.push({ line: n, text: t });
     }
-    if (onlyRegionsWith && ![...onlyRegionsWith].some((n) => n >= start && n <= end)) continue;
-    const original = '\n'.repeat(start - 1) + lines.join('\n');
-    const masked = maskKernelC(original);
-    const tree = parseC(masked);
-    facts.functions.push(...readFunctions(tree.rootNode, masked, original, kfuncMarkers(original)));
-    facts.enums.push(...readEnums(tree.rootNode));
-    facts.prototypes.push(...prototypeNames(tree.rootNode));
+    if (onlyRegionsWith && !anyIn(onlyRegionsWith, start, end)) continue;
+    // Masking is per region, as each region is parsed on its own.
+    const m = maskKernelC(original.slice(start - 1, end).join('\n')).split('\n');
+    for (let k = 0; k < m.length; k++) masked[start - 1 + k] = m[k];
+    wanted.push([start, end]);
+  }
+  if (!wanted.length) return facts;
+  let size = 0;
+  for (const [start, end] of wanted) for (let n = start; n <= end; n++) size += original[n - 1].length + 1;
+  if (size > LIMITS.parseBytes) {
+    // Not parsed at all: every kfunc in it goes unreviewed, and the report says so.
+    facts.unparsed = `${spellBytes(size)} of C, over the ${spellBytes(LIMITS.parseBytes)} parse limit`;
+    return facts;
+  }
+  const offsets = new Array<number>(last + 1);
+  let at = 0;
+  for (let k = 0; k < last; k++) {
+    offsets[k] = at;
+    at += original[k].length + 1;
+  }
+  offsets[last] = at;
+  const originalText = original.join('\n');
+  const maskedText = masked.join('\n');
+  const lineOf = (offset: number) => upperBound(offsets, offset);
+  // Parse time for the image in all; past it the remaining regions are not parsed (and said so).
+  let budget = PARSE_LIMITS.imageBudgetMs;
+  const unparsed: [number, number][] = [];
+  for (const [start, end] of wanted) {
+    const range = {
+      startIndex: offsets[start - 1],
+      endIndex: offsets[end] - 1,
+      startRow: start - 1,
+      endRow: end - 1,
+      endColumn: original[end - 1].length,
+    };
+    const markers = kfuncMarkers(originalText.slice(range.startIndex, range.endIndex)).map((o) => o + range.startIndex);
+    const began = Date.now();
+    const tree = budget > 0 ? parseC(maskedText, range, Math.min(PARSE_LIMITS.timeoutMs, budget)) : null;
+    budget -= Date.now() - began;
+    if (!tree) {
+      for (const o of markers) facts.hidden.push({ line: lineOf(o), end, why: `the C of lines ${start}-${end} did not parse in time` });
+      if (!markers.length) unparsed.push([start, end]);
+      continue;
+    }
+    const fns = readFunctions(tree.rootNode, maskedText, originalText, markers, range.startIndex);
+    for (const f of fns) facts.functions.push(f);
+    for (const e of readEnums(tree.rootNode)) facts.enums.push(e);
+    for (const n of prototypeNames(tree.rootNode)) facts.prototypes.push(n);
+    // A marker no definition claims, inside C the grammar could not read: a kfunc the rules never see.
+    if (markers.length > fns.filter((f) => f.isKfunc).length && tree.rootNode.hasError) {
+      for (const o of markers) {
+        if (fns.some((f) => f.isKfunc && f.markerAt === o)) continue;
+        if (!errorAfter(tree.rootNode, o)) continue;
+        facts.hidden.push({ line: lineOf(o), end, why: 'the C after its __bpf_kfunc marker did not parse' });
+      }
+    }
+  }
+  if (unparsed.length) {
+    const [a, b] = unparsed[0];
+    const more = unparsed.length > 1 ? ` and ${unparsed.length - 1} more region(s)` : '';
+    facts.unparsed = `lines ${a}-${b}${more} did not parse in time`;
   }
   return facts;
+}
+
+function anyIn(set: Set<number>, start: number, end: number): boolean {
+  for (const n of set) if (n >= start && n <= end) return true;
+  return false;
+}
+
+/** 1-based line of `offset`: the number of line starts at or before it. */
+function upperBound(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** True when a syntax error (ERROR or MISSING node) starts at or after `offset` within the next lines. */
+function errorAfter(root: SyntaxNode, offset: number): boolean {
+  const cursor = root.walk();
+  // Iterative pre-order walk: a tree of 100k nested braces must not exhaust the stack.
+  for (;;) {
+    const n = cursor.currentNode;
+    if (n.endIndex > offset && (n.type === 'ERROR' || n.isMissing) && n.startIndex - offset < 2000) return true;
+    const descend = n.endIndex > offset && n.hasError && cursor.gotoFirstChild();
+    if (descend) continue;
+    while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return false;
+  }
 }
 
 /** Functions declared by prototypes (`int foo(void);`, `struct x *bar(int);`), with their lines. */
@@ -136,6 +240,7 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
     enums: new Map(),
     target: meta.target,
     notes: [],
+    skipped: [],
     prototypes: new Set(),
   };
   const pending: Pending[] = [];
@@ -167,6 +272,7 @@ function addSources(model: PatchModel, sources: FileSource[], context = false, p
   const n = {
     kfuncs: model.kfuncs.length,
     notes: model.notes.length,
+    skipped: model.skipped.length,
     registrations: model.registrations.length,
     btfIds: model.btfIds.length,
     declarations: model.declarations.length,
@@ -190,6 +296,17 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old', macro
   const view = side === 'new' ? src.post : src.pre;
   const changed = side === 'new' ? src.added : src.removed;
   const facts = parseImage(view, side === 'old' ? src.removed : undefined);
+  // What the parser could not read is not reviewed: say so where it matters (a whole-tree
+  // audit, or a change from the marker on in the same region), never in silence. A definition
+  // the hunk cuts short after an unchanged marker is context, not a parse failure.
+  const changedFrom = (line: number, end: number) => {
+    for (let n = line; n <= Math.min(end, line + 200); n++) if (changed.has(n)) return true;
+    return false;
+  };
+  for (const h of facts.hidden)
+    if (model.mode === 'tree' || changedFrom(h.line, h.end))
+      model.skipped.push(`${src.path}:${h.line}: a __bpf_kfunc definition was not reviewed: ${h.why}`);
+  if (facts.unparsed && (model.mode === 'tree' || changed.size)) model.skipped.push(`${src.path}: ${facts.unparsed}; not reviewed`);
   const pp = preprocFacts(facts.visible);
   const status = (line: number): LineStatus => {
     if (changed.has(line)) return side === 'new' ? 'added' : 'removed';
@@ -344,10 +461,7 @@ function touchedKfuncs(model: PatchModel): Set<string> {
   const fileOf = new Map(model.files.map((f) => [f.path, f]));
   const touched = (fn: FunctionDef): boolean => {
     if (fn.status === 'added' || fn.status === 'removed') return true;
-    const f = fileOf.get(fn.file);
-    if (!f || fn.side !== 'new') return false;
-    for (let n = fn.line; n <= fn.endLine; n++) if (f.addedLines.has(n) || (n > fn.line && f.deletedAt.has(n))) return true;
-    return false;
+    return fn.side === 'new' && fileOf.has(fn.file) && bodyTouched(model, fn);
   };
   for (const k of model.kfuncs) if (touched(k)) out.add(k.name);
   for (const r of model.registrations) if (r.added || r.removed) out.add(r.kfunc);

@@ -3,6 +3,9 @@
 import type { SyntaxNode } from './c-parser.js';
 import type { FunctionDef, IdSetStruct, KfuncDef, PatchModel, RegisterCall, Registration } from './model.js';
 import { isScalarSpelling } from './c-types.js';
+import { chargeWork } from './work.js';
+
+export { parentOf } from './tree-parents.js';
 
 export interface CallSite {
   /** Callee name (`foo` in `foo(a)`, `ops->bar` keeps `bar`). */
@@ -13,8 +16,25 @@ export interface CallSite {
   line: number;
 }
 
-/** Every call expression inside `node`, in source order. */
+const calls = new WeakMap<object, Map<number, CallSite[]>>();
+
+/** Every call expression inside `node`, in source order (computed once per node: several rules ask). */
 export function callsIn(node: SyntaxNode): CallSite[] {
+  let memo = calls.get(node.tree);
+  if (!memo) {
+    memo = new Map();
+    calls.set(node.tree, memo);
+  }
+  let out = memo.get(node.id);
+  if (!out) {
+    out = findCalls(node);
+    memo.set(node.id, out);
+  }
+  chargeWork(out.length);
+  return out.slice(); // a copy: a caller may sort it
+}
+
+function findCalls(node: SyntaxNode): CallSite[] {
   return node.descendantsOfType('call_expression').map((c) => {
     const fn = c.childForFieldName('function');
     const argList = c.childForFieldName('arguments');
@@ -68,9 +88,26 @@ export function isScalarType(type: string): boolean {
   return isScalarSpelling(t);
 }
 
-/** Registrations of a kfunc that the post-image keeps (added or context). */
+const registrationIndex = new WeakMap<PatchModel, Map<string, Registration[]>>();
+
+/**
+ * Registrations of a kfunc that the post-image keeps (added or context). Indexed once per model
+ * (a frozen model never changes): rules ask for every kfunc, and a scan per question made a
+ * file of thousands of kfuncs quadratic.
+ */
 export function registrationsOf(model: PatchModel, name: string): Registration[] {
-  return model.registrations.filter((r) => r.kfunc === name && !r.removed);
+  let index = registrationIndex.get(model);
+  if (!index) {
+    index = new Map();
+    for (const r of model.registrations) {
+      if (r.removed) continue;
+      const list = index.get(r.kfunc);
+      if (list) list.push(r);
+      else index.set(r.kfunc, [r]);
+    }
+    registrationIndex.set(model, index);
+  }
+  return (index.get(name) ?? []).slice();
 }
 
 /** True when `name` is under review: every kfunc in an audit, the ones the patch touches in a review. */
@@ -83,12 +120,30 @@ export function reviewedKfuncs(model: PatchModel): KfuncDef[] {
   return model.kfuncs.filter((k) => k.side === 'new' && isReviewed(model, k.name));
 }
 
+const sortedLines = new WeakMap<ReadonlySet<number>, number[]>();
+
+/** True when some line of `set` lies in [lo, hi] (a binary search over the sorted set, memoised). */
+function anyInRange(set: ReadonlySet<number>, lo: number, hi: number): boolean {
+  let lines = sortedLines.get(set);
+  if (!lines) {
+    lines = [...set].sort((a, b) => a - b);
+    sortedLines.set(set, lines);
+  }
+  let a = 0;
+  let b = lines.length;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (lines[mid]! < lo) a = mid + 1;
+    else b = mid;
+  }
+  return a < lines.length && lines[a]! <= hi;
+}
+
 /** True when the patch adds a line inside the function, or deletes lines from its body. */
 export function bodyTouched(model: PatchModel, fn: FunctionDef): boolean {
   const file = model.files.find((f) => f.path === fn.file);
   if (!file) return false;
-  for (let l = fn.line; l <= fn.endLine; l++) if (file.addedLines.has(l) || (l > fn.line && file.deletedAt.has(l))) return true;
-  return false;
+  return anyInRange(file.addedLines, fn.line, fn.endLine) || anyInRange(file.deletedAt, fn.line + 1, fn.endLine);
 }
 
 /** True when every line of the file is known (whole-file context), so absence is evidence. */

@@ -11,6 +11,8 @@ export type RawFunction = Pick<
 > & {
   /** 1-based line where the definition starts (its return type). */
   startLine: number;
+  /** Offset of the `__bpf_kfunc` marker that makes it a kfunc, or null. */
+  markerAt: number | null;
 };
 
 export interface RawEnum {
@@ -73,9 +75,10 @@ function readParams(list: SyntaxNode, original: string): Param[] {
 
 /**
  * Reads every function definition of a tree. `original` is the unmasked text at the same
- * offsets (for types that keep `__user`); `markers` are offsets of `__bpf_kfunc` tokens.
+ * offsets (for types that keep `__user`); `markers` are offsets of `__bpf_kfunc` tokens;
+ * `regionStart` is where the parsed text starts (nothing before it belongs to this tree).
  */
-export function readFunctions(root: SyntaxNode, masked: string, original: string, markers: number[]): RawFunction[] {
+export function readFunctions(root: SyntaxNode, masked: string, original: string, markers: number[], regionStart = 0): RawFunction[] {
   const out: RawFunction[] = [];
   for (const def of root.descendantsOfType('function_definition')) {
     const body = def.childForFieldName('body');
@@ -90,8 +93,10 @@ export function readFunctions(root: SyntaxNode, masked: string, original: string
     const isInline = /\b(inline|__always_inline)\b/.test(head);
     const returnType = norm(head.replace(/\b(static|inline|__always_inline|extern)\b/g, '') + '*'.repeat(found.stars));
     const prev = def.previousSibling;
-    const from = prev ? prev.endIndex : Math.max(0, def.startIndex - 400);
-    const isKfunc = markers.some((m) => m >= from && m < nameNode.startIndex);
+    const from = prev ? prev.endIndex : Math.max(regionStart, def.startIndex - 400);
+    const first = firstAtOrAfter(markers, from);
+    const markerAt = first < markers.length && markers[first] < nameNode.startIndex ? markers[first] : null;
+    const isKfunc = markerAt !== null;
     out.push({
       name: nameNode.text,
       line: nameNode.startPosition.row + 1,
@@ -103,9 +108,22 @@ export function readFunctions(root: SyntaxNode, masked: string, original: string
       isInline,
       isKfunc,
       body,
+      markerAt,
     });
   }
   return out;
+}
+
+/** Index of the first of the ascending `sorted` that is >= `x` (binary search). */
+function firstAtOrAfter(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function literal(text: string): bigint | null {

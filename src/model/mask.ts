@@ -40,18 +40,30 @@ const LINE_MACRO_RE =
 const ATTR_RE = /\b(?:__aligned|__attribute__|__printf|__section)\s*\(/g;
 const PREPROC_COND_RE = /^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|else|endif)\b/;
 
-/** Index just past the parenthesis group that starts at `open` ('('), or -1 when unbalanced. */
-function closeParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')') {
-      depth--;
-      if (depth === 0) return i + 1;
+/**
+ * For each '(' at an index of `opens`, the index just past its matching ')', or -1 when it is
+ * never closed. One pass with a stack, so masking stays linear on a line of a thousand
+ * unclosed groups (a scan per group was quadratic).
+ */
+function closeParens(text: string, opens: number[]): Map<number, number> {
+  const wanted = new Set(opens);
+  const out = new Map<number, number>();
+  const stack: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 /* ( */) stack.push(i);
+    else if (c === 41 /* ) */ && stack.length) {
+      const o = stack.pop()!;
+      if (wanted.has(o)) out.set(o, i + 1);
     }
   }
-  return -1;
+  return out;
+}
+
+/** Blanks [from, to) of `chars` except newlines; `done` is how far earlier ranges reached (nested ones are skipped). */
+function blank(chars: string[], from: number, to: number, done: number): number {
+  for (let i = Math.max(from, done); i < to; i++) if (chars[i] !== '\n') chars[i] = ' ';
+  return Math.max(done, to);
 }
 
 export function maskKernelC(text: string): string {
@@ -60,11 +72,16 @@ export function maskKernelC(text: string): string {
   let m: RegExpExecArray | null;
   const attr = new RegExp(ATTR_RE.source, 'g');
   const chars = out.split('');
-  while ((m = attr.exec(out))) {
-    const open = m.index + m[0].length - 1;
-    const end = closeParen(out, open);
-    if (end < 0) continue;
-    for (let i = m.index; i < end; i++) if (chars[i] !== '\n') chars[i] = ' ';
+  const found: { at: number; open: number }[] = [];
+  while ((m = attr.exec(out))) found.push({ at: m.index, open: m.index + m[0].length - 1 });
+  const attrEnds = closeParens(
+    out,
+    found.map((f) => f.open),
+  );
+  let done = 0;
+  for (const f of found) {
+    const end = attrEnds.get(f.open) ?? -1;
+    if (end >= 0) done = blank(chars, f.at, end, done);
   }
   out = chars.join('');
   // Line macros (possibly spanning lines) and preprocessor conditionals.
@@ -75,27 +92,32 @@ export function maskKernelC(text: string): string {
     starts.push(offset);
     offset += l.length + 1;
   }
+  // Last line of each line's backslash continuation, from the bottom up (one pass).
+  const contEnd = new Array<number>(lines.length);
+  for (let k = lines.length - 1; k >= 0; k--) contEnd[k] = lines[k].endsWith('\\') && k + 1 < lines.length ? contEnd[k + 1] : k;
+  const macroOpens: number[] = [];
+  for (let li = 0; li < lines.length; li++) {
+    if (PREPROC_COND_RE.test(lines[li])) continue;
+    const mm = LINE_MACRO_RE.exec(lines[li]);
+    if (mm) macroOpens.push(starts[li] + mm[0].length - 1);
+  }
+  const macroEnds = closeParens(out, macroOpens);
   const res = out.split('');
+  done = 0;
   for (let li = 0; li < lines.length; li++) {
     const line = lines[li];
     if (PREPROC_COND_RE.test(line)) {
       // conditionals are tracked by preproc.ts; hiding them keeps hunk fragments parseable
-      let end = starts[li] + line.length;
-      let k = li;
-      while (lines[k].endsWith('\\') && k + 1 < lines.length) {
-        k++;
-        end = starts[k] + lines[k].length;
-      }
-      for (let i = starts[li]; i < end; i++) if (res[i] !== '\n') res[i] = ' ';
+      const k = contEnd[li];
+      done = blank(res, starts[li], starts[k] + lines[k].length, done);
       continue;
     }
     const mm = LINE_MACRO_RE.exec(line);
     if (!mm) continue;
-    const open = starts[li] + mm[0].length - 1;
-    let end = closeParen(out, open);
+    let end = macroEnds.get(starts[li] + mm[0].length - 1) ?? -1;
     if (end < 0) end = starts[li] + line.length;
     if (out[end] === ';') end++;
-    for (let i = starts[li]; i < end; i++) if (res[i] !== '\n') res[i] = ' ';
+    done = blank(res, starts[li], end, done);
   }
   return res.join('');
 }

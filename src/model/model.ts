@@ -229,6 +229,12 @@ export interface PatchModel {
   target: TargetTree;
   /** What the model could not see (hunk-only files), said once in the report. */
   notes: string[];
+  /**
+   * What of the unit could not be read and so was not reviewed (C that did not parse in time,
+   * a kfunc definition hidden by a parse error), one line each: reported as errors, so a run
+   * that missed something never passes as a clean review.
+   */
+  skipped: string[];
   /** Functions declared by a prototype in the visible lines (e.g. a header the patch touches). */
   prototypes?: Set<string>;
   /**

@@ -26,22 +26,42 @@ export interface PreprocFacts {
   inDefsBlockAt(line: number): boolean | null;
 }
 
+/**
+ * Conditions tracked per line. Every directive copies the stack (the lines after it share that
+ * copy), so deeper nesting (never seen in the kernel) is counted but not recorded: 10k nested
+ * `#if`s must not cost 10k x 10k entries.
+ */
+export const MAX_IF_DEPTH = 64;
+
 export function preprocFacts(lines: VisibleLine[]): PreprocFacts {
   const stacks = new Map<number, string[]>();
   const defs = new Map<number, boolean | null>();
   let stack: string[] = [];
+  /** Open conditionals past MAX_IF_DEPTH: their #elif/#else/#endif change nothing recorded. */
+  let deeper = 0;
   let block: boolean | null = null;
   let prevLine = -1;
+  const push = (cond: string) => {
+    if (stack.length < MAX_IF_DEPTH) stack = [...stack, cond];
+    else deeper++;
+  };
   for (const { line, text } of lines) {
     // A gap (unseen lines) leaves the #if stack unknown: start again from what is visible.
-    if (prevLine >= 0 && line !== prevLine + 1) stack = [];
+    if (prevLine >= 0 && line !== prevLine + 1) {
+      stack = [];
+      deeper = 0;
+    }
     prevLine = line;
     const t = text.trim();
     let m: RegExpExecArray | null;
-    if ((m = /^#\s*ifdef\s+(\w+)/.exec(t))) stack = [...stack, m[1]];
-    else if ((m = /^#\s*ifndef\s+(\w+)/.exec(t))) stack = [...stack, `!${m[1]}`];
-    else if ((m = /^#\s*if\s+(.*)$/.exec(t))) stack = [...stack, normaliseCond(m[1])];
-    else if ((m = /^#\s*elif\s+(.*)$/.exec(t))) stack = [...stack.slice(0, -1), normaliseCond(m[1])];
+    if (t[0] !== '#') {
+      // not a directive: the stack stands
+    } else if ((m = /^#\s*ifdef\s+(\w+)/.exec(t))) push(m[1]);
+    else if ((m = /^#\s*ifndef\s+(\w+)/.exec(t))) push(`!${m[1]}`);
+    else if ((m = /^#\s*if\s+(.*)$/.exec(t))) push(normaliseCond(m[1]));
+    else if (deeper > 0) {
+      if (/^#\s*endif\b/.test(t)) deeper--;
+    } else if ((m = /^#\s*elif\s+(.*)$/.exec(t))) stack = [...stack.slice(0, -1), normaliseCond(m[1])];
     else if (/^#\s*else\b/.test(t)) stack = stack.length ? [...stack.slice(0, -1), negate(stack[stack.length - 1])] : stack;
     else if (/^#\s*endif\b/.test(t)) stack = stack.slice(0, -1);
     if (OPENER.test(t)) block = true;

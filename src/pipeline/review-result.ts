@@ -33,15 +33,28 @@ export function emptyResult(): ReviewResult {
 /** Merges the results of several inputs (a batch) into one. */
 export function mergeResults(results: ReviewResult[]): ReviewResult {
   const out = emptyResult();
-  for (const r of results) {
-    out.patches.push(...r.patches);
-    out.findings.push(...r.findings);
-    out.errors.push(...r.errors);
-    out.warnings.push(...r.warnings);
-    out.models.push(...r.models);
-    out.series.push(...r.series);
-    out.report.patches.push(...r.report.patches);
-    out.report.findings.push(...r.report.findings);
-  }
+  // Loops, not push(...list): a spread of 100k+ arguments overflows the stack.
+  const append = <T>(to: T[], from: T[]) => {
+    for (const x of from) to.push(x);
+  };
+  const keys = new Set<string>();
+  results.forEach((r, i) => {
+    // The same input named twice in a batch reviews twice: its patches get their own keys, so
+    // neither copy collects the other's findings.
+    const clash = r.report.patches.some((p) => keys.has(p.key));
+    const rekey = (k: string) => (clash ? `${k}@${i}` : k);
+    for (const p of r.report.patches) keys.add(rekey(p.key));
+    append(out.patches, r.patches);
+    append(out.findings, r.findings);
+    append(out.errors, r.errors);
+    append(out.warnings, r.warnings);
+    append(out.models, r.models);
+    append(out.series, r.series);
+    append(out.report.patches, clash ? r.report.patches.map((p) => ({ ...p, key: rekey(p.key) })) : r.report.patches);
+    append(
+      out.report.findings,
+      clash ? r.report.findings.map((f) => ({ ...f, patch: f.patch === null ? null : rekey(f.patch) })) : r.report.findings,
+    );
+  });
   return out;
 }

@@ -2,8 +2,6 @@
 // -> findings, config applied through core policy, and what the report formats need about the
 // patch (its key, the quoted lines, the answers to disputing replies). Every front door (CLI,
 // Action, App) calls reviewText with the same ReviewOptions.
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { readSeries, type PatchRecord, type SeriesRecord } from '../intake/patch-mail.js';
 import { sourceFromDiff, sourceFromTree, ApplyError, type FileSource } from '../intake/source.js';
 import { InputRejected } from '../intake/decode.js';
@@ -19,6 +17,8 @@ import { patchKey } from '../core/report-input.js';
 import { emptyResult, type ReviewResult } from './review-result.js';
 import { readTreeMakefile } from '../tree/makefile.js';
 import { disputeAnswers, firstAddedLine, quoteFor } from './reply-data.js';
+import { readTreeText, refusedText, resolveInTree, TreeReadRefused } from '../tree/contained.js';
+import { LIMITS, spellBytes } from '../intake/limits.js';
 
 export { decodeInput, InputRejected } from '../intake/decode.js';
 export type { KfuncJson, RegistrationJson, SetJson, PatchSummary } from '../core/summary.js';
@@ -44,15 +44,33 @@ export interface ReviewOptions {
 export type { InputError } from '../core/report-input.js';
 export { emptyResult, mergeResults, type ReviewResult } from './review-result.js';
 
-function sourcesFor(p: PatchRecord, opts: ReviewOptions, warnings: string[], input: string): FileSource[] {
+function sourcesFor(p: PatchRecord, opts: ReviewOptions, result: ReviewResult, input: string): FileSource[] {
   return p.files.map((f) => {
     if (!opts.tree) return sourceFromDiff(f);
-    const path = join(opts.tree, f.oldPath ?? f.path);
     try {
-      return sourceFromTree(f, existsSync(path) ? readFileSync(path, 'utf8') : null);
+      // Both paths of a rename must stay in the tree, whichever is read.
+      if (f.oldPath && f.oldPath !== f.path && resolveInTree(opts.tree, f.path) === 'refused')
+        throw new TreeReadRefused(refusedText(f.path));
+      const text = readTreeText(opts.tree, f.oldPath ?? f.path);
+      if (text !== null && text.length > LIMITS.parseBytes) {
+        result.warnings.push(
+          `${input}: ${f.path} is over the ${spellBytes(LIMITS.parseBytes)} parse limit; reviewing it from the hunks only`,
+        );
+        return sourceFromDiff(f);
+      }
+      return sourceFromTree(f, text);
     } catch (err) {
+      if (err instanceof TreeReadRefused && err.tooLarge) {
+        result.warnings.push(`${input}: ${err.message}; reviewing ${f.path} from the hunks only`);
+        return sourceFromDiff(f);
+      }
+      if (err instanceof TreeReadRefused) {
+        // Never read, never analysed as the tree's: the hunks are all we know of it.
+        result.errors.push({ input, message: `${input}: ${err.message}; reviewed ${f.path} from the hunks only` });
+        return sourceFromDiff(f);
+      }
       if (!(err instanceof ApplyError)) throw err;
-      warnings.push(`${input}: ${err.message}; reviewing ${f.path} from the hunks only`);
+      result.warnings.push(`${input}: ${err.message}; reviewing ${f.path} from the hunks only`);
       return sourceFromDiff(f);
     }
   });
@@ -98,14 +116,16 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
   }
   if (series.patches.length === 0) throw new InputRejected(`${input}: no patch found (no diff hunks)`);
   result.series.push(series);
+  for (const message of series.skipped) result.errors.push({ input, message });
   const treeMakefile = opts.tree ? readTreeMakefile(opts.tree) : undefined;
   // The tree cache (and what it imports) loads only for --tree reviews that may use it.
   const mod = opts.tree && opts.cache !== false ? await import('../tree/tree-cache.js') : null;
   const cache = mod && opts.tree ? { mod, tc: mod.openTreeCache(opts.tree, opts.cacheDir) } : null;
   for (const [position, p] of series.patches.entries()) {
     if (p.recovered) result.warnings.push(`${input}: damaged patch recovered${p.subject ? ` (${p.subject})` : ''}`);
-    result.warnings.push(...p.warnings);
-    const sources = sourcesFor(p, opts, result.warnings, input);
+    for (const w of p.warnings) result.warnings.push(w);
+    for (const message of p.skipped) result.errors.push({ input, message });
+    const sources = sourcesFor(p, opts, result, input);
     const codeLines = sources.flatMap((s) => [...s.post.lines.values()]);
     const target = detectTarget({
       kernelFlag: opts.kernel,
@@ -135,8 +155,9 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
     const key = patchKey({ input, position });
     result.models.push(unit.model);
     result.patches.push(unit.summary);
-    result.findings.push(...findings);
-    result.errors.push(...unit.errors.map((message) => ({ input, message })));
+    for (const f of findings) result.findings.push(f);
+    // Each error names the input it is about (a batch prints them together).
+    for (const m of unit.errors) result.errors.push({ input, message: m.startsWith(`${input}: `) ? m : `${input}: ${m}` });
     // What the email reply discusses: the findings no disposition set aside.
     const open = findings.filter((f) => !f.disposition);
     result.report.patches.push({
@@ -148,7 +169,7 @@ export async function reviewText(text: string, input: string, opts: ReviewOption
         disputes: disputeAnswers(unit.model, open, series.discussion),
       },
     });
-    result.report.findings.push(...findings.map((f) => ({ finding: f, patch: key, quote: f.disposition ? [] : quoteFor(unit.model, f) })));
+    for (const f of findings) result.report.findings.push({ finding: f, patch: key, quote: f.disposition ? [] : quoteFor(unit.model, f) });
   }
   return result;
 }

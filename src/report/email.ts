@@ -2,6 +2,8 @@
 // lines quoted with `> `, each finding written under the line it concerns, wrapped at 72
 // columns, questions rather than verdicts, no line numbers in the prose.
 // The quotes and the dispute answers come computed (src/pipeline/reply-data.ts).
+// Every header we write is sanitised: a decoded subject or Message-ID that carries CR/LF must
+// not add headers (a `Bcc:`) to our reply, and the body carries no terminal control bytes.
 import type { Finding, RuleMeta } from '../core/types.js';
 import { findingsOfPatch, type DisputeAnswer, type ReportInput } from '../core/report-input.js';
 
@@ -51,6 +53,26 @@ function disputeAnswer(a: DisputeAnswer): string[] {
   return out;
 }
 
+/** A header value on one line: line breaks and control characters become spaces (no header injection). */
+export function headerText(v: string): string {
+  // eslint-disable-next-line no-control-regex
+  return v.replace(/[\x00-\x1f\x7f\u0085\u2028\u2029]+/g, ' ').trim();
+}
+
+/** `<id@host>` for In-Reply-To, or null when the id is not one printable token (then no header is better than a wrong one). */
+export function messageIdHeader(id: string | null): string | null {
+  if (!id) return null;
+  const v = headerText(id);
+  const m = /^<?([^<>\s]+)>?$/.exec(v);
+  return m ? `<${m[1]}>` : null;
+}
+
+/** A body line without terminal control bytes (escape sequences in a patch must not drive the reader's terminal). */
+function bodyText(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, '?');
+}
+
 export function formatEmail(input: ReportInput, _rules: RuleMeta[]): string {
   const mails: string[] = [];
   for (const { key, summary: p, mail } of input.patches) {
@@ -70,10 +92,10 @@ export function formatEmail(input: ReportInput, _rules: RuleMeta[]): string {
       }
     }
     for (const a of mail.disputes) body.push('', '[ ... ]', '', ...disputeAnswer(a));
-    const lines = [`Subject: Re: ${p.subject || p.input}`];
-    const msgId = mail.messageId;
-    if (msgId) lines.push(`In-Reply-To: ${msgId.startsWith('<') ? msgId : `<${msgId}>`}`);
-    lines.push('', ...body, '', '-- ', `kfunc-review ${p.target.version ? `(target ${p.target.version})` : ''}`.trim());
+    const lines = [`Subject: ${headerText(`Re: ${p.subject || p.input}`)}`];
+    const msgId = messageIdHeader(mail.messageId);
+    if (msgId) lines.push(`In-Reply-To: ${msgId}`);
+    lines.push('', ...body.map(bodyText), '', '-- ', `kfunc-review ${p.target.version ? `(target ${p.target.version})` : ''}`.trim());
     mails.push(lines.join('\n'));
   }
   return mails.join('\n\n') + '\n';

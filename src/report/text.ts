@@ -1,5 +1,6 @@
 // checkpatch-like text: `path:line: severity: message [RULE-ID]`, indented evidence, then a
-// one-line summary per patch.
+// one-line summary per patch. Control bytes from the input (an escape sequence in a subject or
+// a quoted line) are shown as `?`, never sent to the reader's terminal.
 import type { Finding, RuleMeta } from '../core/types.js';
 import { findingsOf, findingsOfPatch, type ReportInput } from '../core/report-input.js';
 
@@ -49,5 +50,6 @@ export function formatText(input: ReportInput, _rules: RuleMeta[]): string {
       );
     out.push('');
   }
-  return out.join('\n');
+  // eslint-disable-next-line no-control-regex
+  return out.join('\n').replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, '?');
 }

@@ -1,8 +1,7 @@
 // Cross-file callee context for an audit: from the kfuncs of a candidate file, follow calls
 // (by name, through the byte-scan definition index) to the functions they reach in other files,
 // and hand only those function bodies to the parser as extra visible regions.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readTreeFile } from './contained.js';
 import { lineStarts, lineOf, chunkDefs, type ScanChunk } from './scan.js';
 
 export interface DefLoc {
@@ -84,12 +83,14 @@ export class FileCache {
   get(file: number): Loaded | null {
     let f = this.files.get(file);
     if (!f) {
-      let buf: Buffer;
+      let buf: Buffer | null;
       try {
-        buf = readFileSync(join(this.root, this.paths[file]));
+        // Paths may come from cache records: read only what stays in the tree.
+        buf = readTreeFile(this.root, this.paths[file]);
       } catch {
         return null;
       }
+      if (!buf) return null;
       f = { buf, starts: lineStarts(buf) };
       this.files.set(file, f);
     }

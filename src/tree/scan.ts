@@ -33,17 +33,23 @@ export interface RawDef {
  */
 export interface ScanChunk {
   candidates: number[];
+  /** Files that could not be read (indices): reported, never skipped in silence. */
+  unreadable: number[];
   defNames: string;
   defData: Int32Array;
 }
-/** Every .c and .h file under root, sorted by path; dot directories and symlinks are skipped. */
-export function walkTree(root: string): TreeFile[] {
+/**
+ * Every .c and .h file under root, sorted by path; dot directories, symlinks and anything that
+ * is not a regular file are skipped. Directories that cannot be read go to `unreadable`.
+ */
+export function walkTree(root: string, unreadable: string[] = []): TreeFile[] {
   const out: TreeFile[] = [];
   const walk = (dir: string, rel: string) => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
+    } catch (err) {
+      if (rel) unreadable.push(`${rel}/: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); not audited`);
       return;
     }
     for (const e of entries) {
@@ -141,6 +147,7 @@ export function defsIn(buf: Buffer): RawDef[] {
  */
 export function scanFiles(root: string, files: string[], wantDefs: boolean, onFile?: (n: number) => void): ScanChunk {
   const candidates: number[] = [];
+  const unreadable: number[] = [];
   const names: string[] = [];
   let data = new Int32Array(4096);
   let n = 0;
@@ -150,6 +157,7 @@ export function scanFiles(root: string, files: string[], wantDefs: boolean, onFi
     try {
       buf = readFileSync(join(root, rel));
     } catch {
+      unreadable.push(k);
       onFile?.(k);
       continue;
     }
@@ -169,7 +177,7 @@ export function scanFiles(root: string, files: string[], wantDefs: boolean, onFi
     }
     onFile?.(k);
   }
-  return { candidates, defNames: names.join('\n'), defData: data.slice(0, n) };
+  return { candidates, unreadable, defNames: names.join('\n'), defData: data.slice(0, n) };
 }
 
 /** Unpacks a chunk's definitions; `offset` turns chunk indices into tree-list indices. */

@@ -8,8 +8,9 @@
 // lives in, so an edit since the audit only costs context, never gives wrong lines. It reads
 // the small `tree` record (not the scan record with the stat of every file) and, when a kfunc
 // the patch changes calls something, the `defs` record.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readTreeTextOrNull, resolveInTree } from './contained.js';
 import { sourcesFromRegions, type FileSource } from '../intake/source.js';
 import type { PatchModel } from '../model/model.js';
 import type { ModelContext } from '../model/build-model.js';
@@ -108,8 +109,11 @@ function recordedStat(record: TreeRecord, rel: string): [number, number, number]
 
 function changedSinceAudit(tc: TreeCache, rel: string): boolean {
   const was = recordedStat(tc.record, rel);
+  // A record naming a path outside the tree is not followed: read as changed (and then not found).
+  const path = resolveInTree(tc.root, rel);
+  if (path === 'missing' || path === 'refused') return true;
   try {
-    const st = statSync(join(tc.root, rel));
+    const st = statSync(path);
     return !was || was[0] !== st.size || was[1] !== st.mtimeMs || was[2] !== st.ino;
   } catch {
     return true;
@@ -140,7 +144,7 @@ export function treeIndexFor(tc: TreeCache, touched: Map<string, string | null>)
     stale.push(rel);
     let text: string | null = null;
     try {
-      text = readFileSync(join(tc.root, rel), 'utf8');
+      text = readTreeTextOrNull(tc.root, rel);
     } catch {
       /* gone */
     }
@@ -285,19 +289,15 @@ export function treeContext(tc: TreeCache, sources: FileSource[], gone: string[]
       }
       // A file seen through its hunks only (the patch did not apply) keeps its cached entries.
       if (!s.post.full) continue;
-      const n = Math.max(0, ...s.post.lines.keys());
+      let n = 0;
+      for (const k of s.post.lines.keys()) if (k > n) n = k;
       const lines: string[] = [];
       for (let i = 1; i <= n; i++) lines.push(s.post.lines.get(i) ?? '');
       touched.set(s.path, lines.join('\n') + '\n');
     }
     const { tree, stale } = treeIndexFor(tc, touched);
-    const makefiles = makefileReader((rel) => {
-      try {
-        return readFileSync(join(tc.root, rel), 'utf8');
-      } catch {
-        return null;
-      }
-    });
+    // Contained like every read of the tree: a Makefile path never leaves it.
+    const makefiles = makefileReader((rel) => readTreeTextOrNull(tc.root, rel));
     const treeIndex = {
       ...treeIndexOf(tree),
       kbuild: (path: string) => (path.endsWith('/') ? kbuildOfDir(makefiles, path.slice(0, -1)) : kbuildOfFile(makefiles, path)),

@@ -9,7 +9,7 @@
 //   it includes, and the `name` argument of every `M(...)` in it counts as registered.
 // - plain (non-__bpf_kfunc) definitions of registered names, from the candidate files and, on a
 //   full scan, from the tree's definition index.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsInTree, readTreeTextOrNull } from './contained.js';
 import { dirname, join } from 'node:path';
 import type { TreeIndex } from '../model/model.js';
 import { defsIn } from './scan.js';
@@ -58,7 +58,7 @@ function includes(root: string, rel: string, text: string): string[] {
     if (!m) continue;
     const cand = m[1] === '"' ? [join(dirname(rel), m[2])] : [join('include', m[2]), join('arch/x86/include', m[2])];
     for (const c of cand)
-      if (existsSync(join(root, c))) {
+      if (existsInTree(root, c)) {
         out.push(c);
         break;
       }
@@ -96,11 +96,8 @@ export function indexFile(
   const readHeader =
     headerText ??
     ((h: string) => {
-      try {
-        return uncomment(readFileSync(join(root, h), 'utf8'));
-      } catch {
-        return null;
-      }
+      const t = readTreeTextOrNull(root, h);
+      return t === null ? null : uncomment(t);
     });
   const incs = includesOf ?? ((h: string, t: string) => includes(root, h, t));
   const text = uncomment(raw);
@@ -209,15 +206,9 @@ export function indexTreeFiles(root: string, files: { rel: string; text: string 
   const headers = new Map<string, string | null>();
   const headerText = (h: string) => {
     if (!headers.has(h)) {
-      let t: string | null = null;
       // Not uncommented (slow on hundreds of headers): a prototype inside a comment can only
       // silence the missing-prototype check, never cause a finding.
-      try {
-        t = readFileSync(join(root, h), 'utf8');
-      } catch {
-        /* missing */
-      }
-      headers.set(h, t);
+      headers.set(h, readTreeTextOrNull(root, h));
     }
     return headers.get(h)!;
   };

@@ -3,7 +3,8 @@
 // the sink's own reading of them (ordered difference, off-by-one against a declared size, a cap
 // through another argument).
 import type { SyntaxNode } from '../../model/c-parser.js';
-import { snippet } from '../../model/c-query.js';
+import { parentOf, snippet } from '../../model/c-query.js';
+import { chargeWork } from '../../model/work.js';
 import type { FunctionDef } from '../../model/model.js';
 import {
   type FlowContext,
@@ -25,11 +26,13 @@ import { ARITH, op, strip } from './syntax.js';
 export function walk(cx: FlowContext, frame: Frame, sinks: Sink[], seen: Set<string>): void {
   const { fn, vars } = frame;
   propagate(cx, fn, vars);
-  for (const id of fn.body.descendantsOfType('identifier')) {
+  const ids = fn.body.descendantsOfType('identifier');
+  chargeWork(ids.length);
+  for (const id of ids) {
     const v = vars.get(id.text);
     if (!v) continue;
     // Skip the names on the left of an assignment and declarators.
-    const par = id.parent;
+    const par = parentOf(id);
     if (par?.type === 'init_declarator' && par.childForFieldName('declarator')?.id === id.id) continue;
     if (par?.type === 'assignment_expression' && par.childForFieldName('left')?.id === id.id) continue;
     if (par?.type === 'field_expression' && par.childForFieldName('field')?.id === id.id) continue;
@@ -147,6 +150,10 @@ function followInto(cx: FlowContext, frame: Frame, use: HelperUse, v: Var, sinks
 /** Taint locals assigned from tainted values (in source order, to a fixed point). */
 function propagate(cx: FlowContext, fn: FunctionDef, vars: Map<string, Var>): void {
   const body = fn.body;
+  // Found once, not once per round: a body of 150k lines makes each search cost.
+  const declarators = body.descendantsOfType('init_declarator');
+  const assignments = body.descendantsOfType('assignment_expression');
+  chargeWork(declarators.length + assignments.length);
   for (let round = 0; round < 3; round++) {
     let grew = false;
     const visit = (lhs: string, rhs: SyntaxNode | null, declType: string | null) => {
@@ -157,13 +164,13 @@ function propagate(cx: FlowContext, fn: FunctionDef, vars: Map<string, Var>): vo
       vars.set(lhs, { root: v.root, ctype: ct, nonneg: keepsNonneg(v.nonneg, v.ctype, ct), exact: !!v.exact });
       grew = true;
     };
-    for (const d of body.descendantsOfType('init_declarator')) {
-      const decl = d.parent;
+    for (const d of declarators) {
+      const decl = parentOf(d);
       const declType = decl?.type === 'declaration' ? (decl.childForFieldName('type')?.text ?? null) : null;
       const name = d.childForFieldName('declarator');
       if (name?.type === 'identifier') visit(name.text, d.childForFieldName('value'), declType);
     }
-    for (const a of body.descendantsOfType('assignment_expression')) {
+    for (const a of assignments) {
       const l = a.childForFieldName('left');
       if (l?.type === 'identifier' && op(a) === '=') visit(l.text, a.childForFieldName('right'), null);
     }

@@ -5,7 +5,8 @@
 // (`if (x_check(v)) return`, `err = x_check(v); if (err)`) and sentinel tests pass like
 // validators; a visible helper's checks are read and its bounds put in the caller's words.
 import type { SyntaxNode } from '../../model/c-parser.js';
-import { snippet } from '../../model/c-query.js';
+import { parentOf, snippet } from '../../model/c-query.js';
+import { chargeWork } from '../../model/work.js';
 import { CHECKER_NAME, SANITISER, VALIDATOR_NAME } from '../../knowledge/indexing-callees.js';
 import type { FunctionDef } from '../../model/model.js';
 import { type Bound, type FlowContext, type Frame, type GuardFacts, type Var, emptyFacts, merge, statusOf } from './flow-types.js';
@@ -27,8 +28,7 @@ export function guardsAt(cx: FlowContext, frame: Frame, at: SyntaxNode, v: Var):
     return { ...g, texts: [`${snippet(strip(c), 90)} (${where(c)})`, ...inner] };
   };
   let node = at;
-  while (node.parent && node.id !== frame.fn.body.id) {
-    const p = node.parent;
+  for (let p = parentOf(node); p && node.id !== frame.fn.body.id; p = parentOf(node)) {
     if (p.type === 'if_statement' || p.type === 'conditional_expression') {
       const c = p.childForFieldName('condition');
       if (c && p.childForFieldName('consequence')?.id === node.id) merge(facts, whole(c, accept(cx, c, names, frame, where(c))));
@@ -39,7 +39,8 @@ export function guardsAt(cx: FlowContext, frame: Frame, at: SyntaxNode, v: Var):
       if (op(p) === '||') merge(facts, whole(l, reject(cx, l, names, frame, where(l))));
     } else if (p.type === 'case_statement' || p.type === 'compound_statement') {
       if (p.type === 'case_statement') {
-        const sw = p.parent?.parent;
+        const up = parentOf(p);
+        const sw = up ? parentOf(up) : null;
         const cond = sw?.type === 'switch_statement' ? sw.childForFieldName('condition') : null;
         if (cond && p.childForFieldName('value') && names.has(strip(cond).text)) {
           facts.complete = true;
@@ -50,6 +51,7 @@ export function guardsAt(cx: FlowContext, frame: Frame, at: SyntaxNode, v: Var):
       // statements are its own children, not a nested block): early exits and clamps.
       for (const s of p.namedChildren) {
         if (s.id === node.id) break;
+        chargeWork();
         if (s.type === 'if_statement' && !s.childForFieldName('alternative')) {
           const cons = s.childForFieldName('consequence');
           const c = s.childForFieldName('condition');

@@ -3,7 +3,7 @@
 // into memory, an open-coded iterator's bound, a conversion to a pointer, and an unsigned
 // difference that can wrap).
 import type { SyntaxNode } from '../../model/c-parser.js';
-import { snippet } from '../../model/c-query.js';
+import { parentOf, snippet } from '../../model/c-query.js';
 import type { FunctionDef } from '../../model/model.js';
 import {
   ALLOC_CALLEES,
@@ -47,30 +47,92 @@ export interface HelperUse {
   callText: string;
 }
 
+/** Where a climb through value-preserving wrappers ends: the outermost wrapper, or null when masked. */
+interface Climb {
+  top: SyntaxNode | null;
+  viaArith: boolean;
+}
+
+/** Climbs already made, per tree and start node: every use of a 1,000-term sum shares one climb. */
+const climbs = new WeakMap<object, Map<number, Climb>>();
+
+/** One step up through a value-preserving wrapper, 'masked', or null at the last wrapper. */
+function wrapperStep(node: SyntaxNode): { up: SyntaxNode; arith: boolean } | 'masked' | 'root' | null {
+  const p = parentOf(node);
+  if (!p) return 'root';
+  if (p.type === 'parenthesized_expression' || p.type === 'cast_expression') return { up: p, arith: false };
+  if (p.type === 'binary_expression') {
+    const o = op(p);
+    if (ARITH.has(o)) return { up: p, arith: true };
+    if (o === '&') return 'masked'; // bounded by the mask
+    return null;
+  }
+  if (p.type === 'unary_expression' && ['-', '~', '+'].includes(op(p))) return { up: p, arith: false };
+  if (p.type === 'conditional_expression' && p.childForFieldName('condition')?.id !== node.id) return { up: p, arith: false };
+  return null;
+}
+
+/** The climb from `id` through value-preserving wrappers, sharing what earlier climbs found. */
+function climbFrom(id: SyntaxNode): Climb {
+  let memo = climbs.get(id.tree);
+  if (!memo) {
+    memo = new Map();
+    climbs.set(id.tree, memo);
+  }
+  const path: { node: SyntaxNode; arith: boolean }[] = [];
+  let node = id;
+  let end: Climb;
+  for (;;) {
+    const known = memo.get(node.id);
+    if (known) {
+      end = known;
+      break;
+    }
+    const step = wrapperStep(node);
+    if (step === 'masked' || step === 'root') {
+      end = { top: null, viaArith: false };
+      path.push({ node, arith: false });
+      break;
+    }
+    if (step === null) {
+      end = { top: node, viaArith: false };
+      path.push({ node, arith: false });
+      break;
+    }
+    path.push({ node, arith: step.arith });
+    node = step.up;
+  }
+  // Each node on the path ends where this climb ends, via arithmetic if any step above it was.
+  let arith = end.viaArith;
+  for (let k = path.length - 1; k >= 0; k--) {
+    arith = arith || path[k].arith;
+    memo.set(path[k].node.id, { top: end.top, viaArith: arith });
+  }
+  return memo.get(id.id)!;
+}
+
 /** Classify one use `id` of a tainted variable: a sink, a helper to follow, or neither. */
 export function classifyUse(cx: FlowContext, frame: Frame, id: SyntaxNode, seen: Set<string>): SinkUse | HelperUse | null {
   const functions = cx.model.functions;
   // Climb through value-preserving wrappers.
-  let node = id;
-  let viaArith = false;
-  for (;;) {
-    const p = node.parent;
-    if (!p) return null;
-    if (p.type === 'cast_expression' && !viaArith && (p.childForFieldName('type')?.text ?? '').includes('*')) {
-      const type = p.childForFieldName('type')!.text.replace(/\s+/g, ' ');
-      return madePointer(cx, frame, p) ? { kind: 'pointer', node: p, target: type, chainEnd: snippet(p, 60) } : null;
+  // A conversion to a pointer before any arithmetic makes the value an address.
+  for (let n = id, q = parentOf(n); q; n = q, q = parentOf(q)) {
+    if (q.type === 'cast_expression' && (q.childForFieldName('type')?.text ?? '').includes('*')) {
+      const type = q.childForFieldName('type')!.text.replace(/\s+/g, ' ');
+      return madePointer(cx, frame, q) ? { kind: 'pointer', node: q, target: type, chainEnd: snippet(q, 60) } : null;
     }
-    if (p.type === 'parenthesized_expression' || p.type === 'cast_expression') node = p;
-    else if (p.type === 'binary_expression' && ARITH.has(op(p))) {
-      viaArith = true;
-      node = p;
-    } else if (p.type === 'binary_expression' && op(p) === '&')
-      return null; // masked: bounded by the mask
-    else if (p.type === 'unary_expression' && ['-', '~', '+'].includes(op(p))) node = p;
-    else if (p.type === 'conditional_expression' && p.childForFieldName('condition')?.id !== node.id) node = p;
-    else break;
+    const passes =
+      q.type === 'parenthesized_expression' ||
+      q.type === 'cast_expression' ||
+      (q.type === 'unary_expression' && ['-', '~', '+'].includes(op(q))) ||
+      (q.type === 'conditional_expression' && q.childForFieldName('condition')?.id !== n.id);
+    if (!passes) break;
   }
-  const p = node.parent!;
+  const climb = climbFrom(id);
+  if (!climb.top) return null;
+  const node = climb.top;
+  const viaArith = climb.viaArith;
+  const p = parentOf(node)!;
   const sink = (kind: SinkKind, sinkNode: SyntaxNode, target: string, chainEnd: string): SinkUse => ({
     kind,
     node: sinkNode,
@@ -86,7 +148,7 @@ export function classifyUse(cx: FlowContext, frame: Frame, id: SyntaxNode, seen:
     return sink('offset', p, node.text, p.text.replace(/\s+/g, ' '));
   }
   if (p.type === 'binary_expression' && CMP.has(op(p))) {
-    const loop = p.parent;
+    const loop = parentOf(p);
     if (loop && (loop.type === 'for_statement' || loop.type === 'while_statement') && loop.childForFieldName('condition')?.id === p.id) {
       const other = p.childForFieldName('left')?.id === node.id ? p.childForFieldName('right') : p.childForFieldName('left');
       // `i < n` with n tainted: n is the loop count.
@@ -104,7 +166,7 @@ export function classifyUse(cx: FlowContext, frame: Frame, id: SyntaxNode, seen:
     return next ? { ...s, iterNext: next } : s;
   }
   if (p.type !== 'argument_list') return null;
-  const call = p.parent!;
+  const call = parentOf(p)!;
   const name = callName(call);
   const args = callArgs(call);
   const k = args.findIndex((a) => a.id === node.id);

@@ -33,6 +33,7 @@ function params(list: SyntaxNode | null): Param[] {
 export function parseSnippet(source: string, file = 'snippet.c'): Map<string, FunctionDef> {
   const tree = parseC(maskKernelC(source));
   const out = new Map<string, FunctionDef>();
+  if (!tree) return out; // did not parse in time: no definitions
   for (const fn of tree.rootNode.descendantsOfType('function_definition')) {
     const body = fn.childForFieldName('body');
     let decl = fn.childForFieldName('declarator');

@@ -7,11 +7,11 @@
 //   analyse → parse + model + rules per candidate (worker threads), cached by content hash
 //   merge → results in path order, so --jobs N and --jobs 1 print the same bytes
 import { byText } from '../../core/engine.js';
-import { readFileSync, statSync, realpathSync } from 'node:fs';
+import { statSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { detectTarget, makefileRelease, type TargetTree } from '../../model/target.js';
 import { readTreeMakefile } from '../../tree/makefile.js';
+import { readTreeTextOrNull } from '../../tree/contained.js';
 import { TOOL } from '../../core/version.js';
 import type { Finding } from '../../core/types.js';
 import type { AuditStats } from '../../core/audit-stats.js';
@@ -93,8 +93,13 @@ function sameFiles(a: TreeFile[], b: ScanRecord['files']): boolean {
   return true;
 }
 
-function readText(root: string, rel: string): string {
-  return readFileSync(join(root, rel), 'utf8');
+/** A file of the tree as text, or null when it cannot be read (or a cache record points out of the tree). */
+function readText(root: string, rel: string): string | null {
+  try {
+    return readTreeTextOrNull(root, rel);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -124,7 +129,8 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
   const target = detectTarget({ kernelFlag: opts.kernel, treeMakefile: makefile, treePath: dir });
   const treeVersion = makefile ? makefileRelease(makefile) : null;
 
-  const files = walkTree(root);
+  const unreadable: string[] = [];
+  const files = walkTree(root, unreadable);
   const tWalk = performance.now();
   const paths = files.map((f) => f.rel);
   const pool = jobs > 1 ? new Pool(jobs, script!) : null;
@@ -175,7 +181,7 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       const linesOf = (rel: string) => {
         let l = lines.get(rel);
         if (!l) {
-          l = readText(root, rel).replace(/\r\n?/g, '\n').split('\n');
+          l = (readText(root, rel) ?? '').replace(/\r\n?/g, '\n').split('\n');
           lines.set(rel, l);
         }
         return l;
@@ -222,6 +228,8 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       }
       progress?.stop();
       candidates = chunks.flatMap(({ chunk, offset }) => chunk.candidates.map((k) => paths[k + offset]));
+      for (const { chunk, offset } of chunks)
+        for (const k of chunk.unreadable) unreadable.push(`${paths[k + offset]}: cannot be read; not audited`);
       tScan = performance.now();
       const index = buildDefIndex(chunks);
       const fc = new FileCache(root, paths);
@@ -247,7 +255,10 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
         : undefined;
       const perFile = indexTreeFiles(
         root,
-        candidates.map((rel) => ({ rel, text: readText(root, rel) })),
+        candidates.flatMap((rel) => {
+          const text = readText(root, rel);
+          return text === null ? [] : [{ rel, text }];
+        }),
       );
       tree = mergeTreeIndex(perFile, lookup);
       if (cache && wantDefs) defs = defsRecord(index, paths);
@@ -292,6 +303,11 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
     for (let i = 0; i < candidates.length; i++) {
       const rel = candidates[i];
       const text = readText(root, rel);
+      if (text === null) {
+        // Unreadable now (or named by a cache record that leaves the tree): an error, not a skip.
+        if (!unreadable.some((u) => u.startsWith(`${rel}: `))) unreadable.push(`${rel}: cannot be read; not audited`);
+        continue;
+      }
       const regions = regionsOf(rel);
       stats.calleeRegions += regions.length;
       const h = createKey(rules, target, depth, rel, text, regions, treeKey);
@@ -338,10 +354,12 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
       stats,
     };
     const seen = new Set<string>();
-    for (const r of results as AnalyseResult[]) {
-      out.kfuncs.push(...r.kfuncs);
-      out.registrations.push(...r.registrations);
-      out.sets.push(...r.sets);
+    for (const message of unreadable) out.errors.push({ input: message.slice(0, message.indexOf(': ')), message });
+    for (const r of results) {
+      if (!r) continue;
+      for (const k of r.kfuncs) out.kfuncs.push(k);
+      for (const x of r.registrations) out.registrations.push(x);
+      for (const x of r.sets) out.sets.push(x);
       stats.calleeFunctions += r.calleeFunctions;
       stats.registerCalls += r.registerCalls;
       for (const f of r.findings) {
@@ -350,7 +368,7 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
         seen.add(k);
         out.findings.push(f);
       }
-      out.errors.push(...r.errors.map((message) => ({ input: r.path, message })));
+      for (const m of r.errors) out.errors.push({ input: r.path, message: m.startsWith(`${r.path}:`) ? m : `${r.path}: ${m}` });
     }
     out.findings = finalFindings(out.findings, opts.config);
     out.findings.sort(
