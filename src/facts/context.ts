@@ -18,6 +18,9 @@ import { EffectAnalysis, type ObjectEffect } from './references/object-effects.j
 import { type ReturnedReference, ReturnAnalysis } from './references/returned-reference.js';
 import { type ReleasedArgument, releasedArgument } from './references/released-argument.js';
 import { type NullReturn, NullAnalysis } from './references/null-return.js';
+import { type BufferAccess, bufferAccesses } from './memory/buffers.js';
+import { type OverRead, unsizedOverReads } from './memory/unsized-pointers.js';
+import { type FixedCopy, fixedCopies } from './memory/fixed-copies.js';
 import { withWork, WORK_LIMITS, type WorkStop } from '../model/work.js';
 
 /** A fact that stopped before it was done: the function and the reason (core words it). */
@@ -69,6 +72,21 @@ export interface Facts {
   paramEffects(fn: FunctionDef, param: string): ObjectEffect[];
   /** The first way `fn` can return NULL, or null when no path visibly does (./references). */
   nullReturn(fn: FunctionDef): NullReturn | null;
+  /**
+   * What `fn` and the visible helpers it hands them to read or write through its `__sz`/`__szk`
+   * sized buffers, with each access's extent and the size checks covering it (./memory/buffers.ts).
+   */
+  bufferAccesses(fn: FunctionDef): BufferAccess[];
+  /**
+   * The uses of `fn`'s unsized scalar-pointer parameters (`char *s` without `__str` or a size)
+   * that reach past the one element the verifier checks (./memory/unsized-pointers.ts).
+   */
+  unsizedOverReads(fn: FunctionDef): OverRead[];
+  /**
+   * The copies from BPF memory into fixed-size kernel arrays in `fn` and its visible helpers,
+   * with the bounds on their lengths (./memory/fixed-copies.ts).
+   */
+  fixedCopies(fn: FunctionDef): FixedCopy[];
 }
 
 /** A getter computed once per key (the first argument, or what `keyOf` makes of it). */
@@ -207,6 +225,21 @@ class ModelFacts implements Facts {
       this.nullAnalysis ??= new NullAnalysis(this.model);
       return this.nullAnalysis.nullReturn(fn);
     },
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
+
+  readonly bufferAccesses = memoised(
+    (fn: FunctionDef) => bufferAccesses(this.model, fn),
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
+
+  readonly unsizedOverReads = memoised(
+    (fn: FunctionDef) => unsizedOverReads(this.model, fn),
+    (fn) => `${fn.file}:${fn.name}:${fn.line}`,
+  );
+
+  readonly fixedCopies = memoised(
+    (fn: FunctionDef) => fixedCopies(this.model, fn),
     (fn) => `${fn.file}:${fn.name}:${fn.line}`,
   );
 }

@@ -5,6 +5,7 @@ import { parseC, PARSE_LIMITS, type SyntaxNode } from './c-parser.js';
 import { maskKernelC } from './mask.js';
 import { readFunctions, readEnums, kfuncMarkers, type RawFunction } from './functions.js';
 import { parseFlags, readSets, type ListResolver, type PendingExpansion } from './btf-sets.js';
+import { legacyKfuncs } from './legacy-kfunc-sets.js';
 import { invocations, macroBody } from './xmacro.js';
 import { preprocFacts, type VisibleLine } from './preproc.js';
 import { bodyTouched, callsIn } from './c-query.js';
@@ -312,6 +313,16 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old', macro
     if (changed.has(line)) return side === 'new' ? 'added' : 'removed';
     return view.lines.has(line) ? 'context' : 'unseen';
   };
+  // Sets of the API before the marker existed register kfuncs that carry no marker.
+  const legacy = legacyKfuncs(facts.visible);
+  for (const l of legacy.values()) {
+    const st = status(l.line);
+    if (side === 'old' && st !== 'removed') continue;
+    // The flags are the sets it is a member of, spelled as today's KF_* flags: no KF_* macro is written.
+    const via = `a kfunc set of the API before BTF_ID_FLAGS (${l.via}); flags from its set memberships, not KF_* macros`;
+    const reg = { kfunc: l.name, flags: l.flags, set: l.set, file: src.path, line: l.line, side, ifdefs: pp.ifdefsAt(l.line), via };
+    model.registrations.push({ ...reg, added: st === 'added', removed: st === 'removed' });
+  }
   for (const f of facts.functions) {
     // On the old side only removed definitions matter; unchanged ones are already on the new side.
     // A definition whose body loses lines is kept apart as the pre-image of that function.
@@ -326,7 +337,7 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old', macro
       params: f.params,
       isStatic: f.isStatic,
       isInline: f.isInline,
-      isKfunc: f.isKfunc,
+      isKfunc: f.isKfunc || legacy.has(f.name),
       body: f.body,
       side,
       status: status(f.line),

@@ -26,7 +26,10 @@ export interface FunctionDef {
   params: Param[];
   isStatic: boolean;
   isInline: boolean;
-  /** Carries the `__bpf_kfunc` marker. */
+  /**
+   * Carries the `__bpf_kfunc` marker, or is named in a kfunc set of the registration API from
+   * before the marker existed (./legacy-kfunc-sets.ts).
+   */
   isKfunc: boolean;
   /** The compound_statement body; positions are real lines of the (pre- or post-) image. */
   body: SyntaxNode;

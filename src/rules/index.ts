@@ -39,6 +39,10 @@ import kfIdx12 from './idx/kf-idx-12-documented-range.js';
 import kfIdx13 from './idx/kf-idx-13-removed-check.js';
 import kfIdx14 from './idx/kf-idx-14-unterminated-string.js';
 import kfIdx15 from './idx/kf-idx-15-dynptr-data-direct.js';
+import kfMem01 from './mem/kf-mem-01-kernel-length.js';
+import kfMem02 from './mem/kf-mem-02-size-unit.js';
+import kfMem03 from './mem/kf-mem-03-unsized-pointer.js';
+import kfMem04 from './mem/kf-mem-04-fixed-array-copy.js';
 import kfReg01 from './reg/kf-reg-01-unregistered-kfunc.js';
 import kfReg02 from './reg/kf-reg-02-registered-not-defined.js';
 import kfReg03 from './reg/kf-reg-03-static-kfunc.js';
@@ -100,6 +104,10 @@ export const registry: Rule[] = [
   kfIdx13,
   kfIdx14,
   kfIdx15,
+  kfMem01,
+  kfMem02,
+  kfMem03,
+  kfMem04,
   kfReg01,
   kfReg02,
   kfReg03,

@@ -91,7 +91,8 @@ function accept(cx: FlowContext, c: SyntaxNode, names: Set<string>, frame: Frame
     f.complete = a.complete && b.complete;
     f.upper = (a.upper || a.complete) && (b.upper || b.complete);
     f.lower = (a.lower || a.complete) && (b.lower || b.complete);
-    if (a.minimum.length && b.minimum.length) f.minimum.push(...a.minimum, ...b.minimum);
+    // Either alternative may hold: the size is at least the smaller of their minimums.
+    if (a.minimum.length && b.minimum.length) f.minimum.push(eitherMinimum(a, b, `${snippet(e, 70)} (${where})`));
     if (f.complete || f.upper || f.lower || f.minimum.length) f.texts.push(`${snippet(e, 70)} (${where})`);
     return f;
   }
@@ -137,9 +138,19 @@ function reject(cx: FlowContext, c: SyntaxNode, names: Set<string>, frame: Frame
     f.complete = ra.complete && rb.complete;
     f.upper = (ra.upper || ra.complete) && (rb.upper || rb.complete);
     f.lower = (ra.lower || ra.complete) && (rb.lower || rb.complete);
+    if (ra.minimum.length && rb.minimum.length) f.minimum.push(eitherMinimum(ra, rb, `${snippet(e, 70)} (${where})`));
     if (f.complete || f.upper || f.lower) f.texts.push(`${snippet(e, 70)} (${where})`);
   }
   return f;
+}
+
+/**
+ * The minimum two alternatives establish together (`sz == A || sz == B`): the smaller of what
+ * each one establishes, written `min(max(...), max(...))` so the size readers can evaluate it.
+ */
+function eitherMinimum(a: GuardFacts, b: GuardFacts, text: string): { rhs: string; text: string } {
+  const side = (g: GuardFacts) => (g.minimum.length === 1 ? g.minimum[0]!.rhs : `max(${g.minimum.map((m) => m.rhs).join(', ')})`);
+  return { rhs: `min(${side(a)}, ${side(b)})`, text };
 }
 
 /** A return of a constant that says "rejected": a checker's nonzero errno or true. */
