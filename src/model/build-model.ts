@@ -23,7 +23,7 @@ interface ImageFacts {
   prototypes: { name: string; line: number }[];
   visible: VisibleLine[];
   /** Lines of `__bpf_kfunc` markers no parsed definition claims, where the C did not parse. */
-  hidden: { line: number; end: number; why: string }[];
+  hidden: { line: number; end: number; why: string; cut?: boolean }[];
   /** Regions without a marker that were not parsed (the time ran out), said once. */
   unparsed?: string;
 }
@@ -41,7 +41,7 @@ function lastLine(view: ImageView): number {
  * (tree-sitter's included ranges): positions are real line numbers without padding each region
  * with the lines before it, which cost time and memory per hunk.
  */
-function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts {
+function parseImage(view: ImageView, changedLines: Set<number>, onlyRegionsWith?: Set<number>): ImageFacts {
   const facts: ImageFacts = { functions: [], enums: [], visible: [], prototypes: [], hidden: [] };
   const last = lastLine(view);
   const regions = view.full ? [[1, last] as [number, number]] : regionsOf(view);
@@ -58,6 +58,10 @@ function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts 
     if (onlyRegionsWith && !anyIn(onlyRegionsWith, start, end)) continue;
     // Masking is per region, as each region is parsed on its own.
     const m = maskKernelC(original.slice(start - 1, end).join('\n')).split('\n');
+    // A hunk that starts inside a block comment (kernel-doc above a kfunc, most often) shows its
+    // tail: ` * ...` lines up to a `*/`. Blank them, or the parser reads prose as C.
+    const tail = view.full ? 0 : commentTail(original, start, end);
+    for (let k = 0; k < tail; k++) m[k] = ' '.repeat(m[k].length);
     for (let k = 0; k < m.length; k++) masked[start - 1 + k] = m[k];
     wanted.push([start, end]);
   }
@@ -108,7 +112,10 @@ function parseImage(view: ImageView, onlyRegionsWith?: Set<number>): ImageFacts 
       for (const o of markers) {
         if (fns.some((f) => f.isKfunc && f.markerAt === o)) continue;
         if (!errorAfter(tree.rootNode, o)) continue;
-        facts.hidden.push({ line: lineOf(o), end, why: 'the C after its __bpf_kfunc marker did not parse' });
+        // Hunks only: a body whose unchanged lines alone leave braces open where the region ends
+        // is cut short by the hunk (both images are), not C the patch broke.
+        const cut = !view.full && openBraces(masked, lineOf(o), end, changedLines) > 0;
+        facts.hidden.push({ line: lineOf(o), end, why: 'the C after its __bpf_kfunc marker did not parse', cut });
       }
     }
   }
@@ -138,6 +145,32 @@ function upperBound(starts: number[], offset: number): number {
 }
 
 /** True when a syntax error (ERROR or MISSING node) starts at or after `offset` within the next lines. */
+/** Lines at the start of a region that are the end of a block comment begun before it (0 if none). */
+function commentTail(lines: string[], start: number, end: number): number {
+  for (let n = start; n <= end && n - start < 400; n++) {
+    const t = lines[n - 1];
+    if (t.includes('/*')) return 0;
+    if (t.includes('*/')) return n - start + 1;
+    if (t.trim() !== '' && !/^\s*\*/.test(t)) return 0;
+  }
+  return 0;
+}
+
+/** Braces opened and not closed on the unchanged lines `from`..`to` of masked text (comments and strings are masked). */
+function openBraces(masked: string[], from: number, to: number, changed: Set<number>): number {
+  let depth = 0;
+  for (let n = from; n <= to; n++) {
+    if (changed.has(n)) continue;
+    const t = masked[n - 1] ?? '';
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 123) depth++;
+      else if (c === 125 && depth > 0) depth--;
+    }
+  }
+  return depth;
+}
+
 function errorAfter(root: SyntaxNode, offset: number): boolean {
   const cursor = root.walk();
   // Iterative pre-order walk: a tree of 100k nested braces must not exhaust the stack.
@@ -296,7 +329,7 @@ function addSources(model: PatchModel, sources: FileSource[], context = false, p
 function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old', macros: MacroText[], pending: Pending[]): void {
   const view = side === 'new' ? src.post : src.pre;
   const changed = side === 'new' ? src.added : src.removed;
-  const facts = parseImage(view, side === 'old' ? src.removed : undefined);
+  const facts = parseImage(view, changed, side === 'old' ? src.removed : undefined);
   // What the parser could not read is not reviewed: say so where it matters (a whole-tree
   // audit, or a change from the marker on in the same region), never in silence. A definition
   // the hunk cuts short after an unchanged marker is context, not a parse failure.
@@ -304,9 +337,14 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old', macro
     for (let n = line; n <= Math.min(end, line + 200); n++) if (changed.has(n)) return true;
     return false;
   };
-  for (const h of facts.hidden)
-    if (model.mode === 'tree' || changedFrom(h.line, h.end))
+  for (const h of facts.hidden) {
+    if (h.cut && changedFrom(h.line, h.end))
+      model.notes.push(
+        `${src.path}:${h.line}: the hunk ends inside this __bpf_kfunc definition, so it was not reviewed: give --tree for the whole function`,
+      );
+    else if (model.mode === 'tree' || changedFrom(h.line, h.end))
       model.skipped.push(`${src.path}:${h.line}: a __bpf_kfunc definition was not reviewed: ${h.why}`);
+  }
   if (facts.unparsed && (model.mode === 'tree' || changed.size)) model.skipped.push(`${src.path}: ${facts.unparsed}; not reviewed`);
   const pp = preprocFacts(facts.visible);
   const status = (line: number): LineStatus => {
