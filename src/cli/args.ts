@@ -41,12 +41,12 @@ export function parseCli<T extends Options>(argv: string[], options: T, command:
     return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (err) {
     const e = err as Error & { code?: string };
-    const opt = /'(-[^' ]*)/.exec(e.message)?.[1];
+    const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
+    const opt = /--[\w-]+/.exec(quoted)?.[0] ?? /-\w/.exec(quoted)?.[0];
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
       throw new UsageError(`unknown option ${opt ?? e.message} (see 'kfunc-review${where} --help')`);
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const bare = opt?.replace(/ .*/, '');
-      throw new UsageError(`option ${bare ?? ''} needs a value${bare ? ` (${bare}=VALUE for one that starts with -)` : ''}`);
+      throw new UsageError(`option ${opt ?? ''} needs a value${opt?.startsWith('--') ? ` (${opt}=VALUE for one that starts with -)` : ''}`);
     }
     throw new UsageError(e.message.split('\n')[0]!);
   }

@@ -218,6 +218,7 @@ export async function reviewSeries(parts: SeriesPart[], seriesName: string, opts
           target,
           mode: 'patch',
           context: contextFor(p, sources, opts, cache),
+          treeGiven: opts.tree !== undefined,
         },
       },
       opts.rules,
