@@ -107,7 +107,10 @@ export function formatText(input: ReportInput, _rules: RuleMeta[]): string {
     const kinds = `${plural(p.kfuncs.filter((k) => k.added).length, 'new kfunc')}, ${plural(p.registrations.filter((r) => r.added).length, 'new registration')}`;
     for (const n of p.notes) out.push(...wrapIndented(`note: ${n}`, 0));
     out.push(
-      `total: ${plural(count(findings, 'error'), 'error')}, ${plural(count(findings, 'warning'), 'warning')}, ${plural(count(findings, 'info'), 'info')}; ${kinds}; target ${p.target.version} (${p.target.reason})`,
+      ...wrapIndented(
+        `total: ${plural(count(findings, 'error'), 'error')}, ${plural(count(findings, 'warning'), 'warning')}, ${plural(count(findings, 'info'), 'info')}; ${kinds}; target ${p.target.version} (${p.target.reason})`,
+        0,
+      ),
     );
     out.push('');
   }
