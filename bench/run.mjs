@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: kfunc-review against checkpatch.pl on the same patches, the whole-tree audit
-// cold and warm, peak RSS, and the audit's precision on Linux 6.12. Writes bench/RESULTS.md
-// (and bench/out/results.json). Uses only public tools: node, perl, tar, apt-get, /usr/bin/time.
+// cold and warm, peak RSS, and the audit's precision on Linux 6.12. Writes bench/out/RESULTS.md
+// and bench/out/results.json; with --write (`npm run bench -- --write`) the report replaces the
+// tracked bench/RESULTS.md. Uses only public tools: node, perl, tar, apt-get, /usr/bin/time.
 //
 // Environment:
 //   LINUX_TREE=DIR   an unpacked linux-source-6.12 tree (else bench/out/linux-source-6.12, else
@@ -25,6 +26,10 @@ const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const MAXRSS_HOOK = join(ROOT, 'bench', 'maxrss.mjs');
+// The tracked report changes only when asked: a run to look at numbers leaves the checkout clean.
+const WRITE = process.argv.includes('--write');
+const RESULTS_MD = WRITE ? join(ROOT, 'bench', 'RESULTS.md') : join(OUT, 'RESULTS.md');
+const RESULTS_NAME = relative(ROOT, RESULTS_MD);
 
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -423,7 +428,8 @@ function writeResults(all) {
   const analysis = join(ROOT, 'bench', 'analysis.md');
   if (existsSync(analysis)) { p(); p(readFileSync(analysis, 'utf8').trim()); }
   p();
-  writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), lines.join('\n'));
+  mkdirSync(dirname(RESULTS_MD), { recursive: true });
+  writeFileSync(RESULTS_MD, lines.join('\n'));
 }
 
 // ---------------------------------------------------------------- main
@@ -444,7 +450,7 @@ function precisionOnly() {
   const results = { ...prev, prec, precisionAt: new Date().toISOString() };
   writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2));
   writeResults({ ...results, grep, auditJson });
-  log('rewrote bench/RESULTS.md (precision section only)');
+  log(`rewrote ${RESULTS_NAME} (precision section only)`);
 }
 
 /** Re-times the audit (section 2, RSS) and redoes section 4; review timings stay as they were. */
@@ -460,7 +466,7 @@ function auditOnly() {
   delete results.precisionAt;
   writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2));
   writeResults({ ...results, grep, auditJson });
-  log('rewrote bench/RESULTS.md (audit and precision sections)');
+  log(`rewrote ${RESULTS_NAME} (audit and precision sections)`);
 }
 
 /** Rewrites RESULTS.md from the stored results (after editing verdicts.json or analysis.md). */
@@ -468,7 +474,7 @@ function reportOnly() {
   const results = JSON.parse(readFileSync(join(OUT, 'results.json'), 'utf8'));
   const auditJson = JSON.parse(readFileSync(join(OUT, 'audit-6.12.json'), 'utf8'));
   writeResults({ ...results, grep: { ...results.grep, kfuncFiles: results.grep.kfuncFiles }, auditJson });
-  log('rewrote bench/RESULTS.md from bench/out/results.json');
+  log(`rewrote ${RESULTS_NAME} from bench/out/results.json`);
 }
 
 async function main() {
@@ -521,7 +527,7 @@ async function main() {
   const results = { mach, grep: { ...grep, kfuncFiles: grep.kfuncFiles.map((f) => relative(tree, f)) }, patchSets: sets.map(({ runs, ...x }) => x), startup, audit, prec, startedAt, wallMin: (Date.now() - t0) / 60000 };
   writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2));
   writeResults({ ...results, grep, patchSets: sets, auditJson });
-  log(`wrote bench/RESULTS.md (${results.wallMin.toFixed(1)} min)`);
+  log(`wrote ${RESULTS_NAME} (${results.wallMin.toFixed(1)} min)${WRITE ? '' : '; --write replaces bench/RESULTS.md with it'}`);
 }
 
 main().catch((err) => { log(`failed: ${err instanceof Error ? err.stack : err}`); process.exitCode = 1; });

@@ -46,8 +46,9 @@ describe('kfunc-review CLI', () => {
     }
   });
 
-  it('writes an email reply per patch', () => {
-    const r = run(['--format', 'email', SERIES]);
+  it('writes an email reply per patch with findings (every patch with --email-all)', () => {
+    expect(run(['--format', 'email', SERIES]).stdout.match(/^Subject: Re: \[PATCH bpf-next v2 [23]\/3\]/gm)).toHaveLength(2);
+    const r = run(['--format', 'email', '--email-all', SERIES]);
     expect(r.stdout.match(/^Subject: Re: \[PATCH bpf-next v2 \d\/3\]/gm)).toHaveLength(3);
     expect(r.stdout).toMatch(/^In-Reply-To: <2\.memcg-readers-v2@example\.org>$/m);
     expect(r.stdout).toMatch(/^> /m);

@@ -151,7 +151,9 @@ describe('the Action reads .kfunc-review.json from the checkout', () => {
     expect(quietLog.lines.join('\n')).toMatch(/nope\/missing\.json: no such file/);
     writeConfig('{ "rules": { "KF-IDX-01": "loud" } }');
     expect(await runActionCli([], runnerEnv(), { log: quietLog })).toBe(2);
-    expect(quietLog.lines.join('\n')).toMatch(/\.kfunc-review\.json: rules\.KF-IDX-01 must be off, info, warning or error/);
+    expect(quietLog.lines.join('\n')).toMatch(
+      /\.kfunc-review\.json: rules\.KF-IDX-01: unknown level "loud" \(off, info, warning or error\)/,
+    );
     // Both stop before any API call: nothing is posted as if the config did not exist.
     expect(gh.requests.length).toBe(before);
   });

@@ -137,7 +137,7 @@ describe('SARIF', () => {
       id: 'KF-IDX-01',
       shortDescription: { text: 'Bound indexes' },
       fullDescription: { text: 'The verifier cannot see it.' },
-      helpUri: 'docs/rules/KF-IDX-01.md',
+      helpUri: expect.stringMatching(/^https:\/\/.+\/docs\/rules\/KF-IDX-01\.md$/),
       defaultConfiguration: { level: 'error' },
     });
     expect(run.results[0]).toMatchObject({

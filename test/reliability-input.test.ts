@@ -83,7 +83,15 @@ describe('5. output that cannot be turned against its reader', () => {
     const headers = email.split('\n\n')[0];
     expect(headers).not.toMatch(/^Bcc:/im);
     expect(headers).not.toMatch(/\r/);
-    expect(headers.split('\n')).toEqual(['Subject: Re: [PATCH bpf-next] bpf: add a kfunc']);
+    // The id is not one token, so no threading headers at all (rather than a wrong one).
+    expect(headers.split('\n')).toEqual([
+      'From kfunc-review Mon Sep 17 00:00:00 2001',
+      'To: Hostile Author <hostile@example.org>',
+      'Subject: Re: [PATCH bpf-next] bpf: add a kfunc',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=UTF-8',
+      'Content-Transfer-Encoding: 8bit',
+    ]);
   });
 
   it('keeps findings with their input: same subjects in one batch, the same file twice, linear output', async () => {

@@ -33,7 +33,7 @@ describe('report layer', () => {
     const out = REVIEW_FORMATS.text(input, rules);
     expect(out.match(/\[KF-SLEEP-01\]/g)).toHaveLength(2);
     const mail = REVIEW_FORMATS.email(input, rules);
-    expect(mail.match(/^\[KF-SLEEP-01\]$/gm)).toHaveLength(2);
+    expect(mail.match(/\[KF-SLEEP-01\]$/gm)).toHaveLength(2);
     expect(JSON.parse(REVIEW_FORMATS.json(input, rules)).findings).toHaveLength(2);
     expect(JSON.parse(REVIEW_FORMATS.sarif(input, rules)).runs[0].results).toHaveLength(2);
   });

@@ -1,32 +1,14 @@
-// `kfunc-review audit DIR [--format text|json|sarif] [--no-cache] [--jobs N]`.
-import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
+// `kfunc-review audit DIR [options]` (options in ./help.ts).
+import { AUDIT_HELP } from './help.js';
+import { parseCli } from './args.js';
+import { checkOutputPath, writeOutput } from './output.js';
 import cliProgress from 'cli-progress';
 import { fails, FAIL_LEVELS, type FailLevel } from '../core/policy.js';
-import { resolveConfig, type Config } from '../core/config.js';
+import { kernelVersion, resolveConfig, type Config } from '../core/config.js';
 import { runAudit, defaultJobs, type AuditProgress } from '../pipeline/audit/audit.js';
 import { auditReport } from '../pipeline/report-input.js';
 import { AUDIT_FORMATS, type AuditFormatName } from '../report/formats.js';
 import { registry } from '../rules/index.js';
-
-export const AUDIT_HELP = `Usage: kfunc-review audit <kernel-dir> [options]
-
-Reviews every kfunc of a kernel tree as it stands: every .c file (tools/ included), every
-__bpf_kfunc definition, kfunc set, BTF_ID_FLAGS entry and register_btf_kfunc_id_set call, with
-whole-file context and the callees the kfuncs reach in other files.
-
-Options:
-  -f, --format FMT      text (default), json, sarif
-      --no-cache        neither read nor write the cache ($KFUNC_REVIEW_CACHE, else the user cache dir)
-  -j, --jobs N          worker threads (default: one per core, at most 8; 1 = no workers)
-      --callee-depth N  follow calls N levels into other files (default 2, 0 = off)
-      --kernel X.Y      target kernel version (default: the tree's Makefile)
-  -c, --config FILE     rule levels and dispositions (default: ./.kfunc-review.json if present)
-      --fail-level L    exit 1 when a finding is at or above L: error (default), warning, info, none
-  -o, --output FILE     write the report to FILE
-  -q, --quiet           no progress bar
-  -h, --help            this help
-`;
 
 class AuditUsage extends Error {}
 
@@ -70,11 +52,11 @@ export async function runAuditCli(
 ): Promise<number> {
   let values, positionals;
   try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+    ({ values, positionals } = parseCli(
+      argv,
+      {
         format: { type: 'string', short: 'f', default: 'text' },
+        exclude: { type: 'string', multiple: true },
         'no-cache': { type: 'boolean', default: false },
         jobs: { type: 'string', short: 'j' },
         'callee-depth': { type: 'string' },
@@ -85,7 +67,8 @@ export async function runAuditCli(
         quiet: { type: 'boolean', short: 'q', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }));
+      'audit',
+    ));
     if (values.help) {
       io.out(AUDIT_HELP);
       return 0;
@@ -93,9 +76,10 @@ export async function runAuditCli(
     if (!Object.hasOwn(AUDIT_FORMATS, values.format!)) throw new AuditUsage(`--format must be text, json or sarif (got ${values.format})`);
     if (!FAIL_LEVELS.includes(values['fail-level'] as FailLevel))
       throw new AuditUsage(`--fail-level must be error, warning, info or none (got ${values['fail-level']})`);
-    if (positionals.length !== 1) throw new AuditUsage('give exactly one kernel tree directory');
+    if (positionals.length !== 1) throw new AuditUsage(`give exactly one kernel tree directory (see 'kfunc-review audit --help')`);
+    if (values.output) checkOutputPath(values.output);
   } catch (err) {
-    io.err(`kfunc-review audit: ${err instanceof Error ? err.message : String(err)}\nTry 'kfunc-review audit --help'.\n`);
+    io.err(`kfunc-review audit: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
   const num = (v: string | undefined, name: string, min: number): number | undefined => {
@@ -104,10 +88,11 @@ export async function runAuditCli(
     if (!Number.isInteger(n) || n < min) throw new AuditUsage(`${name} must be an integer >= ${min} (got ${v})`);
     return n;
   };
-  let jobs: number | undefined, depth: number | undefined, config: Config | undefined;
+  let jobs: number | undefined, depth: number | undefined, config: Config | undefined, kernel: string | undefined;
   try {
     jobs = num(values.jobs, '--jobs', 1) ?? defaultJobs();
     depth = num(values['callee-depth'], '--callee-depth', 0);
+    kernel = values.kernel === undefined ? undefined : kernelVersion(values.kernel);
     config = resolveConfig(values.config);
   } catch (err) {
     io.err(`kfunc-review audit: ${(err as Error).message}\n`);
@@ -120,9 +105,10 @@ export async function runAuditCli(
       jobs,
       cache: !values['no-cache'],
       calleeDepth: depth,
-      kernel: values.kernel,
+      kernel,
       config,
       progress,
+      exclude: values.exclude,
     });
   } catch (err) {
     io.err(`kfunc-review audit: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -132,8 +118,13 @@ export async function runAuditCli(
     auditReport(result),
     registry.map((r) => r.meta),
   );
-  if (values.output) writeFileSync(values.output, text);
-  else io.out(text);
+  try {
+    if (values.output) writeOutput(values.output, text);
+    else io.out(text);
+  } catch (err) {
+    io.err(`kfunc-review audit: ${(err as Error).message}\n`);
+    return 2;
+  }
   if (result.errors.length) return 2;
   return fails(result.findings, values['fail-level'] as FailLevel) ? 1 : 0;
 }

@@ -13,7 +13,12 @@ const PATCH_FILE = /\.(patch|diff|mbox|eml|mbx|txt)$/i;
 export interface InputItem {
   name: string;
   read(): Buffer;
+  /** A `git format-patch -o` directory: its numbered patch files, reviewed as one series in this order. */
+  parts?: InputItem[];
 }
+
+/** What `git format-patch` names its files: `0000-cover-letter.patch`, `0001-subject.patch`, ... */
+const FORMAT_PATCH_FILE = /^\d{4}-.+\.patch$/;
 
 export interface ExpandedInputs {
   items: InputItem[];
@@ -75,22 +80,31 @@ export function readUpTo(fd: number, name: string): Buffer {
   return Buffer.concat(chunks, total);
 }
 
-/** The patch-like entries of directory `dir`, in name order, checked one by one. */
+/**
+ * The patch-like entries of directory `dir`, in name order, checked one by one. A directory of
+ * `git format-patch -o` output (numbered `NNNN-*.patch` files) is one series; anything else in
+ * it, and anything in another directory that is not patch-like, is left out with a note.
+ */
 function expandDirectory(dir: string, out: ExpandedInputs): void {
-  let names: string[];
+  let all: string[];
   try {
-    names = readdirSync(dir)
-      .filter((n) => PATCH_FILE.test(n))
-      .sort();
+    all = readdirSync(dir).sort();
   } catch (err) {
     out.refused.push({ input: dir, message: `${dir}: cannot read the directory (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
     return;
   }
+  const series = all.some((n) => FORMAT_PATCH_FILE.test(n));
+  const wanted = series ? FORMAT_PATCH_FILE : PATCH_FILE;
+  const names = all.filter((n) => wanted.test(n));
+  for (const n of all)
+    if (!wanted.test(n))
+      out.notes.push(`${join(dir, n)}: not a ${series ? 'numbered patch of the git format-patch series' : 'patch file'}; skipped`);
   if (names.length === 0) {
     out.refused.push({ input: dir, message: `${dir} (no .patch/.mbox/.eml files): no such file or directory` });
     return;
   }
   let real: string | null = null;
+  const found: InputItem[] = [];
   for (const n of names) {
     const path = join(dir, n);
     let st: Stats;
@@ -114,13 +128,25 @@ function expandDirectory(dir: string, out: ExpandedInputs): void {
         continue;
       }
     }
-    if (st.isDirectory()) continue;
+    if (st.isDirectory()) {
+      out.notes.push(`${path}: a directory inside ${dir}; skipped`);
+      continue;
+    }
     if (!st.isFile()) {
       out.refused.push({ input: path, message: `${path}: ${kindOf(st)}, not a patch file; refused` });
       continue;
     }
-    out.items.push({ name: path, read: () => readRegularFile(path) });
+    found.push({ name: path, read: () => readRegularFile(path) });
   }
+  if (!series) for (const item of found) out.items.push(item);
+  else if (found.length)
+    out.items.push({
+      name: dir,
+      read: () => {
+        throw new Error(`${dir}: a series is read file by file`);
+      },
+      parts: found,
+    });
 }
 
 /** Expands paths: a directory yields its patch-like files in name order; '-' is stdin. */

@@ -1,6 +1,7 @@
 // `kfunc-review model <kfunc> <input> [--param P] [--probe V] [--config NAME]`: runs one kfunc
 // of a patch through the semantics model and prints the verdicts and the trace of each probe.
-import { parseArgs } from 'node:util';
+import { parseCli } from './args.js';
+import { MODEL_HELP } from './help.js';
 import { readFileSync } from 'node:fs';
 import { reviewText } from '../pipeline/review.js';
 import { decodeInput } from '../intake/decode.js';
@@ -12,16 +13,21 @@ export class ModelUsageError extends Error {
 }
 
 export async function runModelCli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCli(
+    argv,
+    {
       probe: { type: 'string', multiple: true },
       config: { type: 'string', multiple: true },
       param: { type: 'string' },
       tree: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
-  });
+    'model',
+  );
+  if (values.help) {
+    out(MODEL_HELP);
+    return 0;
+  }
   const [name, input] = positionals;
   if (!name || !input)
     throw new ModelUsageError('usage: kfunc-review model <kfunc> <patch|-> [--param P] [--probe V]... [--config NAME]...');

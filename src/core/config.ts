@@ -5,14 +5,20 @@
 //     "dispositions": [
 //       { "fingerprint": "3f2a9c0d1e2b4a5c", "status": "not-a-bug",
 //         "reason": "checked in the caller", "link": "https://lore.kernel.org/..." }
-//     ]
+//     ],
+//     "selftests": "info"
 //   }
+//
+// "selftests" says what becomes of findings on code under tools/testing/ (selftest kfuncs, many
+// broken on purpose): "info" (the default) shows them as info, "off" drops them, "keep" leaves
+// them as the rules report them. An unknown rule id or level is an error that names it.
 //
 // Rule ids are the names of the pages in docs/rules/. A disposition matches a finding by
 // fingerprint (rule + kfunc + what), so it survives line moves and new versions of the patch.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding, Severity } from './types.js';
+import { RULE_IDS } from '../rules/ids.js';
 
 export interface Disposition {
   fingerprint: string;
@@ -20,9 +26,28 @@ export interface Disposition {
   reason: string;
   link?: string;
 }
+export type SelftestPolicy = 'info' | 'off' | 'keep';
+export const SELFTEST_POLICIES: readonly SelftestPolicy[] = ['info', 'off', 'keep'];
+
 export interface Config {
   rules: Record<string, Severity | 'off'>;
   dispositions: Disposition[];
+  /** Findings on code under tools/testing/ (default info). */
+  selftests?: SelftestPolicy;
+}
+
+const LEVELS = ['off', 'info', 'warning', 'error'];
+
+/** Where selftest code lives in a kernel tree: its kfuncs are often broken on purpose. */
+export function isSelftestPath(path: string): boolean {
+  return /^(?:\.\/)?tools\/testing\//.test(path);
+}
+
+/** A kernel version as --kernel (or the Action's `kernel` input) takes it: X.Y, X.Y.Z or X.Y-rcN, a leading v allowed. */
+export function kernelVersion(value: string, name = '--kernel'): string {
+  const m = /^v?(\d+\.\d+)(?:\.\d+)?(?:-rc\d+)?$/.exec(value.trim());
+  if (!m) throw new ConfigError(`${name} ${JSON.stringify(value)} is not a kernel version (X.Y, e.g. 6.12)`);
+  return m[1]!;
 }
 
 export const DEFAULT_CONFIG_FILE = '.kfunc-review.json';
@@ -70,15 +95,21 @@ export function parseConfig(text: string, name: string): Config {
   const obj = raw as Record<string, unknown>;
   const cfg = emptyConfig();
   for (const key of Object.keys(obj))
-    if (!['rules', 'dispositions', '$schema'].includes(key)) throw new ConfigError(`${path}: unknown key "${key}"`);
+    if (!['rules', 'dispositions', 'selftests', '$schema'].includes(key)) throw new ConfigError(`${path}: unknown key "${key}"`);
   if (obj.rules !== undefined) {
     if (typeof obj.rules !== 'object' || obj.rules === null || Array.isArray(obj.rules))
       throw new ConfigError(`${path}: "rules" must be an object`);
     for (const [id, level] of Object.entries(obj.rules)) {
-      if (!['off', 'info', 'warning', 'error'].includes(level as string))
-        throw new ConfigError(`${path}: rules.${id} must be off, info, warning or error`);
+      if (!RULE_IDS.includes(id)) throw new ConfigError(`${path}: rules: unknown rule id "${id}" (the rules are listed in docs/rules/)`);
+      if (!LEVELS.includes(level as string))
+        throw new ConfigError(`${path}: rules.${id}: unknown level ${JSON.stringify(level)} (off, info, warning or error)`);
       cfg.rules[id] = level as Severity | 'off';
     }
+  }
+  if (obj.selftests !== undefined) {
+    if (!SELFTEST_POLICIES.includes(obj.selftests as SelftestPolicy))
+      throw new ConfigError(`${path}: selftests: unknown value ${JSON.stringify(obj.selftests)} (info, off or keep)`);
+    cfg.selftests = obj.selftests as SelftestPolicy;
   }
   if (obj.dispositions !== undefined) {
     if (!Array.isArray(obj.dispositions)) throw new ConfigError(`${path}: "dispositions" must be an array`);
@@ -106,10 +137,20 @@ export function parseConfig(text: string, name: string): Config {
  */
 export function applyConfig(findings: Finding[], cfg: Config): Finding[] {
   const out: Finding[] = [];
+  const selftests = cfg.selftests ?? 'info';
   for (const f of findings) {
     const level = cfg.rules[f.rule];
     if (level === 'off') continue;
+    const selftest = selftests !== 'keep' && isSelftestPath(f.file);
+    if (selftest && selftests === 'off') continue;
     const g: Finding = level ? { ...f, severity: level } : { ...f };
+    if (selftest && g.severity !== 'info') {
+      g.evidence = [
+        ...g.evidence,
+        `selftest: ${f.file} is under tools/testing/ (shown as info; config "selftests": "keep" reports it as ${g.severity})`,
+      ];
+      g.severity = 'info';
+    }
     const d = cfg.dispositions.find((x) => f.fingerprint.startsWith(x.fingerprint));
     if (d)
       g.disposition = {

@@ -1,15 +1,15 @@
 // What the findings mean for a run, decided once for every front door: the config's rule levels
 // and dispositions, whether the run fails at a fail level, and counts by severity.
-import { applyConfig, type Config } from './config.js';
+import { applyConfig, emptyConfig, type Config } from './config.js';
 import { SEVERITY_RANK, type Finding, type Severity } from './types.js';
 
 export type FailLevel = Severity | 'none';
 
 export const FAIL_LEVELS: readonly FailLevel[] = ['error', 'warning', 'info', 'none'];
 
-/** Rule levels and dispositions from the config (none: the findings as they are). */
+/** Rule levels, dispositions and the selftest policy from the config (none: the defaults). */
 export function finalFindings(findings: Finding[], config: Config | undefined): Finding[] {
-  return config ? applyConfig(findings, config) : findings;
+  return applyConfig(findings, config ?? emptyConfig());
 }
 
 /** True when some finding not disposed as not-a-bug is at or above `level`. */

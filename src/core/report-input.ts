@@ -8,6 +8,9 @@ import type { KfuncJson, PatchSummary, RegistrationJson, SetJson } from './summa
 import type { TargetTree } from '../model/target.js';
 import type { ClaimAssessment } from '../facts/disputes.js';
 import type { Finding, RuleMeta } from './types.js';
+import type { MailAddress } from '../intake/patch-mail.js';
+
+export type { MailAddress } from '../intake/patch-mail.js';
 
 export type { AuditStats } from './audit-stats.js';
 
@@ -46,6 +49,10 @@ export interface DisputeAnswer {
 export interface PatchMail {
   /** Message-ID of the patch mail, for In-Reply-To. */
   messageId: string | null;
+  /** The patch mail's References (its thread), oldest first: the reply's References continue it. */
+  references?: string[];
+  /** The patch mail's From, To and Cc (the reply goes to its author, copying the rest). */
+  addresses?: { from: MailAddress[]; to: MailAddress[]; cc: MailAddress[] };
   /** With nothing to report: the first added kfunc's line, quoted ("> +..."). */
   firstAdded: string | null;
   /** Answers to replies that dispute this patch's findings, in thread order. */
@@ -65,6 +72,24 @@ export interface ReportFinding {
   patch: string | null;
   /** The patch lines the finding concerns, quoted for an email reply ("> +..."). */
   quote: string[];
+  /** The line numbers of `quote`, one each (on the finding's side), so replies can merge quotes of one hunk. */
+  quoteLines?: number[];
+  /** The hunk the finding's line is in (`path:first line`), so a reply quotes each hunk once. */
+  hunk?: string;
+  /** The finding's own line as a diff shows it ("+code", " code", "-code"), when it is visible. */
+  source?: string;
+}
+
+/** How a front door asked for the report (the formats that have choices read them). */
+export interface OutputOptions {
+  /** text: one line per finding. */
+  terse?: boolean;
+  /** text: every evidence line, repeats included, and the answers to known disputed claims. */
+  verbose?: boolean;
+  /** email: the From of the replies ("Name <addr>"). */
+  from?: string;
+  /** email: reply to patches with nothing to report too. */
+  emailAll?: boolean;
 }
 
 /** The audit's header and totals (a whole-tree audit has no patches). */
@@ -85,6 +110,7 @@ export interface ReportInput {
   /** What the review could not see or had to repair (recovered input, partial visibility). */
   notes: string[];
   audit?: AuditReport;
+  output?: OutputOptions;
 }
 
 export type ReportFormat = (input: ReportInput, rules: RuleMeta[]) => string;

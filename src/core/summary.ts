@@ -1,6 +1,7 @@
 // The plain-data view of a reviewed unit (a patch, or one file of an audit): what the JSON
 // report, the audit and the GitHub layer print about kfuncs, registrations and sets. Built from
 // a PatchModel; no tree-sitter node leaves it, so it crosses worker threads and the cache.
+import { isSelftestPath } from './config.js';
 import type { Param, PatchModel } from '../model/model.js';
 import type { TargetTree } from '../model/target.js';
 
@@ -12,6 +13,8 @@ export interface KfuncJson {
   params: Pick<Param, 'name' | 'type'>[];
   added: boolean;
   removed: boolean;
+  /** Set on kfuncs under tools/testing/ (selftests: their findings are info by default). */
+  selftest?: true;
 }
 export interface RegistrationJson {
   kfunc: string;
@@ -62,6 +65,7 @@ export function summarise(model: PatchModel, input: string, recovered: boolean):
       params: k.params.map((p) => ({ name: p.name, type: p.type })),
       added: k.status === 'added',
       removed: k.status === 'removed',
+      ...(isSelftestPath(k.file) ? { selftest: true as const } : {}),
     })),
     registrations: model.registrations.map((r) => ({
       kfunc: r.kfunc,

@@ -8,10 +8,20 @@ import { readDiff, type FileDiff } from './diff.js';
 import { InputRejected } from './decode.js';
 import { LIMITS } from './limits.js';
 
+/** One mailbox of an address header, decoded. */
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
 export interface PatchRecord {
   subject: string;
   tag: SubjectTag;
   from: string;
+  /** From, To and Cc as mailboxes (what a reply is addressed to); empty when the input had none. */
+  addresses?: { from: MailAddress[]; to: MailAddress[]; cc: MailAddress[] };
+  /** The mail's References header, oldest first. */
+  references?: string[];
   date: string | null;
   messageId: string | null;
   commitMessage: string;
@@ -63,6 +73,8 @@ interface DecodedMail {
   date: string | null;
   messageId: string | null;
   inReplyTo: string | null;
+  references: string[];
+  addresses: { from: MailAddress[]; to: MailAddress[]; cc: MailAddress[] };
   body: string;
   /** Text attachments (a patch sent as `git format-patch` output attached to a mail). */
   attachments: string[];
@@ -82,7 +94,7 @@ function needsMime(head: string): boolean {
  * A plain git format-patch mail (7bit/8bit UTF-8 text) is read directly: loading the MIME
  * decoder costs ~25 ms of start-up that a one-patch run would spend for nothing.
  */
-function readPlainMail(raw: string): DecodedMail {
+async function readPlainMail(raw: string): Promise<DecodedMail> {
   const cut = raw.indexOf('\n\n');
   const head = (cut < 0 ? raw : raw.slice(0, cut)).replace(/\n[ \t]+/g, ' ');
   const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1].trim() ?? null;
@@ -93,13 +105,58 @@ function readPlainMail(raw: string): DecodedMail {
     date: field('date'),
     messageId: id(field('message-id')),
     inReplyTo: id(field('in-reply-to')),
+    references: messageIds(field('references')),
+    addresses: await plainAddresses(field('from'), field('to'), field('cc')),
     body: cut < 0 ? '' : raw.slice(cut + 2),
     attachments: [],
   };
 }
 
+function messageIds(v: string | null | undefined): string[] {
+  return v ? (v.match(/<[^<>\s]+>/g) ?? []) : [];
+}
+
+/**
+ * The address headers of a plain mail as mailboxes. A single `Name <addr>` or bare address is
+ * read here; a list (commas, quotes, groups) goes to postal-mime's address parser, loaded only then.
+ */
+async function plainAddresses(from: string | null, to: string | null, cc: string | null): Promise<DecodedMail['addresses']> {
+  const simple = (v: string): MailAddress | null => {
+    const m = /^([^",;:<>@()]*?)\s*<([^<>\s,;]+@[^<>\s,;]+)>$/.exec(v) ?? /^()([^<>\s,;"]+@[^<>\s,;"]+)$/.exec(v);
+    return m ? { name: m[1]!.trim(), address: m[2]! } : null;
+  };
+  const read = async (v: string | null): Promise<MailAddress[]> => {
+    if (!v) return [];
+    const one = simple(v.trim());
+    if (one) return [one];
+    const { addressParser } = await import('postal-mime');
+    return mailboxes(addressParser(v, { flatten: true }));
+  };
+  return { from: await read(from), to: await read(to), cc: await read(cc) };
+}
+
+/** Mailboxes of a parsed address list, groups flattened, entries without an address dropped. */
+function mailboxes(list: { name?: string; address?: string; group?: { name?: string; address?: string }[] }[] | undefined): MailAddress[] {
+  const out: MailAddress[] = [];
+  for (const a of list ?? []) {
+    for (const m of a.group ?? [a]) if (m.address) out.push({ name: (m.name ?? '').trim(), address: m.address });
+  }
+  return out;
+}
+
 async function decode(raw: string): Promise<DecodedMail> {
-  if (!hasMailHeaders(raw)) return { subject: '', from: '', date: null, messageId: null, inReplyTo: null, body: raw, attachments: [] };
+  if (!hasMailHeaders(raw))
+    return {
+      subject: '',
+      from: '',
+      date: null,
+      messageId: null,
+      inReplyTo: null,
+      references: [],
+      addresses: { from: [], to: [], cc: [] },
+      body: raw,
+      attachments: [],
+    };
   const head = raw.split('\n\n', 1)[0] ?? '';
   if (!needsMime(head)) return readPlainMail(raw);
   const { default: PostalMime } = await import('postal-mime');
@@ -115,6 +172,8 @@ async function decode(raw: string): Promise<DecodedMail> {
     date: mail.date ?? null,
     messageId: mail.messageId ?? null,
     inReplyTo: mail.inReplyTo ?? null,
+    references: messageIds(mail.references),
+    addresses: { from: mailboxes(mail.from ? [mail.from] : []), to: mailboxes(mail.to), cc: mailboxes(mail.cc) },
     body,
     attachments,
   };
@@ -222,6 +281,8 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
         subject: r.subject,
         tag: parseSubject(r.subject),
         from: mail.from,
+        addresses: mail.addresses,
+        references: mail.references,
         date: mail.date,
         messageId: mail.messageId,
         commitMessage: r.message,
@@ -237,6 +298,8 @@ export async function readSeries(text: string, inputName: string): Promise<Serie
       subject: mail.subject || firstLine(message),
       tag,
       from: mail.from,
+      addresses: mail.addresses,
+      references: mail.references,
       date: mail.date,
       messageId: mail.messageId,
       commitMessage: message,

@@ -71,50 +71,122 @@ export function sourceFromDiff(f: FileDiff): FileSource {
 
 export class ApplyError extends Error {}
 
+/** Where a hunk landed when it was not at the line its header names (git apply's "applied at offset"). */
+export interface HunkOffset {
+  /** 1-based number of the hunk in the file. */
+  hunk: number;
+  /** Landed line minus the header's line, in pre-image lines. */
+  offset: number;
+}
+
+/** Context must match up to white space: web copies lose indentation. */
+const sameLine = (a: string, b: string) => a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
+
 /**
- * Applies the file's hunks to its pre-image text (from a kernel checkout). Context must match
- * up to white space (web copies lose indentation); otherwise ApplyError says where.
+ * The pre-image line at which `want` (the hunk's context and deleted lines) matches, searched
+ * outwards from `from` as git apply and patch do (from, from+1, from-1, from+2, ...), never
+ * before `floor` (the end of the previous hunk) nor past the end of the file. -1 when nowhere.
  */
-export function sourceFromTree(f: FileDiff, preText: string | null): FileSource {
+function findHunk(pre: string[], want: string[], from: number, floor: number): number {
+  const last = pre.length - want.length + 1;
+  if (last < floor) return -1;
+  const matches = (at: number) => {
+    for (let i = 0; i < want.length; i++) if (!sameLine(pre[at - 1 + i]!, want[i]!)) return false;
+    return true;
+  };
+  const start = Math.min(Math.max(from, floor), last);
+  for (let d = 0; start - d >= floor || start + d <= last; d++) {
+    if (start + d <= last && matches(start + d)) return start + d;
+    if (d > 0 && start - d >= floor && matches(start - d)) return start - d;
+  }
+  return -1;
+}
+
+/**
+ * Applies the file's hunks to its pre-image text (from a kernel checkout, or the post-image an
+ * earlier patch of the series left) the way `git apply` does: a hunk whose lines are not at the
+ * line its header names is looked for at an offset, searching outwards, and each one that moved
+ * is listed in `offsets`. A hunk found nowhere throws ApplyError naming the line that differs.
+ */
+export function applyToTree(f: FileDiff, preText: string | null): { source: FileSource; offsets: HunkOffset[] } {
   const base = sourceFromDiff(f);
   if (preText === null) {
     if (!f.isNew) throw new ApplyError(`${f.path}: not in the tree`);
-    return base;
+    return { source: base, offsets: [] };
   }
   const pre = preText.replace(/\r\n?/g, '\n').split('\n');
   if (pre.length && pre[pre.length - 1] === '') pre.pop();
   const post: string[] = [];
   const added = new Set<number>();
   const deletedAt = new Set<number>();
+  const removed = new Set<number>();
+  const sections = { new: new Map<number, string>(), old: new Map<number, string>() };
   const shown: [number, number][] = [];
+  const offsets: HunkOffset[] = [];
   let cursor = 1;
-  const same = (a: string, b: string) => a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
-  for (const h of f.hunks) {
-    if (h.oldStart < cursor) throw new ApplyError(`${f.path}: hunks overlap at line ${h.oldStart}`);
-    while (cursor < h.oldStart && cursor <= pre.length) post.push(pre[cursor++ - 1]);
+  let drift = 0;
+  f.hunks.forEach((h, i) => {
+    const want = h.lines.filter((l) => l.kind !== 'add').map((l) => l.text);
+    // A hunk without pre-image lines (diff -U0 insertion) goes after line oldStart.
+    const stated = want.length ? h.oldStart : h.oldStart + 1;
+    const at = findHunk(pre, want, stated + drift, cursor);
+    if (at < 0) {
+      const from = Math.max(stated + drift, cursor);
+      const bad = want.findIndex((t, k) => pre[from - 1 + k] === undefined || !sameLine(pre[from - 1 + k]!, t));
+      const line = from + Math.max(bad, 0);
+      throw new ApplyError(`${f.path}:${line}: patch does not apply (expected "${(want[Math.max(bad, 0)] ?? '').trim()}")`);
+    }
+    if (at !== stated) offsets.push({ hunk: i + 1, offset: at - stated });
+    drift = at - stated;
+    while (cursor < at) post.push(pre[cursor++ - 1]!);
     const start = post.length + 1;
+    if (h.section) {
+      sections.new.set(start, h.section);
+      sections.old.set(at, h.section);
+    }
     for (const l of h.lines) {
       if (l.kind === 'add') {
         post.push(l.text);
         added.add(post.length);
         continue;
       }
-      const have = pre[cursor - 1];
-      if (have === undefined || !same(have, l.text)) {
-        throw new ApplyError(`${f.path}:${cursor}: patch does not apply (expected "${l.text.trim()}")`);
+      if (l.kind === 'ctx') post.push(pre[cursor - 1]!);
+      else {
+        deletedAt.add(post.length + 1);
+        removed.add(cursor);
       }
-      if (l.kind === 'ctx') post.push(have);
-      else deletedAt.add(post.length + 1);
       cursor++;
     }
     if (post.length >= start) shown.push([start, post.length]);
-  }
-  while (cursor <= pre.length) post.push(pre[cursor++ - 1]);
+  });
+  while (cursor <= pre.length) post.push(pre[cursor++ - 1]!);
   const preLines = new Map<number, string>();
   pre.forEach((t, i) => preLines.set(i + 1, t));
   const postLines = new Map<number, string>();
   post.forEach((t, i) => postLines.set(i + 1, t));
-  return { ...base, post: { lines: postLines, full: true }, pre: { lines: preLines, full: true }, added, deletedAt, shown };
+  const source: FileSource = {
+    ...base,
+    post: { lines: postLines, full: true },
+    pre: { lines: preLines, full: true },
+    added,
+    removed,
+    deletedAt,
+    shown,
+    sections,
+  };
+  return { source, offsets };
+}
+
+/** applyToTree without the offsets. */
+export function sourceFromTree(f: FileDiff, preText: string | null): FileSource {
+  return applyToTree(f, preText).source;
+}
+
+/** The text of a fully known image (what the next patch of a series applies to). */
+export function imageText(view: ImageView): string {
+  const out: string[] = [];
+  for (let n = 1; n <= view.lines.size; n++) out.push(view.lines.get(n) ?? '');
+  return out.length ? `${out.join('\n')}\n` : '';
 }
 
 /** A whole file as it stands (audit): every line is context, nothing added. */

@@ -251,6 +251,11 @@ export interface ModelMeta {
    * touches) depends on the draft model; it runs once, before the model is frozen.
    */
   context?: (draft: PatchModel) => ModelContext;
+  /**
+   * A kernel tree was given (--tree): a file still seen through its hunks only could not be
+   * applied to it (a warning says why), so the notes do not ask for --tree.
+   */
+  treeGiven?: boolean;
 }
 
 /** Builds the model of one unit (a patch or a tree file) and freezes it: rules only read it. */
@@ -278,7 +283,7 @@ export function buildModel(sources: FileSource[], meta: ModelMeta): PatchModel {
     prototypes: new Set(),
   };
   const pending: Pending[] = [];
-  addSources(model, sources, false, pending);
+  addSources(model, sources, false, pending, meta.treeGiven ?? false);
   linkChangedRegistrations(model);
   if (meta.mode === 'patch') model.focus = meta.focus ?? touchedKfuncs(model);
   if (meta.context) {
@@ -302,7 +307,7 @@ function freeze(model: PatchModel): PatchModel {
  * regions of other files): their functions, enums and prototypes become visible (after the
  * model's own, which win a name clash), but they add no kfuncs, registrations, sets or notes.
  */
-function addSources(model: PatchModel, sources: FileSource[], context = false, pending: Pending[] = []): void {
+function addSources(model: PatchModel, sources: FileSource[], context = false, pending: Pending[] = [], treeGiven = false): void {
   const n = {
     kfuncs: model.kfuncs.length,
     notes: model.notes.length,
@@ -319,14 +324,21 @@ function addSources(model: PatchModel, sources: FileSource[], context = false, p
     model.files.push(fileModel(src, context));
     if (!C_FILE.test(src.path)) continue;
     if (!src.post.full && !src.isDeleted)
-      model.notes.push(`${src.path}: only the diff hunks were visible (give --tree for whole-file context)`);
-    addImage(model, src, 'new', macros.new, pending);
-    if (src.removed.size) addImage(model, src, 'old', macros.old, pending);
+      model.notes.push(`${src.path}: only the diff hunks were visible${treeGiven ? '' : ' (give --tree for whole-file context)'}`);
+    addImage(model, src, 'new', macros.new, pending, treeGiven);
+    if (src.removed.size) addImage(model, src, 'old', macros.old, pending, treeGiven);
   }
   if (context) for (const k of Object.keys(n) as (keyof typeof n)[]) model[k].length = n[k];
 }
 
-function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old', macros: MacroText[], pending: Pending[]): void {
+function addImage(
+  model: PatchModel,
+  src: FileSource,
+  side: 'new' | 'old',
+  macros: MacroText[],
+  pending: Pending[],
+  treeGiven = false,
+): void {
   const view = side === 'new' ? src.post : src.pre;
   const changed = side === 'new' ? src.added : src.removed;
   const facts = parseImage(view, changed, side === 'old' ? src.removed : undefined);
@@ -340,7 +352,7 @@ function addImage(model: PatchModel, src: FileSource, side: 'new' | 'old', macro
   for (const h of facts.hidden) {
     if (h.cut && changedFrom(h.line, h.end))
       model.notes.push(
-        `${src.path}:${h.line}: the hunk ends inside this __bpf_kfunc definition, so it was not reviewed: give --tree for the whole function`,
+        `${src.path}:${h.line}: the hunk ends inside this __bpf_kfunc definition, so it was not reviewed${treeGiven ? '' : ': give --tree for the whole function'}`,
       );
     else if (model.mode === 'tree' || changedFrom(h.line, h.end))
       model.skipped.push(`${src.path}:${h.line}: a __bpf_kfunc definition was not reviewed: ${h.why}`);

@@ -9,20 +9,45 @@ import { matchDisputeReply, DISPUTES } from '../facts/disputes.js';
 import type { Finding } from '../core/types.js';
 import type { DisputeAnswer, StatedClaim } from '../core/report-input.js';
 
-/** The quoted patch lines for a finding: from its kfunc's first line (or a few lines up) to its line. */
-export function quoteFor(model: PatchModel, f: Finding): string[] {
+/** The quoted patch lines for a finding (with their line numbers): from its kfunc's first line (or a few lines up) to its line. */
+export function quoteWithLines(model: PatchModel, f: Finding): { quote: string[]; quoteLines: number[] } {
   const file = model.files.find((x) => x.path === f.file);
-  if (!file) return [];
+  if (!file) return { quote: [], quoteLines: [] };
   const def = model.kfuncs.find((k) => k.name === f.kfunc && k.file === f.file && k.side === f.side);
   const from = def && f.line >= def.line && f.line - def.line <= 12 ? def.line : f.line - 2;
-  const out: string[] = [];
+  const quote: string[] = [];
+  const quoteLines: number[] = [];
   for (let n = Math.max(1, from); n <= f.line; n++) {
     const text = file.lineText(n, f.side);
     if (text === undefined) continue;
-    const mark = f.side === 'old' ? '-' : file.lineStatus(n) === 'added' ? '+' : ' ';
-    out.push(`> ${mark}${text}`.trimEnd());
+    quote.push(`> ${diffMark(model, f, n)}${text}`.trimEnd());
+    quoteLines.push(n);
   }
-  return out;
+  return { quote, quoteLines };
+}
+
+function diffMark(model: PatchModel, f: Finding, n: number): string {
+  const file = model.files.find((x) => x.path === f.file);
+  return f.side === 'old' ? '-' : file?.lineStatus(n) === 'added' ? '+' : ' ';
+}
+
+/** The quoted patch lines for a finding: from its kfunc's first line (or a few lines up) to its line. */
+export function quoteFor(model: PatchModel, f: Finding): string[] {
+  return quoteWithLines(model, f).quote;
+}
+
+/** The finding's own line as a diff shows it ("+code"), or undefined when the review did not see it. */
+export function sourceLine(model: PatchModel, f: Finding): string | undefined {
+  const text = model.files.find((x) => x.path === f.file)?.lineText(f.line, f.side);
+  return text === undefined ? undefined : `${diffMark(model, f, f.line)}${text}`;
+}
+
+/** The hunk (diff range) the finding's line is in, as `path:first line`; a line outside every hunk is its own. */
+export function hunkOf(model: PatchModel, f: Finding): string {
+  const file = model.files.find((x) => x.path === f.file);
+  if (f.side === 'old') return `${f.file}:-`;
+  const range = file?.shownRanges.find(([a, b]) => f.line >= a && f.line <= b);
+  return `${f.file}:${range ? range[0] : f.line}`;
 }
 
 /** The first added kfunc's line, quoted: what a reply with nothing to report quotes. */

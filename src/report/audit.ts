@@ -44,7 +44,8 @@ export function formatAuditText(input: ReportInput, _rules: RuleMeta[]): string 
   const a = auditOf(input);
   const findings = findingsOf(input);
   const out: string[] = [];
-  for (const f of findings) out.push(formatFinding(f));
+  const view = { verbose: input.output?.verbose ?? false, seen: new Set<string>() };
+  for (const f of input.findings) out.push(formatFinding(f, view));
   if (findings.length) out.push('');
   for (const e of input.errors) out.push(`tool error: ${e.input}: ${e.message}`);
   if (input.errors.length) out.push('');

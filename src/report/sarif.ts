@@ -1,9 +1,11 @@
 // SARIF 2.1.0 output, shaped for GitHub code scanning (upload-sarif): stable ruleIds, rule
 // metadata from the registry, and our own fingerprint as partialFingerprints so an alert keeps
 // its identity when code moves (the fingerprint never includes the line).
-// helpUri is repository-relative (docs/rules/<ID>.md).
+// helpUri is absolute (SARIF requires it): the rule's page in the project's repository
+// (package.json `repository`), docs/rules/<ID>.md.
 import type { RuleMeta, Severity } from '../core/types.js';
 import { findingsOf, type ReportInput } from '../core/report-input.js';
+import { ruleDocUrl } from '../core/version.js';
 
 type SarifLevel = 'error' | 'warning' | 'note';
 
@@ -19,7 +21,7 @@ function ruleDescriptor(meta: RuleMeta) {
     shortDescription: { text: meta.description },
     fullDescription: { text: meta.rationale || meta.description },
     help: { text: meta.rationale || meta.description },
-    helpUri: `docs/rules/${meta.id}.md`,
+    helpUri: ruleDocUrl(meta.id),
     defaultConfiguration: { level: LEVEL[meta.severity] },
     properties: { tags: ['bpf', 'kfunc', 'linux-kernel'], kernels: meta.kernels },
   };

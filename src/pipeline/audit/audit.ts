@@ -18,6 +18,7 @@ import type { AuditStats } from '../../core/audit-stats.js';
 import type { Config } from '../../core/config.js';
 import { finalFindings } from '../../core/policy.js';
 import type { KfuncJson, RegistrationJson, SetJson } from '../../core/summary.js';
+import picomatch from 'picomatch';
 import { walkTree, scanFiles, type TreeFile, type ScanChunk } from '../../tree/scan.js';
 import { buildDefIndex, reachedRegions, FileCache, type Region } from '../../tree/callees.js';
 import { analyse, type AnalyseResult, type AnalyseTask } from './analyse.js';
@@ -46,6 +47,8 @@ export interface AuditOptions {
   kernel?: string;
   /** Rule levels and dispositions, applied to the merged findings (results stay cacheable). */
   config?: Config;
+  /** Globs of tree paths to leave out (--exclude), matched against the path in the tree. */
+  exclude?: string[];
   progress?: AuditProgress;
 }
 
@@ -130,7 +133,9 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
   const treeVersion = makefile ? makefileRelease(makefile) : null;
 
   const unreadable: string[] = [];
-  const files = walkTree(root, unreadable);
+  // An excluded file is not audited and not in the definitions index either.
+  const excluded = opts.exclude?.length ? picomatch(opts.exclude, { dot: true }) : null;
+  const files = excluded ? walkTree(root, unreadable).filter((f) => !excluded(f.rel)) : walkTree(root, unreadable);
   const tWalk = performance.now();
   const paths = files.map((f) => f.rel);
   const pool = jobs > 1 ? new Pool(jobs, script!) : null;
@@ -155,7 +160,9 @@ export async function runAudit(dir: string, opts: AuditOptions = {}): Promise<Au
 
   try {
     // ---- scan (or reuse the cached one when every stat matches) ----
-    const scanKey = scanKeyOf(root);
+    // A scan with files left out is not the tree's: kept under its own key, so `--tree`
+    // reviews (which read the tree's key) never see an index with holes.
+    const scanKey = opts.exclude?.length ? scanKeyOf(`${root}\0exclude\0${opts.exclude.join('\0')}`) : scanKeyOf(root);
     const prev = cache?.get('scan', scanKey, isScanRecord) ?? null;
     let defs: DefsRecord | null = null;
     let treeRecord: TreeRecord | null = null;
