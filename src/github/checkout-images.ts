@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import type { FileImageProvider, FileImages } from '../tree/file-images.js';
 
 /** git cat-file: raw blob bytes, no textconv or filters; null when the path is not in the commit. */
-function blob(workspace: string, commit: string, path: string): string | null {
+export function readBlob(workspace: string, commit: string, path: string): string | null {
   try {
     return execFileSync('git', ['-c', 'core.fsmonitor=false', 'cat-file', 'blob', `${commit}:${path}`], {
       cwd: workspace,
@@ -34,5 +34,5 @@ export function hasCommit(workspace: string, sha: string): boolean {
  * caller); a path missing on a side is a file added or deleted there.
  */
 export function checkoutImages(workspace: string, from: string, to: string): FileImageProvider {
-  return (file): FileImages => ({ pre: blob(workspace, from, file.oldPath ?? file.path), post: blob(workspace, to, file.path) });
+  return (file): FileImages => ({ pre: readBlob(workspace, from, file.oldPath ?? file.path), post: readBlob(workspace, to, file.path) });
 }

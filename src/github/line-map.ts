@@ -20,7 +20,9 @@ function span(start: number, count: number): [number, number] {
 
 /**
  * The post-image line of pre-image line `line` through one file's hunks, or null when the hunk
- * removes it. `back` maps the other way (post → pre; null when the hunk adds it).
+ * changes it. `back` maps the other way (post → pre). A context line with changes on both sides
+ * within its hunk counts as changed: where code is rewritten around a repeated line (a bound
+ * added in front of `return t[idx];`), which copy git kept as context is a guess.
  */
 export function mapThroughHunks(hunks: Hunk[], line: number, back = false): number | null {
   let delta = 0;
@@ -29,8 +31,10 @@ export function mapThroughHunks(hunks: Hunk[], line: number, back = false): numb
     const [, otherTo] = back ? span(h.oldStart, h.oldLines) : span(h.newStart, h.newLines);
     if (line < from) break;
     if (line <= to) {
-      const hit = h.lines.find((l) => (back ? l.newLine : l.oldLine) === line);
+      const i = h.lines.findIndex((l) => (back ? l.newLine : l.oldLine) === line);
+      const hit = h.lines[i];
       if (!hit || hit.kind !== 'ctx') return null;
+      if (h.lines.slice(0, i).some((l) => l.kind !== 'ctx') && h.lines.slice(i + 1).some((l) => l.kind !== 'ctx')) return null;
       return (back ? hit.oldLine : hit.newLine) ?? null;
     }
     delta = otherTo - to;
@@ -71,4 +75,18 @@ export function placeOnPr(commits: CommitHunks[], k: number, at: Place): Place |
     }
   }
   return line === null ? null : { file, line, side: at.side };
+}
+
+/**
+ * The top-level construct a line belongs to: the nearest line at or above it that starts in
+ * column 0 with a name (a function header, a declaration, a macro entry such as BTF_ID_FLAGS),
+ * as kernel style lays code out. Empty when there is none.
+ */
+export function anchorOf(text: string, line: number): string {
+  const lines = text.split('\n');
+  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (/^[A-Za-z_]/.test(l)) return l.trim();
+  }
+  return '';
 }

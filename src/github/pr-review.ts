@@ -9,8 +9,8 @@ import { emptyResult, mergeResults, type ReviewResult } from '../pipeline/review
 import { readDiff } from '../intake/diff.js';
 import type { Engine } from './engine.js';
 import type { DiffLines } from './diff-lines.js';
-import { checkoutImages, hasCommit } from './checkout-images.js';
-import { commitHunks, placeOnPr, type CommitHunks, type Place } from './line-map.js';
+import { checkoutImages, hasCommit, readBlob } from './checkout-images.js';
+import { anchorOf, commitHunks, placeOnPr, type CommitHunks, type Place } from './line-map.js';
 import { commitDiff, patchMail, subjectOf, type PrCommit } from './pr-commits.js';
 import type { PrDiff, PullRef } from './pr-diff.js';
 import type { GitHubClient } from './octokit.js';
@@ -111,11 +111,29 @@ async function reviewSeries(gh: GitHubClient, pr: PullRef, o: PrReviewInput, com
   result.warnings.unshift(...notes);
   const placed: Finding[] = [];
   const unplaced: Finding[] = [];
+  // Where git's diff aligns rewritten code with a copy of it elsewhere (a fixed body whose old
+  // lines now read as another function's), the line maps but its function is not the same: with
+  // the checkout at hand, a finding is placed only when its line still sits in the same
+  // top-level construct (function header, declaration) at the PR head (or base) as in its commit.
+  const blobs = new Map<string, string>();
+  const textAt = (sha: string, path: string) => {
+    const key = `${sha}:${path}`;
+    if (!blobs.has(key)) blobs.set(key, (local && readBlob(local, sha, path)) ?? '');
+    return blobs.get(key)!;
+  };
+  const head = commits[commits.length - 1]!.sha;
+  const from = commits[0]!.parents[0]!;
+  const same = (k: number, f: Finding, at: Place) => {
+    if (!local) return true;
+    const c = commits[k]!;
+    const [was, is] = at.side === 'new' ? [c.sha, head] : [c.parents[0]!, from];
+    return anchorOf(textAt(was, f.file), f.line) === anchorOf(textAt(is, at.file), at.line);
+  };
   // Latest patch first: when two patches report the same finding, the inline comment is the later one's.
   for (let k = patches.length - 1; k >= 0; k--) {
     for (const f of patches[k]!.findings) {
       const at = placeOnPr(hunks, k, { file: f.file, line: f.line, side: f.side });
-      if (at) placed.push(moved(f, at, o.diffLines));
+      if (at && same(k, f, at)) placed.push(moved(f, at, o.diffLines));
       else unplaced.push(f);
     }
   }
