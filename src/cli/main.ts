@@ -10,7 +10,7 @@ import { REVIEW_FORMATS, type ReviewFormatName } from '../report/formats.js';
 import { registry } from '../rules/index.js';
 import { fails, FAIL_LEVELS, type FailLevel } from '../core/policy.js';
 import { TOOL } from '../core/version.js';
-import { HELP } from './help.js';
+import { HELP, SERVE_HELP } from './help.js';
 import { resolveConfig, ConfigError, type Config } from '../core/config.js';
 import { expandInputs, readUpTo } from './inputs.js';
 
@@ -116,6 +116,7 @@ async function main(argv: string[]): Promise<number> {
       case 'action':
         return await (await import('../github/action.js')).runActionCli(rest);
       case 'serve':
+        if (rest.includes('--help') || rest.includes('-h')) return (process.stdout.write(SERVE_HELP), 0);
         return await (await import('../github/app.js')).serveCli(rest);
       default:
         return await runReview(argv);

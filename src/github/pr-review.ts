@@ -113,31 +113,45 @@ async function reviewSeries(gh: GitHubClient, pr: PullRef, o: PrReviewInput, com
   const unplaced: Finding[] = [];
   // Where git's diff aligns rewritten code with a copy of it elsewhere (a fixed body whose old
   // lines now read as another function's), the line maps but its function is not the same: with
-  // the checkout at hand, a finding is placed only when its line still sits in the same
-  // top-level construct (function header, declaration) at the PR head (or base) as in its commit.
-  const blobs = new Map<string, string>();
+  // the files of both commits at hand (the checkout, else the contents API), a finding is placed
+  // only when its line still sits in the same top-level construct (function header, declaration)
+  // at the PR head (or base) as in its commit.
+  const texts = new Map<string, Promise<string>>();
   const textAt = (sha: string, path: string) => {
     const key = `${sha}:${path}`;
-    if (!blobs.has(key)) blobs.set(key, (local && readBlob(local, sha, path)) ?? '');
-    return blobs.get(key)!;
+    if (!texts.has(key)) texts.set(key, local ? Promise.resolve(readBlob(local, sha, path) ?? '') : fileAt(gh, pr, sha, path));
+    return texts.get(key)!;
   };
   const head = commits[commits.length - 1]!.sha;
   const from = commits[0]!.parents[0]!;
-  const same = (k: number, f: Finding, at: Place) => {
-    if (!local) return true;
+  const same = async (k: number, f: Finding, at: Place) => {
     const c = commits[k]!;
     const [was, is] = at.side === 'new' ? [c.sha, head] : [c.parents[0]!, from];
-    return anchorOf(textAt(was, f.file), f.line) === anchorOf(textAt(is, at.file), at.line);
+    const [a, b] = [await textAt(was, f.file), await textAt(is, at.file)];
+    // A file that cannot be read (API error) cannot contradict the place.
+    return !a || !b || anchorOf(a, f.line) === anchorOf(b, at.line);
   };
   // Latest patch first: when two patches report the same finding, the inline comment is the later one's.
   for (let k = patches.length - 1; k >= 0; k--) {
     for (const f of patches[k]!.findings) {
       const at = placeOnPr(hunks, k, { file: f.file, line: f.line, side: f.side });
-      if (at && same(k, f, at)) placed.push(moved(f, at, o.diffLines));
+      if (at && (await same(k, f, at))) placed.push(moved(f, at, o.diffLines));
       else unplaced.push(f);
     }
   }
   return { result, patches, placed, unplaced };
+}
+
+/** A file at a commit through the contents API; empty when it cannot be read. */
+async function fileAt(gh: GitHubClient, pr: PullRef, ref: string, path: string): Promise<string> {
+  try {
+    const res = await gh.rest.repos.getContent({ owner: pr.owner, repo: pr.repo, path, ref });
+    const data = res.data as { type?: string; content?: string; encoding?: string };
+    if (data.type !== 'file' || data.encoding !== 'base64' || typeof data.content !== 'string') return '';
+    return Buffer.from(data.content, 'base64').toString('utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** A copy of the finding at its place on the PR diff. */
