@@ -70,9 +70,7 @@ describe('Action inputs', () => {
   });
 
   it('filter modes keep what reviewdog keeps', () => {
-    const lines = parseDiffLines(
-      ['--- a/f.c', '+++ b/f.c', '@@ -1,3 +1,4 @@', ' a', '-b', '+B', '+C', ' d', ''].join('\n'),
-    );
+    const lines = parseDiffLines(['--- a/f.c', '+++ b/f.c', '@@ -1,3 +1,4 @@', ' a', '-b', '+B', '+C', ' d', ''].join('\n'));
     const f = finding({ file: 'f.c' });
     const at = (line: number, side: 'new' | 'old' = 'new') => ({ file: 'f.c', line, side });
     expect(inFilter('added', lines, f, at(2))).toBe(true);
@@ -107,9 +105,7 @@ describe('moving lines through commits', () => {
 
   it('places a finding of an early commit on the head, or nowhere when a later commit changes its line', () => {
     const c1 = commitHunks(readDiff(d('@@ -1,0 +1,2 @@', '+a', '+b')));
-    const c2 = commitHunks(
-      readDiff(['--- a/f.c', '+++ b/f.c', '@@ -0,0 +1 @@', '+z', '@@ -2 +3 @@', '-b', '+B', ''].join('\n')),
-    );
+    const c2 = commitHunks(readDiff(['--- a/f.c', '+++ b/f.c', '@@ -0,0 +1 @@', '+z', '@@ -2 +3 @@', '-b', '+B', ''].join('\n')));
     expect(placeOnPr([c1, c2], 0, { file: 'f.c', line: 1, side: 'new' })).toEqual({ file: 'f.c', line: 2, side: 'new' });
     expect(placeOnPr([c1, c2], 0, { file: 'f.c', line: 2, side: 'new' })).toBeNull();
     expect(placeOnPr([c1, c2], 1, { file: 'f.c', line: 2, side: 'old' })).toBeNull(); // added by commit 1
@@ -123,7 +119,9 @@ describe('moving lines through commits', () => {
     expect(notASeries([c('1', '0'), c('2', '1', 'x')])).toMatch(/merge/);
     expect(notASeries([c('1', '0'), c('2', '9')])).toMatch(/follow/);
     expect(subjectOf('bpf: a long\n subject line\n\nbody')).toBe('bpf: a long subject line');
-    expect(patchMail({ ...c('1', '0'), message: 'bpf: x\n\nwhy' }, 2, 3, 'diff')).toContain('Subject: [PATCH 2/3] bpf: x\n\nwhy\n\n---\ndiff');
+    expect(patchMail({ ...c('1', '0'), message: 'bpf: x\n\nwhy' }, 2, 3, 'diff')).toContain(
+      'Subject: [PATCH 2/3] bpf: x\n\nwhy\n\n---\ndiff',
+    );
   });
 });
 
@@ -169,7 +167,10 @@ describe('App settings', () => {
   it('names the setting that is wrong, in one line, without echoing secrets', async () => {
     const cases: [Record<string, string>, string][] = [
       [{ APP_ID: '1', WEBHOOK_SECRET: 's', PRIVATE_KEY: 'not-a-key-XYZ' }, 'PRIVATE_KEY: not a PEM private key'],
-      [{ APP_ID: '1', WEBHOOK_SECRET: 's', PRIVATE_KEY_PATH: join(dir, 'missing.pem') }, `PRIVATE_KEY_PATH ${join(dir, 'missing.pem')}: cannot be read (ENOENT)`],
+      [
+        { APP_ID: '1', WEBHOOK_SECRET: 's', PRIVATE_KEY_PATH: join(dir, 'missing.pem') },
+        `PRIVATE_KEY_PATH ${join(dir, 'missing.pem')}: cannot be read (ENOENT)`,
+      ],
       [{ APP_ID: '1', WEBHOOK_SECRET: 'sec\n', PRIVATE_KEY: key }, 'WEBHOOK_SECRET: has white space'],
       [{ APP_ID: 'my-app', WEBHOOK_SECRET: 's', PRIVATE_KEY: key }, 'APP_ID: not an App id'],
       [{ APP_ID: '1', WEBHOOK_SECRET: 's', PRIVATE_KEY: key, KFUNC_REVIEW_KERNEL: 'latest' }, 'KFUNC_REVIEW_KERNEL must be a version'],
@@ -188,10 +189,22 @@ describe('App settings', () => {
 
   it('`serve --help` prints the App settings and exits 0', () => {
     mkdirSync(join(dir, 'x'));
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'serve', '--help'], { encoding: 'utf8', cwd: join(dir, 'x') });
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'serve', '--help'], {
+      encoding: 'utf8',
+      cwd: join(dir, 'x'),
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(SERVE_HELP);
-    for (const name of ['APP_ID', 'PRIVATE_KEY', 'PRIVATE_KEY_PATH', 'WEBHOOK_SECRET', 'KFUNC_REVIEW_CONFIG', '--port', '--host', '--config'])
+    for (const name of [
+      'APP_ID',
+      'PRIVATE_KEY',
+      'PRIVATE_KEY_PATH',
+      'WEBHOOK_SECRET',
+      'KFUNC_REVIEW_CONFIG',
+      '--port',
+      '--host',
+      '--config',
+    ])
       expect(SERVE_HELP).toContain(name);
   });
 });

@@ -32,7 +32,11 @@ Exit codes: 0 no finding at or above --fail-level, 1 some, 2 usage or input erro
 /** The Action's inputs (action.yml), as `kfunc-review action --name value` also takes them. */
 export const ACTION_OPTIONS: readonly { name: string; default?: string; text: string }[] = [
   { name: 'token', default: '${{ github.token }}', text: 'token to read the pull request and post the review and check run' },
-  { name: 'config', default: '.kfunc-review.json', text: 'rule levels and dispositions, a path in the checkout (any other path must exist)' },
+  {
+    name: 'config',
+    default: '.kfunc-review.json',
+    text: 'rule levels and dispositions, a path in the checkout (any other path must exist)',
+  },
   { name: 'fail-level', default: 'error', text: 'fail the step at or above this severity: none, info, warning, error' },
   {
     name: 'filter-mode',

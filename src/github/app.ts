@@ -382,7 +382,8 @@ export function appConfigFromEnv(env: Env, configPath = env.KFUNC_REVIEW_CONFIG)
   // GitHub signs with the secret as typed; one read from a file often keeps a newline.
   if ((secret as string).trim() !== secret) throw new Error('WEBHOOK_SECRET: has white space (a newline?) at its start or end');
   const debounce = env.KFUNC_REVIEW_DEBOUNCE_MS;
-  if (debounce !== undefined && !/^\d+$/.test(debounce)) throw new Error(`KFUNC_REVIEW_DEBOUNCE_MS must be a whole number of milliseconds (got "${debounce}")`);
+  if (debounce !== undefined && !/^\d+$/.test(debounce))
+    throw new Error(`KFUNC_REVIEW_DEBOUNCE_MS must be a whole number of milliseconds (got "${debounce}")`);
   const kernel = env.KFUNC_REVIEW_KERNEL;
   if (kernel && !/^\d+\.\d+$/.test(kernel)) throw new Error(`KFUNC_REVIEW_KERNEL must be a version X.Y, such as 6.12 (got "${kernel}")`);
   const reviewConfig = configPath ? loadConfig(configPath) : undefined;
