@@ -3,7 +3,7 @@
 // node_modules anywhere above it, started through the bootstrap as the runner starts it, against
 // the loopback GitHub stand-in. It must review without installing or compiling anything.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -78,5 +78,42 @@ describe('the prebuilt action', () => {
     expect(body).toContain('kfunc-review: ');
     expect(gh.commentsOf('gearco/linux#3').length).toBeGreaterThan(0);
     expect(gh.requests.every((r) => r.status < 400)).toBe(true);
+  });
+
+  it('commits the layout as the tree of a release commit tagged vX.Y.Z and vX, leaving the work tree alone', async () => {
+    const src = join(dir, 'src');
+    mkdirSync(src);
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=r', '-c', 'user.email=r@example.invalid', ...args], { cwd: src, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    writeFileSync(join(src, '.gitignore'), 'node_modules/\naction-dist/\n');
+    git('add', '.');
+    git('commit', '-qm', 'source');
+    const source = git('rev-parse', 'HEAD');
+    const layout = join(src, 'action-dist');
+    for (const f of ['action.yml', 'dist/action.mjs', 'action/index.mjs', 'node_modules/tree-sitter/index.js']) {
+      mkdirSync(dirname(join(layout, f)), { recursive: true });
+      writeFileSync(join(layout, f), `// ${f}\n`);
+    }
+    const script = join(ROOT, 'scripts/commit-action-release.mjs');
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'r',
+      GIT_AUTHOR_EMAIL: 'r@example.invalid',
+      GIT_COMMITTER_NAME: 'r',
+      GIT_COMMITTER_EMAIL: 'r@example.invalid',
+    };
+    await run(process.execPath, [script, '--version', '1.4.0'], { cwd: src, env });
+    expect(git('ls-tree', '-r', '--name-only', 'v1').split('\n').sort()).toEqual(
+      ['action.yml', 'action/index.mjs', 'dist/action.mjs', 'node_modules/tree-sitter/index.js'].sort(),
+    );
+    expect(git('rev-parse', 'v1^')).toBe(source);
+    expect(git('rev-parse', 'v1')).toBe(git('rev-parse', 'v1.4.0'));
+    expect(git('status', '--porcelain')).toBe('');
+    // A released version is never moved; the major tag follows the newest.
+    await expect(run(process.execPath, [script, '--version', '1.4.0'], { cwd: src, env })).rejects.toThrow(/never moved/);
+    await run(process.execPath, [script, '--version', '1.5.0'], { cwd: src, env });
+    expect(git('rev-parse', 'v1')).toBe(git('rev-parse', 'v1.5.0'));
+    expect(git('rev-parse', 'v1.4.0')).not.toBe(git('rev-parse', 'v1.5.0'));
   });
 });
