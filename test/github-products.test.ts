@@ -55,6 +55,22 @@ describe('Action inputs', () => {
     }
   });
 
+  it('the example workflow is the one the docs show, asks for the four permissions and uses only real inputs', () => {
+    const example = readFileSync(join(ROOT, 'examples/kernel-patch-pr.yml'), 'utf8');
+    expect(readFileSync(join(ROOT, 'docs/github.md'), 'utf8')).toContain(example);
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(example);
+    for (const p of ['contents: read', 'pull-requests: write', 'checks: write', 'security-events: write'])
+      expect(example).toContain(`      ${p}`);
+    expect(example).not.toMatch(/fetch-depth: 0/);
+    expect(example).toContain('github/codeql-action/upload-sarif');
+    expect(example).toContain('steps.kfunc.outputs.sarif-path');
+    const step = example.slice(example.indexOf('uses: OWNER/kfunc-review@v1'));
+    const withBlock = /with:\n((?: {10}.*\n)+)/.exec(step)![1]!;
+    const keys = [...withBlock.matchAll(/^ {10}(?:# )?([a-z-]+):/gm)].map((m) => m[1]!);
+    expect(keys.length).toBeGreaterThanOrEqual(5);
+    for (const k of keys) expect(actionYmlInputs()).toContain(k);
+  });
+
   it('refuses a filter-mode or kernel it does not know, naming the input, before any request', async () => {
     const env = { GITHUB_EVENT_PATH: '/nonexistent', INPUT_TOKEN: 't' };
     for (const [k, v, name] of [
