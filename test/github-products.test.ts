@@ -154,6 +154,7 @@ describe('a series from the API (no checkout)', () => {
       files: [{ filename: GEAR_FILE, status: 'modified', patch }],
       series: repo.commits.map((c) => ({ sha: c.sha, parent: c.parent, message: c.message, diff: c.diff })),
     });
+    mkdirSync(join(dir, 'empty'));
     for (const c of repo.commits) gh.putFile('gearco/linux', c.sha, GEAR_FILE, c.text);
     const out = await reviewPullRequest(client(gh), prRef(p), {
       engine: await loadEngine(),
@@ -162,6 +163,8 @@ describe('a series from the API (no checkout)', () => {
       maxInline: 30,
       failLevel: 'none',
       filterMode: 'added',
+      // A workspace without the checkout: said, not silently reviewed from hunks.
+      workspace: join(dir, 'empty'),
       log: quietLog,
     });
     expect(gh.requests.filter((r) => /\/commits\/[0-9a-f]{40}$/.test(r.path))).toHaveLength(3);
@@ -173,6 +176,7 @@ describe('a series from the API (no checkout)', () => {
     // filter-mode added: patch 1's finding on a line patch 3 rewrote has no PR line, so it is not reported.
     expect(out.findings.some((f) => f.kfunc === 'bpf_gear_spin' && f.rule === 'KF-IDX-01')).toBe(false);
     expect(body).toMatch(/finding\(s\) outside filter-mode "added" are not reported/);
+    expect(body).toContain('reviewed from the API diff, hunks only');
   });
 });
 

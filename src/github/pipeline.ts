@@ -105,6 +105,10 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
     : await reviewPr(gh, pr, { engine: o.engine, review: o.review, name, diff, diffLines, series, filterMode: o.filterMode ?? 'nofilter' });
   const result = run.result;
   if (o.configError) result.errors.push(o.configError);
+  if (o.workspace && diff.source !== 'git')
+    result.warnings.push(
+      `${name}: the workspace holds no checkout of the pull request head with its commits (see fetch-depth in docs/github.md); reviewed from the API diff, hunks only`,
+    );
   if (commits.length > 1 && !series)
     result.warnings.push(`${name}: reviewed as one patch, not commit by commit: ${broken ?? "the commit list is not the head's"}`);
   const findings = result.findings;
