@@ -168,9 +168,34 @@ describe('the Action on a three-commit series', () => {
     expect(sarifLines(sarifPath)).not.toContain(`KF-IDX-01:${spinAccess}`);
     expect(sarifLines(sarifPath)).toContain(`KF-IDX-01:${lineOf(head, '\treturn gear_teeth[idx];', peekDecl)}`);
 
+    // The job summary lists the same patches.
+    expect([...summary.matchAll(/^#### (.*)$/gm)].map((m) => m[1])).toEqual(heads);
+
     // Run again on the same head: nothing new.
     expect(await runActionCli([], env, { log: quietLog })).toBe(1);
     expect(gh.commentsOf(KEY)).toHaveLength(2);
     expect(gh.reviewsOf(KEY)).toHaveLength(1);
+  });
+
+  it('reviews a one-commit pull request as one diff, as before, with whole files and no "does not apply"', async () => {
+    const repo = makeGearRepo(join(dir, 'ws'));
+    const [c1] = repo.commits;
+    // The PR is the first commit alone.
+    repo.git('checkout', '-q', c1!.sha);
+    addPull({ ...repo, head: c1!.sha } as GearRepo, {
+      headSha: c1!.sha,
+      files: [{ filename: GEAR_FILE, status: 'modified', patch: c1!.diff.split('\n').slice(4).join('\n') }],
+      series: [{ sha: c1!.sha, parent: c1!.parent, message: c1!.message, diff: c1!.diff }],
+    });
+    const env = runnerEnv({ ...repo, head: c1!.sha } as GearRepo, { 'INPUT_FAIL-LEVEL': 'none' });
+    expect(await runActionCli([], env, { log: quietLog })).toBe(0);
+    const body = gh.reviewsOf(KEY)[0]!.body;
+    expect(body).not.toContain('####');
+    expect(body).not.toMatch(/does not apply|hunks only/);
+    const spin = lineOf(c1!.text, '\treturn gear_teeth[idx];', lineOf(c1!.text, '__bpf_kfunc unsigned long bpf_gear_spin(int idx)'));
+    const comment = gh.commentsOf(KEY).find((c) => c.line === spin)!;
+    expect(comment.body).toContain('KF-IDX-01');
+    // The bounded sibling lies outside the commit's hunk: seen because the whole file was read.
+    expect(comment.body).toContain(`(kernel/bpf/gear.c:${lineOf(c1!.text, '\tif (idx < 0 || idx >= 16)')})`);
   });
 });
