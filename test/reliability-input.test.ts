@@ -5,6 +5,7 @@
 // fuzz run (`npm run fuzz`) shares; sizes are the issue's, except where a smaller input shows
 // the same class of failure.
 import { describe, expect, it } from 'vitest';
+import { cliUnprivileged, openToAll } from './support/unprivileged.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -233,12 +234,13 @@ describe('3 and 6. command-line inputs: only regular files, one line per refusal
     expect(JSON.parse(r.stdout).patches.map((p: { input: string }) => p.input)).toEqual([join(batch, 'a.patch')]);
   });
 
-  it.skipIf(process.getuid?.() === 0)('an unreadable directory is an error for that input; the others are reviewed', () => {
+  it('an unreadable directory is an error for that input; the others are reviewed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kfr-dir-'));
     const locked = join(dir, 'locked');
     mkdirSync(locked, { mode: 0o000 });
-    writeFileSync(join(dir, 'a.patch'), kfuncPatch(['\treturn idx;']));
-    const r = cli(['--format', 'json', locked, join(dir, 'a.patch')]);
+    writeFileSync(join(dir, 'a.patch'), kfuncPatch(['\treturn idx;']), { mode: 0o644 });
+    openToAll(dir, 1);
+    const r = cliUnprivileged(['--format', 'json', locked, join(dir, 'a.patch')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`kfunc-review: ${locked}: cannot read the directory (EACCES)\n`);
     expect(JSON.parse(r.stdout).patches).toHaveLength(1);

@@ -12,6 +12,7 @@ import { runAudit } from '../src/pipeline/audit/audit.js';
 import { readTreeText, resolveInTree, TreeReadRefused } from '../src/tree/contained.js';
 import { FileCache } from '../src/tree/callees.js';
 import { sha256 } from '../src/tree/cache.js';
+import { cliUnprivileged, openToAll } from './support/unprivileged.js';
 import { kfuncFile, mail } from '../scripts/hostile-inputs.mjs';
 
 let work: string;
@@ -100,10 +101,15 @@ describe('3 and 6. audit: nothing read outside the tree, nothing skipped in sile
     expect(warm.errors).toEqual([{ input: '../secret.c', message: '../secret.c: cannot be read; not audited' }]);
   });
 
-  it.skipIf(process.getuid?.() === 0)('an unreadable kfunc file is an error naming it', async () => {
+  it('an unreadable kfunc file is an error naming it', () => {
     const kf = join(audited, 'kernel/bpf/widget_kfuncs.c');
     chmodSync(kf, 0o000);
-    const r = await runAudit(audited, { jobs: 1, cache: false });
-    expect(r.errors).toEqual([{ input: 'kernel/bpf/widget_kfuncs.c', message: 'kernel/bpf/widget_kfuncs.c: cannot be read; not audited' }]);
+    openToAll(work, 1);
+    // Through the CLI, so that it runs unprivileged when the tests run as root.
+    const r = cliUnprivileged(['audit', audited, '--format', 'json', '--no-cache', '-q']);
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout).errors).toEqual([
+      { input: 'kernel/bpf/widget_kfuncs.c', message: 'kernel/bpf/widget_kfuncs.c: cannot be read; not audited' },
+    ]);
   });
 });

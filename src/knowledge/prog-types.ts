@@ -2,9 +2,14 @@
 //
 // The kernel maps each program type to a "kfunc hook" (bpf_prog_type_to_kfunc_hook() in
 // kernel/bpf/btf.c); a type with no hook makes the registration fail with -EINVAL, so the
-// whole set is never callable. The map only ever grew. What we know, from comparing the 6.1
-// and 6.12 trees and the bpf-next mails of the v7.0 window:
-//   - 6.1 maps only XDP, SCHED_CLS, STRUCT_OPS, TRACING, LSM and SYSCALL;
+// whole set is never callable. The map only ever grew. What we know, from the series that
+// introduced the registration API, comparing the 6.1 and 6.12 trees and the bpf-next mails of
+// the v7.0 window:
+//   - 5.18 introduced register_btf_kfunc_id_set() with three hooks: XDP, SCHED_CLS (TC) and
+//     STRUCT_OPS;
+//   - 5.19 added TRACING and SYSCALL (kfuncs for HID-BPF's syscall programs);
+//   - 6.1 maps XDP, SCHED_CLS, STRUCT_OPS, TRACING, LSM and SYSCALL; we did not pin the
+//     release that added LSM, so it answers "supported" from 5.19 on;
 //   - 6.12 adds UNSPEC (the common hook, visible to every program type), TRACEPOINT,
 //     PERF_EVENT, the six CGROUP_* types, SCHED_ACT, SK_SKB, SOCKET_FILTER, the four LWT_*
 //     types, NETFILTER and KPROBE. We did not pin the release of each addition, so for those
@@ -27,23 +32,25 @@ export interface ProgTypeFact {
   hook: string;
   /** First release that maps it (for `exact: false`, the earliest it could be). */
   since: KernelVersion;
-  /** False when `since` is a lower bound (absent in 6.1, present in 6.12). */
+  /** False when `since` is a lower bound (absent in `absentIn`, present in a later tree we compared). */
   exact: boolean;
+  /** For `exact: false`: the newest tree we know lacks the mapping. */
+  absentIn?: string;
   /** True for proposals that are not known to be merged. */
   proposal?: boolean;
 }
 
 const NEWEST_KNOWN: KernelVersion = { major: 7, minor: 0 };
 const v = (major: number, minor: number): KernelVersion => ({ major, minor });
-const between = (name: string, hook: string): ProgTypeFact => ({ name, hook, since: v(6, 2), exact: false });
+const between = (name: string, hook: string): ProgTypeFact => ({ name, hook, since: v(6, 2), exact: false, absentIn: '6.1' });
 
 export const PROG_TYPE_HOOKS: readonly ProgTypeFact[] = [
-  { name: 'XDP', hook: 'XDP', since: v(6, 0), exact: true },
-  { name: 'SCHED_CLS', hook: 'TC', since: v(6, 0), exact: true },
-  { name: 'STRUCT_OPS', hook: 'STRUCT_OPS', since: v(6, 0), exact: true },
-  { name: 'TRACING', hook: 'TRACING', since: v(6, 0), exact: true },
-  { name: 'LSM', hook: 'TRACING', since: v(6, 0), exact: true },
-  { name: 'SYSCALL', hook: 'SYSCALL', since: v(6, 0), exact: true },
+  { name: 'XDP', hook: 'XDP', since: v(5, 18), exact: true },
+  { name: 'SCHED_CLS', hook: 'TC', since: v(5, 18), exact: true },
+  { name: 'STRUCT_OPS', hook: 'STRUCT_OPS', since: v(5, 18), exact: true },
+  { name: 'TRACING', hook: 'TRACING', since: v(5, 19), exact: true },
+  { name: 'LSM', hook: 'TRACING', since: v(5, 19), exact: false, absentIn: '5.18' },
+  { name: 'SYSCALL', hook: 'SYSCALL', since: v(5, 19), exact: true },
   between('UNSPEC', 'COMMON'),
   between('TRACEPOINT', 'TRACING'),
   between('PERF_EVENT', 'TRACING'),
@@ -99,14 +106,14 @@ export function progTypeSupport(progType: string, target: TargetTree): ProgTypeS
   if (compareVersion(target, fact.since.major, fact.since.minor) >= 0) {
     return {
       state: 'supported',
-      reason: `BPF_PROG_TYPE_${name} maps to the ${fact.hook} kfunc hook from ${fact.exact ? since : `no later than 6.12`}`,
+      reason: `BPF_PROG_TYPE_${name} maps to the ${fact.hook} kfunc hook from ${fact.exact ? since : `no later than ${fact.absentIn === '6.1' ? '6.12' : '6.1'}`}`,
     };
   }
   return {
     state: 'unsupported',
     reason: fact.exact
       ? `BPF_PROG_TYPE_${name} gets a kfunc hook only from ${since}; the target is ${tv}`
-      : `BPF_PROG_TYPE_${name} has no kfunc hook on ${tv} (6.1 does not map it)`,
+      : `BPF_PROG_TYPE_${name} has no kfunc hook on ${tv} (${fact.absentIn} does not map it)`,
   };
 }
 

@@ -34,6 +34,8 @@ export default defineRule({
       for (const r of registrationsOf(model, name)) {
         // Context entries are the base tree itself, which builds; only judge what the patch writes.
         if (!r.added && model.files.some((f) => f.addedLines.size > 0)) continue;
+        // A set of the API before BTF_ID_FLAGS: its "flags" are set memberships, no KF_* is written.
+        if (r.via) continue;
         for (const flag of r.flags) {
           if (!/^KF_\w+$/.test(flag)) continue;
           const avail = flagAvailability(flag, t);

@@ -1,6 +1,6 @@
 // KF-REG-01: a __bpf_kfunc definition that no BTF_ID_FLAGS entry registers.
 import { defineRule } from '../contract.js';
-import { isAudit, isReviewed } from '../../model/c-query.js';
+import { callsIn, isAudit, isReviewed } from '../../model/c-query.js';
 import { isDestructorStub, isImplAnchor } from '../../knowledge/stub-names.js';
 
 export default defineRule({
@@ -15,6 +15,8 @@ export default defineRule({
       unregistered: '{name}() is defined with __bpf_kfunc but no BTF_ID_FLAGS(func, {name}, ...) entry registers it',
       unregisteredPartial:
         '{name}() is defined with __bpf_kfunc but no visible BTF_ID_FLAGS entry registers it (the rest of {file} was not visible)',
+      calledByKernel:
+        '{name}() is defined with __bpf_kfunc but no BTF_ID_FLAGS entry registers it; kernel code calls it ({caller}()), so the marker may only keep it out of line as a tracing attach target. Register it if BPF programs should call it',
     },
   },
   check({ model, report }) {
@@ -33,6 +35,28 @@ export default defineRule({
       const file = model.files.find((f) => f.path === k.file);
       const full = file?.visibility === 'full';
       const sets = model.sets.filter((s) => s.file === k.file).map((s) => s.name);
+      // Called by the kernel itself (test runners call fentry targets such as bpf_fentry_test*):
+      // the marker's noinline/__used may be the point, so say it, but not as a defect.
+      const caller = [...model.functions.values()].find(
+        (f) => f.file === k.file && f.name !== k.name && !f.isKfunc && callsIn(f.body).some((c) => c.name === k.name),
+      );
+      if (caller) {
+        const at = callsIn(caller.body).find((c) => c.name === k.name)!;
+        report({
+          messageId: 'calledByKernel',
+          severity: 'info',
+          data: { name: k.name, caller: caller.name },
+          kfunc: k.name,
+          file: k.file,
+          line: k.line,
+          evidence: [
+            `definition: ${k.file}:${k.line}`,
+            `called from ${caller.name}() at ${caller.file}:${at.line}, a function BPF programs do not call`,
+            sets.length ? `kfunc sets in ${k.file}: ${sets.join(', ')} (none lists ${k.name})` : `no kfunc set is visible in ${k.file}`,
+          ],
+        });
+        continue;
+      }
       report({
         messageId: full ? 'unregistered' : 'unregisteredPartial',
         severity: full ? 'warning' : 'info',

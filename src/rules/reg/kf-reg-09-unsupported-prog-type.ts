@@ -10,7 +10,7 @@ export default defineRule({
     description: 'Report kfunc set registrations for program types the target kernel cannot hook',
     rationale:
       'register_btf_kfunc_id_set() maps the program type to a kfunc hook; a type without one makes it return -EINVAL, the set is never registered, and an error during registration frees every kfunc set already registered for the same BTF.',
-    kernels: '>=6.0',
+    kernels: '>=5.18',
     messages: {
       unsupported:
         'register_btf_kfunc_id_set({progType}, &{idSet}) cannot succeed on {target}: that program type has no kfunc hook there, so the call returns -EINVAL and the kfuncs of {set} are not callable; register for a supported type or target a newer tree',
