@@ -48,7 +48,8 @@ function mutate(text: string, muts: [number, number, number, string][]): string 
         lines.splice(i, 0, lines[j] ?? '');
         break;
       case 2:
-        [lines[i], lines[j]] = [lines[j], lines[i]];
+        // An empty text has no line to swap: a swap must not put `undefined` into it.
+        [lines[i], lines[j]] = [lines[j] ?? '', lines[i] ?? ''];
         break;
       case 3:
         lines[i] = s;

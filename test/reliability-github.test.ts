@@ -192,8 +192,9 @@ describe('4. the App stays up and loses nothing', () => {
     }
   });
 
-  it('retries a failing review later, then shows the failure on the pull request as a check', async () => {
+  it('retries a failing review later, then shows the failure on the pull request as a neutral check, logged with the PR', async () => {
     gh.addPull(pull());
+    quietLog.lines.length = 0;
     // The diff cannot be fetched: every attempt fails after the client's own retries.
     gh.fail('GET', /\/pulls\/7$/, 500, { times: 1000 });
     const engine = fakeEngine(() => []);
@@ -203,9 +204,11 @@ describe('4. the App stays up and loses nothing', () => {
     const gets = gh.requests.filter((r) => r.method === 'GET' && /\/pulls\/7$/.test(r.path));
     expect(gets.length).toBeGreaterThanOrEqual(3 * 4); // three runs, each with the client's retries
     const check = gh.checkRuns.at(-1)!;
-    expect(check).toMatchObject({ head_sha: HEAD, conclusion: 'failure' });
+    expect(check).toMatchObject({ head_sha: HEAD, conclusion: 'neutral' });
     expect(check.output.title).toBe('kfunc-review could not review this pull request');
     expect(check.output.summary).toContain('HTTP 500');
+    expect(check.output.summary).toContain('torvalds/linux#7');
+    expect(quietLog.lines.some((l) => l.startsWith('warn: torvalds/linux#7: review failed:') && l.includes('500'))).toBe(true);
   });
 });
 

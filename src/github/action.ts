@@ -11,6 +11,7 @@ import type { ReviewOptions } from '../pipeline/review.js';
 import { loadEngine, type Engine } from './engine.js';
 import { createClient, errorText, type Logger } from './octokit.js';
 import { reviewPullRequest, type Mode } from './pipeline.js';
+import { FILTER_MODES, type FilterMode } from './pr-review.js';
 import { escapeData, escapeProperty, input, readPrEvent, setOutputs, type Env } from './action-env.js';
 
 export interface ActionDeps {
@@ -69,9 +70,12 @@ export async function runActionCli(argv: string[], env: Env = process.env, deps:
     const get = (name: string) => f.get(name) ?? input(env, name);
     const failLevel: FailLevel = oneOf(get('fail-level'), FAIL_LEVELS, 'error', 'fail-level');
     const mode: Mode = oneOf(get('mode'), MODES, 'both', 'mode');
+    const filterMode: FilterMode = oneOf(get('filter-mode'), FILTER_MODES, 'nofilter', 'filter-mode');
     const maxInline = Number(get('max-inline-comments') ?? 30);
     if (!Number.isInteger(maxInline) || maxInline < 0) throw new Error('max-inline-comments must be a whole number ≥ 0');
     const kernel = get('kernel');
+    // A version the engine cannot read would silently fall back to detection: refuse it instead.
+    if (kernel !== undefined && !/^\d+\.\d+$/.test(kernel)) throw new Error(`kernel must be a version X.Y, such as 6.12 (got "${kernel}")`);
 
     const pr = readPrEvent(env);
     if (!pr) {
@@ -102,6 +106,7 @@ export async function runActionCli(argv: string[], env: Env = process.env, deps:
       engine,
       review,
       mode,
+      filterMode,
       maxInline,
       failLevel,
       ...(env.GITHUB_WORKSPACE ? { workspace: env.GITHUB_WORKSPACE } : {}),

@@ -188,14 +188,16 @@ export function createWebhookApp(config: AppConfig, deps: AppDeps = {}): Webhook
       log.warn(`${job.key}: review failed: ${errorText(err)}${superseded ? ' (a newer head is queued)' : ''}`);
       deliveries.forget(job.delivery); // a manual redelivery may try again
       if (superseded) return;
-      // Not only logged: the pull request shows a failing check that says why.
+      // Not only logged: the pull request shows a check that says why. Neutral, not failure: the
+      // tool failed, the patch was not judged (a push or a redelivery tries again).
       try {
         await publishCheckRun(clientFor(job.installationId), job, {
           name: 'kfunc-review',
           findings: [],
           failed: true,
+          conclusion: 'neutral',
           title: 'kfunc-review could not review this pull request',
-          summary: `The review of ${job.headSha.slice(0, 12)} failed after retries: ${errorText(err)}\n\nPush again or redeliver the webhook to retry.`,
+          summary: `The review of ${job.key} at ${job.headSha.slice(0, 12)} failed after retries: ${errorText(err)}\n\nPush again or redeliver the webhook to retry.`,
         });
       } catch (e) {
         log.warn(`${job.key}: could not publish the failure as a check run either: ${errorText(e)}`);
@@ -363,11 +365,27 @@ export function appConfigFromEnv(env: Env, configPath = env.KFUNC_REVIEW_CONFIG)
   const appId = env.APP_ID;
   const secret = env.WEBHOOK_SECRET;
   let key = env.PRIVATE_KEY;
-  if (!key && env.PRIVATE_KEY_PATH) key = readFileSync(env.PRIVATE_KEY_PATH, 'utf8');
+  if (!key && env.PRIVATE_KEY_PATH) {
+    try {
+      key = readFileSync(env.PRIVATE_KEY_PATH, 'utf8');
+    } catch (err) {
+      throw new Error(`PRIVATE_KEY_PATH ${env.PRIVATE_KEY_PATH}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, {
+        cause: err,
+      });
+    }
+  }
   if (!appId) missing.push('APP_ID');
   if (!key) missing.push('PRIVATE_KEY or PRIVATE_KEY_PATH');
   if (!secret) missing.push('WEBHOOK_SECRET');
   if (missing.length) throw new Error(`missing configuration: ${missing.join(', ')}`);
+  if (!/^(\d+|Iv[0-9A-Za-z.]+)$/.test((appId as string).trim())) throw new Error('APP_ID: not an App id (digits) or client id (Iv...)');
+  // GitHub signs with the secret as typed; one read from a file often keeps a newline.
+  if ((secret as string).trim() !== secret) throw new Error('WEBHOOK_SECRET: has white space (a newline?) at its start or end');
+  const debounce = env.KFUNC_REVIEW_DEBOUNCE_MS;
+  if (debounce !== undefined && !/^\d+$/.test(debounce))
+    throw new Error(`KFUNC_REVIEW_DEBOUNCE_MS must be a whole number of milliseconds (got "${debounce}")`);
+  const kernel = env.KFUNC_REVIEW_KERNEL;
+  if (kernel && !/^\d+\.\d+$/.test(kernel)) throw new Error(`KFUNC_REVIEW_KERNEL must be a version X.Y, such as 6.12 (got "${kernel}")`);
   const reviewConfig = configPath ? loadConfig(configPath) : undefined;
   const mode = env.KFUNC_REVIEW_MODE as Mode | undefined;
   const failLevel = env.KFUNC_REVIEW_FAIL_LEVEL as FailLevel | undefined;
@@ -398,7 +416,13 @@ export async function serveCli(argv: string[], env: Env = process.env, deps: App
   let config: AppConfig;
   try {
     config = appConfigFromEnv(env, arg('config') ?? env.KFUNC_REVIEW_CONFIG);
-    normalizePrivateKey(config.privateKey); // fail at start, not on the first webhook
+    // Fail at start, not on the first webhook; name the setting, never echo the key.
+    try {
+      normalizePrivateKey(config.privateKey);
+    } catch {
+      const from = env.PRIVATE_KEY ? 'PRIVATE_KEY' : `PRIVATE_KEY_PATH ${env.PRIVATE_KEY_PATH}`;
+      throw new Error(`${from}: not a PEM private key (the .pem file GitHub issues, PKCS#1, or PKCS#8)`);
+    }
   } catch (err) {
     // Never echo the key: errorText only carries the message, and key parsing errors do not quote it.
     log.warn(`kfunc-review serve: ${err instanceof Error ? err.message : 'bad configuration'}`);

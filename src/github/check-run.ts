@@ -38,6 +38,10 @@ export interface CheckInput {
   title: string;
   summary: string;
   text?: string;
+  /** The findings to annotate, at head lines (default: `findings`); a series passes the placed copies. */
+  annotate?: Finding[];
+  /** Overrides the conclusion (a review that could not run is neutral: nothing was judged). */
+  conclusion?: 'success' | 'neutral' | 'failure';
 }
 
 export interface CheckOutcome {
@@ -50,7 +54,7 @@ export interface CheckOutcome {
 export async function publishCheckRun(gh: GitHubClient, pr: PullRef, input: CheckInput): Promise<CheckOutcome> {
   // Findings on the pre-image ('old' side) have no place on the head commit's files, and one
   // disposed as not-a-bug is listed in the summary, not pinned on the code.
-  const annotations = input.findings.filter((f) => f.side === 'new' && !f.disposition).map(toAnnotation);
+  const annotations = (input.annotate ?? input.findings).filter((f) => f.side === 'new' && !f.disposition).map(toAnnotation);
   const batches: (typeof annotations)[] = [];
   for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
   const output = (batch: typeof annotations) => ({
@@ -67,7 +71,7 @@ export async function publishCheckRun(gh: GitHubClient, pr: PullRef, input: Chec
       name: input.name,
       head_sha: pr.headSha,
       status: 'completed',
-      conclusion: conclusionFor(input.findings, input.failed),
+      conclusion: input.conclusion ?? conclusionFor(input.findings, input.failed),
       completed_at: new Date().toISOString(),
       output: output(batches[0] ?? []),
     });

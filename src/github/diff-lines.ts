@@ -5,6 +5,8 @@
 export interface FileLines {
   /** Post-image lines shown in a hunk (added or context): valid for side RIGHT. */
   right: Set<number>;
+  /** Post-image lines the diff adds (a subset of `right`). */
+  added: Set<number>;
   /** Pre-image lines shown in a hunk (removed or context): valid for side LEFT. */
   left: Set<number>;
   /** Hunk index of each right/left line; a multi-line comment must stay in one hunk. */
@@ -46,6 +48,7 @@ export function parseDiffLines(diff: string): DiffLines {
       const tag = line[0];
       if (tag === '+') {
         current.right.add(newLine);
+        current.added.add(newLine);
         current.rightHunk.set(newLine, hunk);
         newLine++;
         newLeft--;
@@ -81,7 +84,7 @@ export function parseDiffLines(diff: string): DiffLines {
     if (line.startsWith('+++ ')) {
       const newPath = stripPrefix(line.slice(4)) ?? oldPath;
       if (!newPath) continue;
-      current = out.get(newPath) ?? { right: new Set(), left: new Set(), rightHunk: new Map(), leftHunk: new Map() };
+      current = out.get(newPath) ?? { right: new Set(), added: new Set(), left: new Set(), rightHunk: new Map(), leftHunk: new Map() };
       out.set(newPath, current);
       continue;
     }

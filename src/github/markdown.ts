@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../core/types.js';
 import type { InputError } from '../core/report-input.js';
 import { countBySeverity, type Counts } from '../core/policy.js';
+import type { PatchSection } from './pr-review.js';
 
 const MARK_PREFIX = 'kfunc-review:fp=';
 const STALE_NOTE = '<!-- kfunc-review:stale -->';
@@ -82,12 +83,13 @@ export function countLine(c: Counts): string {
 }
 
 /** One table row per finding; used where inline comments are not possible. */
-export function findingTable(findings: Finding[]): string {
+export function findingTable(findings: Finding[], inline?: (f: Finding) => boolean): string {
   if (findings.length === 0) return '';
   const rows = findings.map((f) => {
     const ev = f.evidence.length ? `<br>${f.evidence.map((e) => mdText(e)).join('<br>')}` : '';
     const disposed = f.disposition ? `<br>**marked not-a-bug**: ${mdText(f.disposition.reason).replace(/\n/g, ' ')}` : '';
-    return `| ${SEVERITY_ICON[f.severity]} ${f.severity} | \`${f.rule}\` | \`${f.file}:${f.line}\` | ${mdText(f.message).replace(/\n/g, ' ')}${disposed}${ev} |`;
+    const where = `\`${f.file}:${f.line}\`${f.side === 'old' ? ' (removed line)' : ''}${inline?.(f) ? '<br>inline comment' : ''}`;
+    return `| ${SEVERITY_ICON[f.severity]} ${f.severity} | \`${f.rule}\` | ${where} | ${mdText(f.message).replace(/\n/g, ' ')}${disposed}${ev} |`;
   });
   return ['| severity | rule | location | finding |', '|---|---|---|---|', ...rows].join('\n');
 }
@@ -101,13 +103,40 @@ export interface SummaryInput {
   notes: string[];
   headSha: string;
   state: string;
+  /** A series reviewed commit by commit: the summary lists each patch's findings under its subject. */
+  patches?: PatchSection[] | null;
+  /** Fingerprints with an inline comment after this run. */
+  inlineFps?: Set<string>;
+}
+
+/**
+ * Each patch of a series under its subject, with its findings at the lines of its own commit.
+ * Lines a later commit changes have no inline comment; the table is where they are reported.
+ */
+export function patchSections(patches: PatchSection[], inlineFps: Set<string> = new Set()): string[] {
+  const parts = ['', `Findings per patch (${patches.length} commits, each reviewed as its own patch; lines are the commit's):`];
+  for (const p of patches) {
+    parts.push(
+      '',
+      `#### ${mdText(`[${p.index}/${p.total}] ${p.subject}`)}`,
+      '',
+      `Commit \`${p.sha.slice(0, 12)}\`: ${countLine(countBySeverity(p.findings))}`,
+    );
+    if (p.findings.length)
+      parts.push(
+        '',
+        findingTable(p.findings, (f) => !f.disposition && inlineFps.has(f.fingerprint)),
+      );
+  }
+  return parts;
 }
 
 export function reviewSummaryBody(s: SummaryInput): string {
   const parts = [`### kfunc-review: ${countLine(countBySeverity(s.all))} at ${s.headSha.slice(0, 12)}`];
   if (s.all.length === 0 && s.errors.length === 0) parts.push('', 'No findings.');
   if (s.inlineCount > 0) parts.push('', `${s.inlineCount} finding(s) are inline comments on the diff.`);
-  if (s.summaryOnly.length > 0) {
+  if (s.patches) parts.push(...patchSections(s.patches, s.inlineFps));
+  else if (s.summaryOnly.length > 0) {
     parts.push('', 'Findings outside the diff or over the inline-comment limit:', '', findingTable(s.summaryOnly));
   }
   appendErrorsAndNotes(parts, s.errors, s.notes);
@@ -121,9 +150,11 @@ export function jobSummaryMarkdown(
   errors: SummaryInput['errors'],
   notes: string[],
   extra: string[] = [],
+  patches: PatchSection[] | null = null,
 ): string {
   const parts = [`## ${title}`, '', countLine(countBySeverity(findings))];
-  if (findings.length > 0) parts.push('', findingTable(findings));
+  if (patches) parts.push(...patchSections(patches));
+  else if (findings.length > 0) parts.push('', findingTable(findings));
   appendErrorsAndNotes(parts, errors, notes);
   if (extra.length) parts.push('', ...extra);
   return clip(parts.join('\n')) + '\n';

@@ -17,6 +17,8 @@ import { formatSarif } from '../report/sarif.js';
 import type { Engine } from './engine.js';
 import { parseDiffLines } from './diff-lines.js';
 import { getPrDiff, type PullRef } from './pr-diff.js';
+import { listPrCommits, notASeries } from './pr-commits.js';
+import { reviewPr, type FilterMode, type PrReview } from './pr-review.js';
 import { postReview, type ReviewOutcome } from './review-poster.js';
 import { publishCheckRun, type CheckOutcome } from './check-run.js';
 import { countLine, jobSummaryMarkdown } from './markdown.js';
@@ -37,6 +39,8 @@ export interface PipelineOptions {
    */
   configError?: InputError;
   mode: Mode;
+  /** Which findings are reported at all (reviewdog's names); default nofilter. */
+  filterMode?: FilterMode;
   maxInline: number;
   failLevel: FailLevel;
   /** A checkout that may be at the PR head (Action); never executed, only read. */
@@ -84,14 +88,29 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
   };
   if (o.verifyHead && !(await headIsCurrent(gh, pr))) return none;
 
-  const diff = await getPrDiff(gh, pr, o.workspace);
-  o.log.info(`Reviewing ${pr.owner}/${pr.repo}#${pr.number} at ${pr.headSha.slice(0, 12)} (diff from ${diff.source})`);
-  const result = await runEngine(
-    diff.text,
-    `${pr.owner}/${pr.repo}#${pr.number}`,
-    { ...o.review, ...(diff.tree ? { tree: diff.tree } : {}) },
-    o,
+  const commits = await listPrCommits(gh, pr);
+  const broken = notASeries(commits);
+  // The PR's commits are the head's: a list that ends elsewhere (a push since) is not used.
+  const current = commits.length > 0 && commits[commits.length - 1]!.sha === pr.headSha;
+  const series = current && !broken && commits.length > 1 ? commits : null;
+  const diff = await getPrDiff(gh, pr, o.workspace, current && !broken ? commits[0]!.parents[0] : undefined);
+  o.log.info(
+    `Reviewing ${pr.owner}/${pr.repo}#${pr.number} at ${pr.headSha.slice(0, 12)} (diff from ${diff.source}` +
+      `${series ? `, ${series.length} commits as a series` : ''})`,
   );
+  const diffLines = parseDiffLines(diff.text);
+  const name = `${pr.owner}/${pr.repo}#${pr.number}`;
+  const run: PrReview = o.configError
+    ? { result: emptyResult(), patches: null, placed: [], unplaced: [] }
+    : await reviewPr(gh, pr, { engine: o.engine, review: o.review, name, diff, diffLines, series, filterMode: o.filterMode ?? 'nofilter' });
+  const result = run.result;
+  if (o.configError) result.errors.push(o.configError);
+  if (o.workspace && diff.source !== 'git')
+    result.warnings.push(
+      `${name}: the workspace holds no checkout of the pull request head with its commits (see fetch-depth in docs/github.md); reviewed from the API diff, hunks only`,
+    );
+  if (commits.length > 1 && !series)
+    result.warnings.push(`${name}: reviewed as one patch, not commit by commit: ${broken ?? "the commit list is not the head's"}`);
   const findings = result.findings;
   const notes = result.warnings;
   const counts = countBySeverity(findings);
@@ -118,7 +137,7 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
     // The SARIF file is a by-product: an unwritable RUNNER_TEMP must not stop the review from being posted.
     try {
       mkdirSync(dirname(o.sarifPath), { recursive: true });
-      writeFileSync(o.sarifPath, formatSarif(reviewReport(result), o.engine.rules));
+      writeFileSync(o.sarifPath, formatSarif(reviewReport(atHeadLines(run, o.log)), o.engine.rules));
     } catch (err) {
       o.log.warn(`Could not write the SARIF file ${o.sarifPath}: ${err instanceof Error ? err.message : String(err)}`);
       out.sarifWritten = false;
@@ -134,15 +153,22 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
     out.review = await postReview(
       gh,
       pr,
-      { findings, errors: result.errors, notes, diffLines: parseDiffLines(diff.text), maxInline: o.maxInline },
+      { findings, errors: result.errors, notes, diffLines, maxInline: o.maxInline, candidates: run.placed, patches: run.patches },
       o.log,
     );
     if (out.review.forbidden) wantCheck = true;
   }
   let checkForbidden = false;
   if (wantCheck) {
-    const summary = jobSummaryMarkdown('kfunc-review', findings, result.errors, notes);
-    out.check = await publishCheckRun(gh, pr, { name: o.checkName ?? 'kfunc-review', findings, failed, title, summary });
+    const summary = jobSummaryMarkdown('kfunc-review', findings, result.errors, notes, [], run.patches);
+    out.check = await publishCheckRun(gh, pr, {
+      name: o.checkName ?? 'kfunc-review',
+      findings,
+      annotate: run.placed,
+      failed,
+      title,
+      summary,
+    });
     if (out.check.forbidden) {
       checkForbidden = true;
       o.log.warn('The token may not create check runs (403); findings go to the job summary and the log.');
@@ -154,26 +180,29 @@ export async function reviewPullRequest(gh: GitHubClient, pr: PullRef, o: Pipeli
     if (checkForbidden) extra.push('> The token could not create a check run (missing `checks: write`).');
     appendFileSync(
       o.stepSummaryPath,
-      jobSummaryMarkdown(`kfunc-review: ${pr.owner}/${pr.repo}#${pr.number}`, findings, result.errors, notes, extra),
+      jobSummaryMarkdown(`kfunc-review: ${pr.owner}/${pr.repo}#${pr.number}`, findings, result.errors, notes, extra, run.patches),
     );
     out.wroteJobSummary = true;
   }
   return out;
 }
 
-/** The engine's result, or the error that stopped it from running, or a note that there was nothing to read. */
-async function runEngine(text: string, name: string, opts: ReviewOptions, o: PipelineOptions): Promise<ReviewResult> {
-  const r = emptyResult();
-  if (o.configError) {
-    r.errors.push(o.configError);
-    return r;
-  }
-  // A PR with no textual changes (only binaries, or empty) has nothing for the engine to read.
-  if (!text.trim()) {
-    r.warnings.push('The pull request has no textual diff.');
-    return r;
-  }
-  return o.engine.review(text, name, opts);
+/**
+ * The result with each finding at its line on the PR head, for SARIF (which GitHub reads against
+ * the head commit). In a series, a finding whose line a later commit changes has no such line:
+ * it is left out of SARIF and stays in the review summary under its patch.
+ */
+function atHeadLines(run: PrReview, log: Logger): ReviewResult {
+  if (!run.patches) return run.result;
+  const placed = new Map<string, Finding>();
+  for (const f of run.placed) placed.set(`${f.patchIndex}|${f.fingerprint}`, f);
+  const findings = run.result.report.findings.flatMap((x) => {
+    const at = placed.get(`${x.finding.patchIndex}|${x.finding.fingerprint}`);
+    return at ? [{ ...x, finding: at }] : [];
+  });
+  const left = run.result.report.findings.length - findings.length;
+  if (left > 0) log.info(`SARIF: ${left} finding(s) on lines a later commit changes are listed in the review summary only.`);
+  return { ...run.result, report: { ...run.result.report, findings } };
 }
 
 async function headIsCurrent(gh: GitHubClient, pr: PullRef): Promise<boolean> {

@@ -16,6 +16,8 @@ export interface PrDiff {
   omitted?: string[];
   /** A checkout at the head commit, usable as the engine's --tree. */
   tree?: string;
+  /** With `tree`: the commit the diff starts from (the pre-image of every file). */
+  from?: string;
   source: 'git' | 'api-diff' | 'api-files';
 }
 
@@ -33,20 +35,19 @@ async function git(cwd: string, args: string[]): Promise<string> {
   return stdout;
 }
 
-export async function diffFromCheckout(workspace: string, pr: PullRef): Promise<PrDiff | null> {
+/**
+ * The PR diff from a checkout at its head. `from` is the parent of the PR's first commit when the
+ * commits form a series: then only the PR's commits and that parent need to be fetched, not the
+ * history back to where the base branch forked.
+ */
+export async function diffFromCheckout(workspace: string, pr: PullRef, from?: string): Promise<PrDiff | null> {
   if (!existsSync(join(workspace, '.git'))) return null;
   try {
     const head = (await git(workspace, ['rev-parse', 'HEAD'])).trim();
     if (head !== pr.headSha) return null;
-    const text = await git(workspace, [
-      'diff',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--no-color',
-      '--no-renames',
-      `${pr.baseSha}...${pr.headSha}`,
-    ]);
-    return { text, tree: workspace, source: 'git' };
+    const start = from ?? (await git(workspace, ['merge-base', pr.baseSha, pr.headSha])).trim();
+    const text = await git(workspace, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', '--no-renames', start, pr.headSha]);
+    return { text, tree: workspace, from: start, source: 'git' };
   } catch {
     // Typically a shallow clone without the base commit; the API path still works.
     return null;
@@ -93,9 +94,9 @@ export async function diffFromApi(gh: GitHubClient, pr: PullRef): Promise<PrDiff
   return { text: diffFromFiles(files, omitted), source: 'api-files', omitted };
 }
 
-export async function getPrDiff(gh: GitHubClient, pr: PullRef, workspace?: string): Promise<PrDiff> {
+export async function getPrDiff(gh: GitHubClient, pr: PullRef, workspace?: string, from?: string): Promise<PrDiff> {
   if (workspace) {
-    const local = await diffFromCheckout(workspace, pr);
+    const local = await diffFromCheckout(workspace, pr, from);
     if (local) return local;
   }
   return diffFromApi(gh, pr);

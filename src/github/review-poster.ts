@@ -2,6 +2,7 @@
 // comments), edits and deletions of our earlier comments, and the fallbacks GitHub forces on
 // us — a 422 for a comment GitHub will not anchor, a 403 for a token that may not review.
 import type { Finding } from '../core/types.js';
+import type { PatchSection } from './pr-review.js';
 import type { DiffLines } from './diff-lines.js';
 import { planComments, type CommentPlan, type ExistingComment, type NewComment } from './plan.js';
 import { readSummaryState, reviewSummaryBody, summaryState } from './markdown.js';
@@ -14,6 +15,13 @@ export interface ReviewInput {
   notes: string[];
   diffLines: DiffLines;
   maxInline: number;
+  /**
+   * The findings that may become inline comments, at their lines on the PR's diff (default:
+   * `findings`). A series review passes the placed copies; `findings` stays what is counted.
+   */
+  candidates?: Finding[];
+  /** A series reviewed commit by commit: the summary lists findings per patch. */
+  patches?: PatchSection[] | null;
 }
 
 export interface ReviewOutcome {
@@ -47,7 +55,7 @@ export async function postReview(gh: GitHubClient, pr: PullRef, input: ReviewInp
   try {
     const existing = (await write(() => gh.paginate(gh.rest.pulls.listReviewComments, { ...repo, per_page: 100 }))) as ExistingComment[];
     const plan = planComments({
-      findings: input.findings,
+      findings: input.candidates ?? input.findings,
       diffLines: input.diffLines,
       existing,
       maxInline: input.maxInline,
@@ -108,6 +116,8 @@ async function createReviewWithFallback(
       notes: input.notes,
       headSha: pr.headSha,
       state,
+      patches: input.patches ?? null,
+      inlineFps: new Set(plan.inline.filter((f) => !outcome.summaryOnly.includes(f)).map((f) => f.fingerprint)),
     });
   const post = (comments: NewComment[]) =>
     write(() =>

@@ -19,6 +19,8 @@ import { readTreeMakefile } from '../tree/makefile.js';
 import { disputeAnswers, firstAddedLine, hunkOf, quoteWithLines, sourceLine } from './reply-data.js';
 import { readTreeText, refusedText, resolveInTree, TreeReadRefused } from '../tree/contained.js';
 import { LIMITS, spellBytes } from '../intake/limits.js';
+import { sourceFromImages, ImageMismatch, type FileImageProvider } from '../tree/file-images.js';
+import type { FileDiff } from '../intake/diff.js';
 
 export { decodeInput, InputRejected } from '../intake/decode.js';
 export type { KfuncJson, RegistrationJson, SetJson, PatchSummary } from '../core/summary.js';
@@ -39,6 +41,12 @@ export interface ReviewOptions {
   cache?: boolean;
   /** Cache directory (default: $KFUNC_REVIEW_CACHE, else the user cache directory). */
   cacheDir?: string;
+  /**
+   * Whole images of the touched files from elsewhere (a checkout at the patch's commit and git's
+   * copy of its parent): nothing is applied. `tree` still serves the rest of the tree (Makefile,
+   * audit cache).
+   */
+  images?: FileImageProvider;
 }
 
 export type { InputError } from '../core/report-input.js';
@@ -54,8 +62,30 @@ interface SeriesTree {
   unknown: Set<string>;
 }
 
+/** A file from the images the front door provides; the hunks only (with a note) when it has none. */
+function sourceFromProvided(f: FileDiff, images: FileImageProvider, result: ReviewResult, input: string): FileSource {
+  const got = images({ path: f.path, oldPath: f.oldPath && f.oldPath !== f.path ? f.oldPath : null });
+  const why = !got
+    ? 'no whole-file image'
+    : Math.max(got.pre?.length ?? 0, got.post?.length ?? 0) > LIMITS.parseBytes
+      ? `over the ${spellBytes(LIMITS.parseBytes)} parse limit`
+      : null;
+  if (why || !got) {
+    result.warnings.push(`${input}: ${f.path}: ${why}; reviewing it from the hunks only`);
+    return sourceFromDiff(f);
+  }
+  try {
+    return sourceFromImages(f, got);
+  } catch (err) {
+    if (!(err instanceof ImageMismatch)) throw err;
+    result.warnings.push(`${input}: ${err.message}; reviewing ${f.path} from the hunks only`);
+    return sourceFromDiff(f);
+  }
+}
+
 function sourcesFor(p: PatchRecord, opts: ReviewOptions, result: ReviewResult, input: string, stack: SeriesTree): FileSource[] {
   return p.files.map((f) => {
+    if (opts.images) return sourceFromProvided(f, opts.images, result, input);
     if (!opts.tree) return sourceFromDiff(f);
     const from = f.oldPath ?? f.path;
     const fromHunks = (why: string) => {

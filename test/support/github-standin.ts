@@ -24,6 +24,19 @@ export interface StandinPull {
   state?: 'open' | 'closed';
   /** Extra commits GitHub would accept as a review's commit_id (earlier heads). */
   commits?: string[];
+  /**
+   * The PR's commits in order (GET pulls/{n}/commits, GET commits/{sha} as a diff). Without it
+   * the PR has one commit: the head, on top of the base.
+   */
+  series?: StandinCommit[];
+}
+
+export interface StandinCommit {
+  sha: string;
+  parent: string;
+  message: string;
+  /** The commit's diff against its parent, as `git diff` prints it. */
+  diff: string;
 }
 
 export interface User {
@@ -323,6 +336,29 @@ export class GitHubStandin {
         url,
         this.pull(m).files.map((f, i) => ({ sha: `f${i}`, additions: 0, deletions: 0, changes: 0, ...f })),
       );
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/commits$/.exec(p)) && method === 'GET') {
+      const pull = this.pull(m);
+      const series = pull.series ?? [{ sha: pull.headSha, parent: pull.baseSha, message: 'The head commit', diff: this.diffText(pull) }];
+      return this.page(
+        url,
+        series.map((c) => ({
+          sha: c.sha,
+          parents: [{ sha: c.parent }],
+          commit: { message: c.message, author: { name: 'A U Thor', email: 'author@example.invalid', date: '2025-03-01T10:00:00Z' } },
+        })),
+      );
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{40})$/.exec(p)) && method === 'GET') {
+      const sha = m[3]!;
+      const repo = `${m[1]}/${m[2]}`;
+      const c = [...this.pulls.values()]
+        .filter((x) => `${x.owner}/${x.repo}` === repo)
+        .flatMap((x) => x.series ?? [])
+        .find((x) => x.sha === sha);
+      if (!c) throw new HttpFail(404, 'No commit found for SHA');
+      if (!accept.includes('diff')) throw new HttpFail(415, 'stand-in serves commits as diffs only');
+      return [200, c.diff];
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/comments$/.exec(p)) && method === 'GET') {
       const key = this.key(m); // reading is allowed even for a read-only token
