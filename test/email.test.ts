@@ -48,6 +48,42 @@ describe('email reply', () => {
   });
 });
 
+// Our own disputing reply after the shipped example series: the same answer as on the seed
+// thread, without needing the reference copy (so it runs on a clean clone).
+const DISPUTE = [
+  '',
+  'From dev@example.org Tue Jan 13 09:00:00 2026',
+  'From: Example Developer <dev@example.org>',
+  'Date: Tue, 13 Jan 2026 09:00:00 +0000',
+  'Subject: Re: [PATCH bpf-next v2 2/3] bpf: memcg: add event and page state reader kfuncs',
+  'Message-Id: <reply.2.memcg-readers-v2@example.org>',
+  'In-Reply-To: <2.memcg-readers-v2@example.org>',
+  '',
+  'On Mon, Jan 12, 2026, a review bot wrote:',
+  '> bpf_memcg_event_count() indexes a table with the BPF-controlled event',
+  '> without a bound check.',
+  '',
+  'This is a false positive: the argument is an enum, and the verifier',
+  'enforces the enum range, so a BPF program cannot pass anything past',
+  'NR_VM_EVENT_ITEMS.',
+  '',
+].join('\n');
+
+describe('a reply that disputes a proven finding', () => {
+  it('is answered with the claim that fails and the model witness', async () => {
+    const mail = await reply(read('examples/memcg-kfuncs-v2.mbox') + DISPUTE, 'thread');
+    expect(mail).toMatch(/^> This is a false positive: the argument is an enum, and the verifier$/m);
+    expect(mail).toContain('KF-IDX-02 finding on bpf_memcg_event_count() a false');
+    expect(mail).toMatch(/The claim "The BPF verifier range-checks enum \(or other scalar\) kfunc\s+arguments\." does not hold here/);
+    expect(mail).toMatch(/witness \(distro-x86_64\): item = 121/);
+  });
+
+  it('is not answered when nobody disputes the finding', async () => {
+    const mail = await reply(read('examples/memcg-kfuncs-v2.mbox'), 'series');
+    expect(mail).not.toContain('does not hold here');
+  });
+});
+
 // The mission's own thread, when the reference copy is beside the project (never required).
 const SEED = join(ROOT, '..', 'shared', 'reference', 'seed-memcg-kfuncs-v2.txt');
 describe.runIf(existsSync(SEED))('the seed thread', () => {
