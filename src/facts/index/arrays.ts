@@ -3,6 +3,7 @@
 // `m - v` is ordered when a guard bounds v by the same `m`.
 import type { SyntaxNode, Tree } from '../../model/c-parser.js';
 import type { FunctionDef, PatchModel } from '../../model/model.js';
+import { normText } from '../expr-text.js';
 
 /** The parsed regions the model can see: the trees its function bodies come from. */
 function visibleTrees(model: PatchModel, fn: FunctionDef): Tree[] {
@@ -34,28 +35,16 @@ export function declaredLength(model: PatchModel, fn: FunctionDef, target: strin
     for (const d of t.rootNode.descendantsOfType('array_declarator')) {
       if (declaredName(d) !== name) continue;
       const size = d.childForFieldName('size');
-      if (size) sizes.add(norm(size.text));
+      if (size) sizes.add(normText(size.text));
     }
   }
   return sizes.size === 1 ? [...sizes][0]! : null;
 }
 
-/** A bound or size without white space, redundant parentheses and integer casts. */
-function norm(s: string): string {
-  let t = s.replace(/\s+/g, '');
-  for (;;) {
-    const n = t
-      .replace(/^\((?:u8|u16|u32|u64|s8|s16|s32|s64|int|unsignedint|unsignedlong|long|size_t)\)/, '')
-      .replace(/^\(([^()]*)\)$/, '$1');
-    if (n === t) return t;
-    t = n;
-  }
-}
-
 /** Do two bound expressions name the same value (textually, or as equal literals)? */
 export function sameBound(a: string, b: string): boolean {
-  const x = norm(a);
-  const y = norm(b);
+  const x = normText(a);
+  const y = normText(b);
   if (x === y) return true;
   const nx = literal(x);
   const ny = literal(y);
@@ -69,8 +58,8 @@ function literal(s: string): bigint | null {
 
 /** Are both literals, the first no larger than the second? */
 export function literalAtMost(a: string, b: string): boolean {
-  const x = literal(norm(a));
-  const y = literal(norm(b));
+  const x = literal(normText(a));
+  const y = literal(normText(b));
   return x !== null && y !== null && x <= y;
 }
 
@@ -79,7 +68,7 @@ export function literalAtMost(a: string, b: string): boolean {
  * below m as well.
  */
 export function belowMinuend(bound: string, minuend: string): boolean {
-  const b = norm(bound);
-  const m = norm(minuend);
+  const b = normText(bound);
+  const m = normText(minuend);
   return b.startsWith(`${m}-`) && b.length > m.length + 1;
 }

@@ -16,7 +16,8 @@ import { callArgs, callName, strip } from '../index/syntax.js';
 import { parseC } from '../../model/c-parser.js';
 import { cValues, type CValues } from './c-values.js';
 import { lastValue, localDecls, typeResolver, valueNames } from './locals.js';
-import { type SizeExpr, covers, normText, parseSize } from './size-expr.js';
+import { type SizeExpr, covers, parseSize } from './size-expr.js';
+import { normText } from '../expr-text.js';
 
 /** Where the length of an access comes from. */
 export type LengthOrigin =
@@ -200,22 +201,27 @@ function exprNode(text: string): SyntaxNode | null {
   return parsedChecks.get(text)!;
 }
 
+/** The guards in front of `at` on `name`, read as a verified size (a u32 that cannot be negative). */
+function sizeGuardsAt(model: PatchModel, f: BufFrame, name: string, at: SyntaxNode) {
+  const v: Var = { root: name, ctype: { name: 'u32', kind: 'int', bits: 32, signed: false }, nonneg: true, exact: true };
+  const frame: Frame = {
+    fn: f.fn,
+    vars: new Map([[name, v]]),
+    chain: '',
+    depth: f.depth,
+    inherited: emptyFacts(),
+    signed: false,
+    others: new Set(),
+  };
+  return guardsAt(ctxOf(model), frame, at, v);
+}
+
 /** The lower bounds the guards in front of `at` put on the sizes of the frame. */
 function checksAt(model: PatchModel, cv: CValues, f: BufFrame, at: SyntaxNode): SizeCheck[] {
   const out: SizeCheck[] = [];
   const typeOf = typeResolver(f.fn);
   for (const [local, param] of f.sizes) {
-    const v: Var = { root: local, ctype: { name: 'u32', kind: 'int', bits: 32, signed: false }, nonneg: true, exact: true };
-    const frame: Frame = {
-      fn: f.fn,
-      vars: new Map([[local, v]]),
-      chain: '',
-      depth: f.depth,
-      inherited: emptyFacts(),
-      signed: false,
-      others: new Set(),
-    };
-    const g = guardsAt(ctxOf(model), frame, at, v);
+    const g = sizeGuardsAt(model, f, local, at);
     for (const m of g.minimum) {
       const n = exprNode(m.rhs);
       if (n) out.push({ param, size: parseSize(n, cv, typeOf), text: m.text });
@@ -438,17 +444,7 @@ function boundedBySize(
   checks: SizeCheck[],
   typeOf: (name: string) => string | null,
 ): boolean {
-  const v: Var = { root: name, ctype: { name: 'u32', kind: 'int', bits: 32, signed: false }, nonneg: true, exact: true };
-  const frame: Frame = {
-    fn: f.fn,
-    vars: new Map([[name, v]]),
-    chain: '',
-    depth: f.depth,
-    inherited: emptyFacts(),
-    signed: false,
-    others: new Set(),
-  };
-  const g = guardsAt(ctxOf(model), frame, at, v);
+  const g = sizeGuardsAt(model, f, name, at);
   for (const b of g.bounds) {
     const n = exprNode(b.rhs);
     if (!n) continue;

@@ -11,6 +11,7 @@ import type { SyntaxNode } from '../../model/c-parser.js';
 import { BIT_DIVISORS, SIZE_HELPERS } from '../../knowledge/size-units.js';
 import type { CValues } from './c-values.js';
 import { strip } from '../index/syntax.js';
+import { normText } from '../expr-text.js';
 
 export type SizeExpr =
   | { kind: 'const'; value: number; text: string }
@@ -18,18 +19,6 @@ export type SizeExpr =
   | { kind: 'scaled'; n: string; elem: number; text: string }
   | { kind: 'sizeof'; type: string; text: string }
   | { kind: 'bytes'; text: string };
-
-/** Text with white space, redundant parentheses and integer casts removed, for comparison. */
-export function normText(s: string): string {
-  let t = s.replace(/\s+/g, '');
-  for (;;) {
-    const n = t
-      .replace(/^\((?:u8|u16|u32|u64|s8|s16|s32|s64|int|unsignedint|unsignedlong|long|size_t)\)/, '')
-      .replace(/^\(([^()]*)\)$/, '$1');
-    if (n === t) return t;
-    t = n;
-  }
-}
 
 const fold = (n: SyntaxNode) => n.text.replace(/\s+/g, ' ');
 

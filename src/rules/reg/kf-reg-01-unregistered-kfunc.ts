@@ -40,36 +40,25 @@ export default defineRule({
       const caller = [...model.functions.values()].find(
         (f) => f.file === k.file && f.name !== k.name && !f.isKfunc && callsIn(f.body).some((c) => c.name === k.name),
       );
-      if (caller) {
-        const at = callsIn(caller.body).find((c) => c.name === k.name)!;
-        report({
-          messageId: 'calledByKernel',
-          severity: 'info',
-          data: { name: k.name, caller: caller.name },
-          kfunc: k.name,
-          file: k.file,
-          line: k.line,
-          evidence: [
-            `definition: ${k.file}:${k.line}`,
-            `called from ${caller.name}() at ${caller.file}:${at.line}, a function BPF programs do not call`,
-            sets.length ? `kfunc sets in ${k.file}: ${sets.join(', ')} (none lists ${k.name})` : `no kfunc set is visible in ${k.file}`,
-          ],
-        });
-        continue;
-      }
+      const at = caller && callsIn(caller.body).find((c) => c.name === k.name)!;
+      const setsLine = sets.length
+        ? `kfunc sets in ${k.file}: ${sets.join(', ')} (none lists ${k.name})`
+        : `no kfunc set is visible in ${k.file}`;
+      const treeLine = tree
+        ? [`no BTF_ID_FLAGS entry in the tree's ${tree.files} kfunc files names ${k.name} (X-macro registration lists expanded)`]
+        : [];
       report({
-        messageId: full ? 'unregistered' : 'unregisteredPartial',
-        severity: full ? 'warning' : 'info',
-        data: { name: k.name, file: k.file },
+        messageId: caller ? 'calledByKernel' : full ? 'unregistered' : 'unregisteredPartial',
+        severity: caller || !full ? 'info' : 'warning',
+        data: { name: k.name, file: k.file, caller: caller?.name ?? '' },
         kfunc: k.name,
         file: k.file,
         line: k.line,
         evidence: [
           `definition: ${k.file}:${k.line}`,
-          sets.length ? `kfunc sets in ${k.file}: ${sets.join(', ')} (none lists ${k.name})` : `no kfunc set is visible in ${k.file}`,
-          ...(tree
-            ? [`no BTF_ID_FLAGS entry in the tree's ${tree.files} kfunc files names ${k.name} (X-macro registration lists expanded)`]
-            : []),
+          ...(caller && at ? [`called from ${caller.name}() at ${caller.file}:${at.line}, a function BPF programs do not call`] : []),
+          setsLine,
+          ...treeLine,
         ],
       });
     }
