@@ -80,6 +80,9 @@ function codeHash(dirs: string[], files: string[], extra = ''): string {
         /* other flavour */
       }
     }
+  // Bundled (the Action's release layout is one file): no source tree beside it, so the bundle
+  // itself is the code. Without this the key would not change between releases.
+  if (!found.length) found.push(fileURLToPath(import.meta.url));
   for (const f of found) h.update(f.slice(src.length)).update('\0').update(readFileSync(f)).update('\0');
   const out = h.digest('hex').slice(0, 32);
   memo.set(key, out);
