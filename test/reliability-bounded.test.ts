@@ -8,11 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { reviewText, decodeInput, InputRejected } from '../src/pipeline/review.js';
+import { decodeInput } from '../src/pipeline/review.js';
 import { LIMITS } from '../src/intake/limits.js';
 import { parseC, PARSE_LIMITS } from '../src/model/c-parser.js';
 import { WORK_LIMITS } from '../src/model/work.js';
-import { hostileInputs, kfuncFile, kfuncPatch, mail, newFileDiff, type HostileInput } from '../scripts/hostile-inputs.mjs';
+import { outcome, hostile } from './support/outcome.js';
+import { kfuncFile, kfuncPatch, mail, newFileDiff } from '../scripts/hostile-inputs.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -23,21 +24,6 @@ const INTERNAL = /failed on|internal error|Maximum call stack|TypeError|Cannot r
  * a loaded CI machine; `npm run fuzz` holds every input to 10 s of CPU.
  */
 const SECONDS = 20_000;
-
-const HOSTILE = new Map(hostileInputs().map((h) => [h.name, h]));
-const hostile = (name: string): HostileInput => HOSTILE.get(name)!;
-
-/** Reviews in-process: 'rejected' with the one-line reason, or the result. */
-async function outcome(text: string, name = 'input.patch') {
-  const t0 = performance.now();
-  try {
-    const r = await reviewText(decodeInput(Buffer.from(text), name), name);
-    return { kind: r.errors.length ? ('partial' as const) : ('review' as const), r, ms: performance.now() - t0 };
-  } catch (err) {
-    if (err instanceof InputRejected) return { kind: 'rejected' as const, message: err.message, ms: performance.now() - t0 };
-    throw err;
-  }
-}
 
 const limits = { ...PARSE_LIMITS };
 const work = { ...WORK_LIMITS };

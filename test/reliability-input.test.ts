@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { reviewText, decodeInput, InputRejected } from '../src/pipeline/review.js';
+import { reviewText } from '../src/pipeline/review.js';
 import { reviewReport } from '../src/pipeline/report-input.js';
 import { mergeResults } from '../src/pipeline/review-result.js';
 import { readDiff } from '../src/intake/diff.js';
@@ -20,28 +20,14 @@ import { formatEmail } from '../src/report/email.js';
 import { formatText } from '../src/report/text.js';
 import { registry } from '../src/rules/index.js';
 import { defineRule } from '../src/rules/contract.js';
-import { hostileInputs, kfuncFile, kfuncPatch, mail, newFileDiff, type HostileInput } from '../scripts/hostile-inputs.mjs';
+import { outcome, hostile } from './support/outcome.js';
+import { kfuncFile, kfuncPatch, mail, newFileDiff } from '../scripts/hostile-inputs.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const cli = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, encoding: 'utf8' });
 const STACK = /\n\s+at .*:\d+:\d+\)?/;
 const rules = registry.map((r) => r.meta);
-
-const HOSTILE = new Map(hostileInputs().map((h) => [h.name, h]));
-const hostile = (name: string): HostileInput => HOSTILE.get(name)!;
-
-/** Reviews in-process: 'rejected' with the one-line reason, or the result. */
-async function outcome(text: string, name = 'input.patch') {
-  const t0 = performance.now();
-  try {
-    const r = await reviewText(decodeInput(Buffer.from(text), name), name);
-    return { kind: r.errors.length ? ('partial' as const) : ('review' as const), r, ms: performance.now() - t0 };
-  } catch (err) {
-    if (err instanceof InputRejected) return { kind: 'rejected' as const, message: err.message, ms: performance.now() - t0 };
-    throw err;
-  }
-}
 
 describe("1. git's \\ No newline at end of file is not a line (review bypass)", () => {
   it('reviews a patch whose files end without a newline, on both sides', async () => {

@@ -443,37 +443,25 @@ function addImage(
     const hit = from.some((f) => macros.find((m) => m.path === (f.file ?? src.path))?.changed.has(f.line));
     return hit ? (side === 'new' ? 'added' : 'removed') : own;
   };
+  // Where an entry stands and what the patch did to it; a macro expansion says where it came from.
+  const placed = (e: { line: number; via?: string }, st: LineStatus) => ({
+    file: src.path,
+    line: e.line,
+    side,
+    added: st === 'added',
+    removed: st === 'removed',
+    ifdefs: pp.ifdefsAt(e.line),
+    ...(e.via ? { via: e.via.replace(/ at line (\d+)/, ` at ${src.path}:$1`) } : {}),
+  });
   for (const e of sets.entries) {
     const st = changedAt(e.from, e.line);
     if (side === 'old' && st !== 'removed') continue;
-    model.registrations.push({
-      kfunc: e.kfunc,
-      flags: e.flags,
-      set: e.set,
-      file: src.path,
-      line: e.line,
-      side,
-      added: st === 'added',
-      removed: st === 'removed',
-      ifdefs: pp.ifdefsAt(e.line),
-      ...(e.via ? { via: e.via.replace(/ at line (\d+)/, ` at ${src.path}:$1`) } : {}),
-    });
+    model.registrations.push({ kfunc: e.kfunc, flags: e.flags, set: e.set, ...placed(e, st) });
   }
   for (const e of sets.ids) {
     const st = changedAt(e.from, e.line);
     if (side === 'old' && st !== 'removed') continue;
-    model.btfIds.push({
-      name: e.name,
-      list: e.list,
-      macro: e.macro,
-      file: src.path,
-      line: e.line,
-      side,
-      added: st === 'added',
-      removed: st === 'removed',
-      ifdefs: pp.ifdefsAt(e.line),
-      ...(e.via ? { via: e.via.replace(/ at line (\d+)/, ` at ${src.path}:$1`) } : {}),
-    });
+    model.btfIds.push({ name: e.name, list: e.list, macro: e.macro, ...placed(e, st) });
   }
   if (side === 'new')
     for (const p of sets.pending)

@@ -201,6 +201,21 @@ function exprNode(text: string): SyntaxNode | null {
   return parsedChecks.get(text)!;
 }
 
+/** Where an access happens: the call, the function it is in and the chain from the kfunc. */
+function callSite(f: BufFrame, call: SyntaxNode, callee: string) {
+  const line = call.startPosition.row + 1;
+  return {
+    callee,
+    call: snippet(call, 90),
+    fn: f.fn.name,
+    file: f.fn.file,
+    line,
+    entryLine: f.entryLine ?? line,
+    chain: `${f.chain} -> ${callee}()`,
+    depth: f.depth,
+  };
+}
+
 /** The guards in front of `at` on `name`, read as a verified size (a u32 that cannot be negative). */
 function sizeGuardsAt(model: PatchModel, f: BufFrame, name: string, at: SyntaxNode) {
   const v: Var = { root: name, ctype: { name: 'u32', kind: 'int', bits: 32, signed: false }, nonneg: true, exact: true };
@@ -244,21 +259,13 @@ function unbounded(
   buf: string,
   sizeParam: string,
 ): Omit<BufferAccess, 'suffix'> {
-  const line = call.startPosition.row + 1;
   const checks = [...f.inherited, ...checksAt(model, cv, f, call)].filter((c) => c.param === sizeParam);
   const text = `the whole ${callee === 'sprintf' ? 'formatted text' : 'source string'}`;
   return {
     buf,
     sizeParam,
     mode: 'write',
-    callee,
-    call: snippet(call, 90),
-    fn: f.fn.name,
-    file: f.fn.file,
-    line,
-    entryLine: f.entryLine ?? line,
-    chain: `${f.chain} -> ${callee}()`,
-    depth: f.depth,
+    ...callSite(f, call, callee),
     extent: { kind: 'bytes', text },
     lengthText: text,
     need: text,
@@ -346,7 +353,6 @@ function access(
         ? { kind: 'const', value: Math.ceil(Number(nv) / round) * unitBytes, text: `${callee}(..., ${lenNode.text})` }
         : { kind: 'bits', n: normText(lenNode.text), round, unitBytes, text: `${callee}(..., ${lenNode.text})` };
   }
-  const line = call.startPosition.row + 1;
   const checks = [...f.inherited, ...checksAt(model, cv, f, call)].filter((c) => c.param === sizeParam);
   // The names of this buffer's own size; another buffer's size is no bound for it.
   const own = new Map([...f.sizes].filter(([, p]) => p === sizeParam));
@@ -378,14 +384,7 @@ function access(
     buf,
     sizeParam,
     mode: m.mode,
-    callee,
-    call: snippet(call, 90),
-    fn: f.fn.name,
-    file: f.fn.file,
-    line,
-    entryLine: f.entryLine ?? line,
-    chain: `${f.chain} -> ${callee}()`,
-    depth: f.depth,
+    ...callSite(f, call, callee),
     extent,
     lengthText: lt,
     need,

@@ -40,7 +40,7 @@ export default defineRule({
       const caller = [...model.functions.values()].find(
         (f) => f.file === k.file && f.name !== k.name && !f.isKfunc && callsIn(f.body).some((c) => c.name === k.name),
       );
-      const at = caller && callsIn(caller.body).find((c) => c.name === k.name)!;
+      const at = caller && callsIn(caller.body).find((c) => c.name === k.name);
       const setsLine = sets.length
         ? `kfunc sets in ${k.file}: ${sets.join(', ')} (none lists ${k.name})`
         : `no kfunc set is visible in ${k.file}`;
